@@ -1,0 +1,30 @@
+import { cp } from 'node:fs/promises'
+import { resolve } from 'node:path'
+
+export default defineNuxtConfig({
+  compatibilityDate: '2026-11-01',
+  modules: ['@nuxt/ui', '@pinia/nuxt', '@vueuse/nuxt'],
+  css: ['~/assets/css/main.css'],
+  devtools: { enabled: false },
+  telemetry: false,
+  ssr: false,
+  // No network at build or run time: fonts come from the system stack, icons from installed collections.
+  ui: { fonts: false },
+  icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true } },
+  typescript: { strict: true },
+  runtimeConfig: {
+    public: {
+      supabaseUrl: process.env.SUPABASE_URL ?? '',
+      supabaseAnonKey: process.env.SUPABASE_ANON_KEY ?? ''
+    }
+  },
+  nitro: {
+    experimental: { websocket: true },
+    hooks: {
+      // The built server applies migrations on start, so it must carry them.
+      async compiled(nitro) {
+        await cp(resolve(nitro.options.rootDir, 'drizzle'), resolve(nitro.options.output.serverDir, 'migrations'), { recursive: true })
+      }
+    }
+  }
+})

@@ -1,0 +1,3 @@
+import { signUpLocal } from '../../../services/users'
+
+export default defineApiHandler(async event => signUpLocal(await readJson(event)))

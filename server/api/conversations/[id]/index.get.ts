@@ -1,0 +1,7 @@
+import { idParamsSchema } from '#shared/schemas'
+import { getConversation } from '../../../services/conversations'
+
+export default defineApiHandler(async (event) => {
+  const { id } = readParams(event, idParamsSchema)
+  return getConversation(await requireActor(event), id)
+})

@@ -1,0 +1,7 @@
+import { projectParamsSchema } from '#shared/schemas'
+import { listConversations } from '../../../services/conversations'
+
+export default defineApiHandler(async (event) => {
+  const { projectId } = readParams(event, projectParamsSchema)
+  return { conversations: await listConversations(await requireActor(event), projectId) }
+})

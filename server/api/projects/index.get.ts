@@ -1,0 +1,3 @@
+import { listProjects } from '../../services/projects'
+
+export default defineApiHandler(async event => ({ projects: await listProjects(await requireActor(event)) }))

@@ -1,0 +1,6 @@
+import { createProject } from '../../services/projects'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
+  return { project: await createProject(actor, await readJson(event)) }
+})

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import * as schema from './schema'
+import { getConfig } from '../utils/config'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+export type DbOrTx = Db | Tx
+
+interface DbHandle {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  close: () => Promise<void>
+}
+
+const state = globalThis as unknown as { __chatDb?: Promise<DbHandle> }
+
+async function open(): Promise<DbHandle> {
+  const config = getConfig()
+  if (config.databaseUrl) {
+    const { default: postgres } = await import('postgres')
+    const { drizzle } = await import('drizzle-orm/postgres-js')
+    // The Supabase transaction pooler (port 6543) does not keep prepared statements between transactions.
+    const pooled = /:6543\b/.test(config.databaseUrl) || process.env.DATABASE_PREPARE === 'false'
+    const client = postgres(config.databaseUrl, {
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      prepare: !pooled,
+      onnotice: () => {}
+    })
+    return { db: drizzle(client, { schema }) as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+  }
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  mkdirSync(config.dataDir, { recursive: true })
+  const client = await PGlite.create(join(config.dataDir, 'pglite'))
+  return { db: drizzle(client, { schema }) as unknown as Db, kind: 'pglite', close: () => client.close() }
+}
+
+/** The process-wide database handle: PGlite under DATA_DIR, or Postgres when DATABASE_URL is set. */
+export function getDbHandle(): Promise<DbHandle> {
+  state.__chatDb ??= open()
+  return state.__chatDb
+}
+
+export async function useDb(): Promise<Db> {
+  return (await getDbHandle()).db
+}
+
+export async function closeDb() {
+  const handle = state.__chatDb
+  state.__chatDb = undefined
+  if (handle) await (await handle).close()
+}

@@ -1,0 +1,190 @@
+import { relations, sql } from 'drizzle-orm'
+import {
+  bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
+} from 'drizzle-orm/pg-core'
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+const seq = (name: string) => bigint(name, { mode: 'number' })
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+
+export const profiles = pgTable('profiles', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull(),
+  displayName: text('display_name').notNull(),
+  avatarUrl: text('avatar_url'),
+  role: text('role', { enum: ['member', 'admin'] }).notNull().default('member'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [uniqueIndex('profiles_email_idx').on(t.email)])
+
+/** Local sign-in only; kept apart from profiles so no profile read can leak a hash. */
+export const localCredentials = pgTable('local_credentials', {
+  userId: uuid('user_id').primaryKey().references(() => profiles.id, { onDelete: 'cascade' }),
+  passwordHash: text('password_hash').notNull()
+})
+
+/** Server-side settings shared by every instance (e.g. the local token signing secret). */
+export const appSettings = pgTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull()
+})
+
+export const projects = pgTable('projects', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  createdBy: uuid('created_by').references(() => profiles.id, { onDelete: 'set null' }),
+  createdAt: createdAt()
+})
+
+export const projectMembers = pgTable('project_members', {
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull().default('member'),
+  joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId)])
+
+export const conversations = pgTable('conversations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  type: text('type', { enum: ['project', 'group', 'direct', 'support', 'announcement'] }).notNull(),
+  title: text('title').notNull(),
+  status: text('status', { enum: ['active', 'archived', 'locked'] }).notNull().default('active'),
+  settings: jsonb('settings').$type<{ slowModeSeconds: number }>().notNull().default({ slowModeSeconds: 0 }),
+  /** The per-conversation counter: every new message and every later change takes the next value. */
+  lastSeq: seq('last_seq').notNull().default(0),
+  lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+  /** For direct messages: "<projectId>:<smaller userId>:<larger userId>", so get-or-create is race-free. */
+  directKey: text('direct_key'),
+  createdBy: uuid('created_by').references(() => profiles.id, { onDelete: 'set null' }),
+  createdAt: createdAt()
+}, t => [
+  index('conversations_project_idx').on(t.projectId),
+  uniqueIndex('conversations_direct_key_idx').on(t.directKey)
+])
+
+export const conversationParticipants = pgTable('conversation_participants', {
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull().default('member'),
+  lastReadSeq: seq('last_read_seq').notNull().default(0),
+  muted: boolean('muted').notNull().default(false),
+  notificationLevel: text('notification_level', { enum: ['all', 'mentions', 'none'] }).notNull().default('all'),
+  joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [primaryKey({ columns: [t.conversationId, t.userId] }), index('conversation_participants_user_idx').on(t.userId)])
+
+export const messages = pgTable('messages', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  seq: seq('seq').notNull(),
+  updatedSeq: seq('updated_seq').notNull(),
+  clientId: uuid('client_id').notNull(),
+  senderId: uuid('sender_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  type: text('type', { enum: ['text', 'file', 'system'] }).notNull().default('text'),
+  content: text('content').notNull(),
+  contentHtml: text('content_html').notNull(),
+  replyToId: uuid('reply_to_id'),
+  threadRootId: uuid('thread_root_id'),
+  replyCount: integer('reply_count').notNull().default(0),
+  editedAt: timestamp('edited_at', { withTimezone: true }),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  deletedBy: uuid('deleted_by'),
+  pinnedAt: timestamp('pinned_at', { withTimezone: true }),
+  pinnedBy: uuid('pinned_by'),
+  createdAt: createdAt(),
+  search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('english', coalesce("content", ''))`)
+}, t => [
+  uniqueIndex('messages_conversation_seq_idx').on(t.conversationId, t.seq),
+  uniqueIndex('messages_sender_client_idx').on(t.senderId, t.clientId),
+  index('messages_conversation_updated_seq_idx').on(t.conversationId, t.updatedSeq),
+  index('messages_thread_root_idx').on(t.threadRootId),
+  index('messages_search_idx').using('gin', t.search)
+])
+
+export const messageEdits = pgTable('message_edits', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  /** The content as it was before this change. */
+  previousContent: text('previous_content').notNull(),
+  kind: text('kind', { enum: ['edit', 'delete'] }).notNull().default('edit'),
+  editedBy: uuid('edited_by').notNull(),
+  editedAt: timestamp('edited_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [index('message_edits_message_idx').on(t.messageId)])
+
+export const reactions = pgTable('reactions', {
+  messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  emoji: text('emoji').notNull(),
+  createdAt: createdAt()
+}, t => [primaryKey({ columns: [t.messageId, t.userId, t.emoji] })])
+
+export const attachments = pgTable('attachments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
+  uploaderId: uuid('uploader_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  fileName: text('file_name').notNull(),
+  mimeType: text('mime_type').notNull(),
+  sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+  storageKey: text('storage_key').notNull(),
+  thumbnailKey: text('thumbnail_key'),
+  width: integer('width'),
+  height: integer('height'),
+  createdAt: createdAt()
+}, t => [index('attachments_message_idx').on(t.messageId)])
+
+export const mentions = pgTable('mentions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').references(() => profiles.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['user', 'here', 'channel'] }).notNull()
+}, t => [index('mentions_user_idx').on(t.userId), index('mentions_message_idx').on(t.messageId)])
+
+export const reports = pgTable('reports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  reporterId: uuid('reporter_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  reason: text('reason').notNull(),
+  description: text('description'),
+  status: text('status', { enum: ['open', 'resolved', 'dismissed'] }).notNull().default('open'),
+  resolution: text('resolution'),
+  resolvedBy: uuid('resolved_by'),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  createdAt: createdAt()
+}, t => [index('reports_status_idx').on(t.status)])
+
+export const userSanctions = pgTable('user_sanctions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['mute', 'ban'] }).notNull(),
+  reason: text('reason'),
+  until: timestamp('until', { withTimezone: true }),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true })
+}, t => [index('user_sanctions_user_idx').on(t.userId)])
+
+export const auditLog = pgTable('audit_log', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  actorId: uuid('actor_id'),
+  action: text('action').notNull(),
+  targetType: text('target_type').notNull(),
+  targetId: text('target_id'),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt()
+}, t => [index('audit_log_created_idx').on(t.createdAt)])
+
+export const profilesRelations = relations(profiles, ({ many }) => ({ memberships: many(projectMembers) }))
+export const messagesRelations = relations(messages, ({ one, many }) => ({
+  sender: one(profiles, { fields: [messages.senderId], references: [profiles.id] }),
+  conversation: one(conversations, { fields: [messages.conversationId], references: [conversations.id] }),
+  edits: many(messageEdits)
+}))
+export const conversationsRelations = relations(conversations, ({ many }) => ({
+  participants: many(conversationParticipants),
+  messages: many(messages)
+}))
+
+export type ProfileRow = typeof profiles.$inferSelect
+export type ConversationRow = typeof conversations.$inferSelect
+export type MessageRow = typeof messages.$inferSelect
+export type ParticipantRow = typeof conversationParticipants.$inferSelect

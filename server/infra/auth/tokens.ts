@@ -1,0 +1,84 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { sql } from 'drizzle-orm'
+import { appSettings } from '../../db/schema'
+import { useDb } from '../../db/client'
+import { getConfig } from '../../utils/config'
+
+/** The claims the server reads from a Supabase-shaped access token. */
+export interface AccessClaims extends JWTPayload {
+  sub: string
+  email?: string
+  role?: string
+  exp: number
+  app_metadata?: { role?: string, [key: string]: unknown }
+  user_metadata?: { display_name?: string, full_name?: string, name?: string, [key: string]: unknown }
+}
+
+const LOCAL_ISSUER = 'project-chat-local'
+const AUDIENCE = 'authenticated'
+let localSecret: Uint8Array | undefined
+let jwks: ReturnType<typeof createRemoteJWKSet> | undefined
+
+/** The local signing secret lives in the database so every instance sharing it accepts the same tokens. */
+async function getLocalSecret(): Promise<Uint8Array> {
+  if (localSecret) return localSecret
+  const fromEnv = process.env.LOCAL_JWT_SECRET
+  if (fromEnv) return (localSecret = new TextEncoder().encode(fromEnv))
+  const db = await useDb()
+  await db.insert(appSettings).values({ key: 'local_jwt_secret', value: randomBytes(32).toString('base64url') }).onConflictDoNothing()
+  const rows = await db.select().from(appSettings).where(sql`${appSettings.key} = 'local_jwt_secret'`)
+  return (localSecret = new TextEncoder().encode(rows[0]!.value))
+}
+
+/** Signs a local-mode access token with the claim shape of a Supabase access token. */
+export async function signLocalToken(user: { id: string, email: string, role: 'member' | 'admin', displayName: string }, ttlSeconds = getConfig().tokenTtlSeconds): Promise<string> {
+  return new SignJWT({
+    email: user.email,
+    role: 'authenticated',
+    aal: 'aal1',
+    session_id: randomUUID(),
+    is_anonymous: false,
+    app_metadata: { provider: 'email', role: user.role },
+    user_metadata: { display_name: user.displayName }
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user.id)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .sign(await getLocalSecret())
+}
+
+/** Verifies an access token for the configured mode; throws on anything invalid or expired. */
+export async function verifyAccessToken(token: string): Promise<AccessClaims> {
+  const supabase = getConfig().supabase
+  let payload: JWTPayload
+  if (!supabase) {
+    ({ payload } = await jwtVerify(token, await getLocalSecret(), { algorithms: ['HS256'], issuer: LOCAL_ISSUER, audience: AUDIENCE }))
+  } else {
+    const options = { issuer: `${supabase.url}/auth/v1`, audience: AUDIENCE }
+    const alg = decodeAlg(token)
+    if (alg === 'HS256') {
+      if (!supabase.jwtSecret) throw new Error('HS256 token but no SUPABASE_JWT_SECRET configured')
+      ;({ payload } = await jwtVerify(token, new TextEncoder().encode(supabase.jwtSecret), { ...options, algorithms: ['HS256'] }))
+    } else {
+      // createRemoteJWKSet caches keys and refetches when it meets an unknown kid.
+      jwks ??= createRemoteJWKSet(new URL(`${supabase.url}/auth/v1/.well-known/jwks.json`))
+      ;({ payload } = await jwtVerify(token, jwks, { ...options, algorithms: ['ES256', 'RS256'] }))
+    }
+  }
+  if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('token lacks sub or exp')
+  if (payload.role !== 'authenticated') throw new Error('token role is not authenticated')
+  return payload as AccessClaims
+}
+
+function decodeAlg(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: string }
+    return header.alg
+  } catch {
+    return undefined
+  }
+}

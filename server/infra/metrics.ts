@@ -1,0 +1,27 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+const state = globalThis as unknown as { __chatMetrics?: ReturnType<typeof create> }
+
+function create() {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  return {
+    registry,
+    socketsConnected: new Gauge({ name: 'chat_sockets_connected', help: 'Socket.IO connections open on this instance', registers: [registry] }),
+    messagesPersisted: new Counter({ name: 'chat_messages_persisted_total', help: 'Messages committed to the database', registers: [registry] }),
+    sendAckSeconds: new Histogram({
+      name: 'chat_send_ack_seconds',
+      help: 'Time from receiving a send to acknowledging it after commit',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      labelNames: ['transport'],
+      registers: [registry]
+    }),
+    errors: new Counter({ name: 'chat_errors_total', help: 'Errors returned to clients by code', labelNames: ['code'], registers: [registry] })
+  }
+}
+
+/** Prometheus metrics for this instance. */
+export function useMetrics() {
+  state.__chatMetrics ??= create()
+  return state.__chatMetrics
+}

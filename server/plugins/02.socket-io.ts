@@ -1,0 +1,80 @@
+import { Server as Engine } from 'engine.io'
+import { Server } from 'socket.io'
+import type { Peer } from 'crossws'
+import { databaseReady } from '../db/ready'
+import { setRealtimeServer, type ChatServer } from '../infra/realtime'
+import { createRedisConnection, getRedis } from '../infra/redis'
+import { onConnection, prepareRooms } from '../realtime/connection'
+import { resolveActor } from '../utils/auth'
+import { toErrorBody } from '../utils/errors'
+
+/** Socket.IO bound to Nitro: polling through the HTTP handler, websocket through crossws' peer. */
+export default defineNitroPlugin(async (nitroApp) => {
+  const engine = new Engine({
+    path: '/socket.io/',
+    pingInterval: 25000,
+    pingTimeout: 20000,
+    maxHttpBufferSize: 1e6,
+    transports: ['polling', 'websocket']
+  })
+  const io: ChatServer = new Server({ serveClient: false, connectionStateRecovery: undefined })
+  io.bind(engine as never)
+
+  // Sockets would otherwise keep the whole handshake request alive for their lifetime.
+  engine.on('connection', (rawSocket: { request: unknown }) => {
+    rawSocket.request = null
+  })
+
+  if (getRedis()) {
+    const { createAdapter } = await import('@socket.io/redis-adapter')
+    const pub = createRedisConnection()
+    const sub = pub.duplicate()
+    io.adapter(createAdapter(pub, sub, { key: 'chat' }))
+    nitroApp.hooks.hook('close', async () => {
+      await Promise.allSettled([pub.quit(), sub.quit()])
+    })
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      await databaseReady()
+      const auth = socket.handshake.auth as { token?: unknown }
+      const actor = await resolveActor(typeof auth.token === 'string' ? auth.token : undefined)
+      socket.data = { userId: actor.id, displayName: actor.displayName, role: actor.role, tokenExp: actor.tokenExp }
+      await prepareRooms(socket)
+      next()
+    } catch (error) {
+      const body = toErrorBody(error)
+      const err = new Error(body.code === 'INTERNAL' ? 'INTERNAL' : 'UNAUTHENTICATED') as Error & { data?: unknown }
+      err.data = body
+      next(err)
+    }
+  })
+  io.on('connection', (socket) => {
+    onConnection(socket).catch((error) => {
+      console.error('[socket] connection setup failed', error)
+      socket.disconnect(true)
+    })
+  })
+  setRealtimeServer(io)
+
+  nitroApp.router.use('/socket.io/', defineEventHandler({
+    handler(event) {
+      engine.handleRequest(event.node.req as never, event.node.res as never)
+      event._handled = true
+    },
+    websocket: {
+      open(peer: Peer) {
+        const internal = (peer as unknown as { _internal: { nodeReq: { socket: unknown }, ws: unknown } })._internal
+        engine.prepare(internal.nodeReq as never)
+        ;(engine as unknown as { onWebSocket: (req: unknown, socket: unknown, ws: unknown) => void })
+          .onWebSocket(internal.nodeReq, internal.nodeReq.socket, internal.ws)
+      }
+    }
+  }))
+
+  nitroApp.hooks.hook('close', async () => {
+    setRealtimeServer(undefined)
+    await io.close()
+  })
+})

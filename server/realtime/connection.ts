@@ -1,0 +1,45 @@
+import { eq } from 'drizzle-orm'
+import { useDb } from '../db/client'
+import { conversationParticipants } from '../db/schema'
+import { conversationRoom, userRoom } from '../infra/realtime'
+import { useMetrics } from '../infra/metrics'
+import type { ChatSocket } from './handle'
+import { registerMessageHandlers } from './messages'
+import { registerPresenceHandlers } from './presence'
+import { registerReadHandlers } from './reads'
+import { registerSyncHandlers } from './sync'
+import { registerTypingHandlers } from './typing'
+
+const initialRooms = new WeakMap<ChatSocket, string[]>()
+
+/** Runs in the handshake, so the socket is in every room before the client sees "connect". */
+export async function prepareRooms(socket: ChatSocket) {
+  const db = await useDb()
+  const memberships = await db.select({ id: conversationParticipants.conversationId })
+    .from(conversationParticipants).where(eq(conversationParticipants.userId, socket.data.userId))
+  initialRooms.set(socket, [userRoom(socket.data.userId), ...memberships.map(m => conversationRoom(m.id))])
+}
+
+/** Wires a freshly authenticated socket: its rooms, its handlers, and its token's deadline. */
+export async function onConnection(socket: ChatSocket) {
+  socket.join(initialRooms.get(socket) ?? [userRoom(socket.data.userId)])
+  initialRooms.delete(socket)
+  const metrics = useMetrics()
+  metrics.socketsConnected.inc()
+  socket.on('disconnect', () => metrics.socketsConnected.dec())
+
+  registerMessageHandlers(socket)
+  registerSyncHandlers(socket)
+  registerReadHandlers(socket)
+  registerTypingHandlers(socket)
+
+  await registerPresenceHandlers(socket)
+
+  // An expired token must not keep a live session: drop the socket; the client reconnects with a fresh token.
+  const msLeft = socket.data.tokenExp * 1000 - Date.now()
+  const expiry = setTimeout(() => {
+    socket.emit('session:expired' as never, { code: 'UNAUTHENTICATED', message: 'access token expired' } as never)
+    socket.disconnect(true)
+  }, Math.min(Math.max(msLeft, 0), 2 ** 31 - 1))
+  socket.on('disconnect', () => clearTimeout(expiry))
+}

@@ -1,0 +1,53 @@
+import type { Socket } from 'socket.io'
+import type { Ack } from '#shared/errors'
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '#shared/events'
+import { SOCKET_EVENT_MAX_BYTES } from '#shared/limits'
+import { useMetrics } from '../infra/metrics'
+import { AppError, toErrorBody } from '../utils/errors'
+import type { Actor } from '../services/users'
+
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+
+/** The actor a socket authenticated as during the handshake. */
+export const socketActor = (socket: ChatSocket): Actor => ({
+  id: socket.data.userId,
+  email: '',
+  displayName: socket.data.displayName,
+  role: socket.data.role,
+  tokenExp: socket.data.tokenExp
+})
+
+function payloadBytes(payload: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(payload) ?? '')
+  } catch {
+    return Number.POSITIVE_INFINITY
+  }
+}
+
+/**
+ * Registers one client event: size cap, then the service, then an ack with the contract's
+ * `{ ok: true, ... }` or `{ ok: false, error }` shape. Handlers stay one line each.
+ */
+export function onEvent<T extends object>(
+  socket: ChatSocket,
+  event: keyof ClientToServerEvents,
+  run: (actor: Actor, payload: unknown) => Promise<T>
+) {
+  const listener = async (payload: unknown, ack?: (reply: Ack<T>) => void) => {
+    const reply = typeof ack === 'function' ? ack : () => {}
+    try {
+      if (payloadBytes(payload) > SOCKET_EVENT_MAX_BYTES) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `event payload exceeds ${SOCKET_EVENT_MAX_BYTES} bytes`)
+      }
+      const result = await run(socketActor(socket), payload)
+      reply({ ok: true, ...result })
+    } catch (error) {
+      const body = toErrorBody(error)
+      if (body.code === 'INTERNAL') console.error(`[socket] ${event} failed`, error)
+      useMetrics().errors.inc({ code: body.code })
+      reply({ ok: false, error: body })
+    }
+  }
+  ;(socket.on as (e: string, l: typeof listener) => void)(event, listener)
+}

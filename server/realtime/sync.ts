@@ -1,0 +1,7 @@
+import { syncConversations } from '../services/messages'
+import { onEvent, type ChatSocket } from './handle'
+
+/** sync:request — what a reconnecting client missed, per conversation. */
+export function registerSyncHandlers(socket: ChatSocket) {
+  onEvent(socket, 'sync:request', async (actor, payload) => ({ results: await syncConversations(actor, payload) }))
+}

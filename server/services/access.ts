@@ -1,0 +1,35 @@
+import { and, eq } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client'
+import { conversationParticipants, conversations, projectMembers, type ConversationRow, type ParticipantRow } from '../db/schema'
+import { AppError } from '../utils/errors'
+import type { Actor } from './users'
+
+export interface Membership {
+  conversation: ConversationRow
+  participant: ParticipantRow
+}
+
+/**
+ * The caller's place in a conversation. A missing conversation and one the caller is not in
+ * answer alike, so a non-participant learns nothing about it.
+ */
+export async function requireParticipant(db: DbOrTx, actor: Actor, conversationId: string): Promise<Membership> {
+  const [row] = await db.select({ conversation: conversations, participant: conversationParticipants })
+    .from(conversationParticipants)
+    .innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId))
+    .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, actor.id)))
+  if (!row) throw new AppError('FORBIDDEN', 'you are not a participant of this conversation')
+  return row
+}
+
+/** The caller's role in a project, or FORBIDDEN. */
+export async function requireProjectMember(db: DbOrTx, actor: Actor, projectId: string) {
+  const [row] = await db.select().from(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, actor.id)))
+  if (!row) throw new AppError('FORBIDDEN', 'you are not a member of this project')
+  return row
+}
+
+/** Conversation owners and admins, and global admins, may moderate a conversation. */
+export const canModerate = (actor: Actor, participant: ParticipantRow | undefined) =>
+  actor.role === 'admin' || participant?.role === 'owner' || participant?.role === 'admin'

@@ -1,0 +1,92 @@
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import type { Conversation, Participant } from '#shared/types'
+import { createConversationSchema, directMessageSchema } from '#shared/schemas'
+import { useDb, type DbOrTx } from '../db/client'
+import { conversationParticipants, conversations, projectMembers } from '../db/schema'
+import { publishToUser, setConversationMembership } from '../infra/realtime'
+import { AppError, parseInput } from '../utils/errors'
+import { requireParticipant, requireProjectMember } from './access'
+import { loadConversations, loadParticipants } from './conversation-view'
+import type { Actor } from './users'
+
+/** The caller's conversations in a project, busiest first, with unread counts. */
+export async function listConversations(actor: Actor, projectId: string): Promise<Conversation[]> {
+  const db = await useDb()
+  await requireProjectMember(db, actor, projectId)
+  return loadConversations(db, actor.id, eq(conversations.projectId, projectId))
+}
+
+/** One conversation as the caller sees it, with its participants. */
+export async function getConversation(actor: Actor, conversationId: string): Promise<{ conversation: Conversation, participants: Participant[] }> {
+  const db = await useDb()
+  await requireParticipant(db, actor, conversationId)
+  const [conversation] = await loadConversations(db, actor.id, eq(conversations.id, conversationId))
+  return { conversation: conversation!, participants: await loadParticipants(db, conversationId) }
+}
+
+/** Tells each listed user's sockets about a conversation, as that user sees it. */
+export async function announceConversation(db: DbOrTx, conversationId: string, userIds: string[]) {
+  for (const userId of userIds) {
+    const [conversation] = await loadConversations(db, userId, eq(conversations.id, conversationId))
+    if (conversation) publishToUser(userId, 'conversation:updated', { conversation })
+  }
+}
+
+/**
+ * Creates a project, group, support or announcement conversation. A project conversation takes in
+ * every project member; otherwise the listed participants, who must belong to the project.
+ */
+export async function createConversation(actor: Actor, projectId: string, input: unknown): Promise<Conversation> {
+  const data = parseInput(createConversationSchema, input)
+  const db = await useDb()
+  await requireProjectMember(db, actor, projectId)
+  const members = await db.select({ userId: projectMembers.userId }).from(projectMembers).where(eq(projectMembers.projectId, projectId))
+  const memberIds = new Set(members.map(m => m.userId))
+  const strangers = data.participantIds.filter(id => !memberIds.has(id))
+  if (strangers.length) {
+    throw new AppError('VALIDATION', 'participantIds: every participant must be a member of the project', { fields: [{ field: 'participantIds', message: 'not project members', ids: strangers }] })
+  }
+  const participantIds = data.type === 'project' ? [...memberIds] : [...new Set([actor.id, ...data.participantIds])]
+  const id = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(conversations).values({ projectId, type: data.type, title: data.title, createdBy: actor.id }).returning({ id: conversations.id })
+    await tx.insert(conversationParticipants).values(participantIds.map(userId => ({
+      conversationId: created!.id, userId, role: userId === actor.id ? 'owner' as const : 'member' as const
+    })))
+    return created!.id
+  })
+  setConversationMembership(participantIds, id, true)
+  await announceConversation(db, id, participantIds.filter(u => u !== actor.id))
+  const [conversation] = await loadConversations(db, actor.id, eq(conversations.id, id))
+  return conversation!
+}
+
+/** Gets or creates the direct conversation between the caller and another member of a shared project. */
+export async function getOrCreateDirect(actor: Actor, input: unknown): Promise<Conversation> {
+  const { userId } = parseInput(directMessageSchema, input)
+  const db = await useDb()
+  const mine = await db.select({ projectId: projectMembers.projectId }).from(projectMembers).where(eq(projectMembers.userId, actor.id))
+  const shared = mine.length
+    ? await db.select({ projectId: projectMembers.projectId }).from(projectMembers)
+      .where(and(eq(projectMembers.userId, userId), inArray(projectMembers.projectId, mine.map(m => m.projectId))))
+      .orderBy(asc(projectMembers.joinedAt)).limit(1)
+    : []
+  if (!shared[0]) throw new AppError('FORBIDDEN', 'you share no project with this user')
+  const projectId = shared[0].projectId
+  const pair = [actor.id, userId].sort()
+  const directKey = `${projectId}:${pair.join(':')}`
+  const created = await db.transaction(async (tx) => {
+    const [row] = await tx.insert(conversations).values({ projectId, type: 'direct', title: 'Direct message', directKey, createdBy: actor.id })
+      .onConflictDoNothing().returning({ id: conversations.id })
+    if (!row) return undefined
+    await tx.insert(conversationParticipants).values([...new Set(pair)].map(u => ({ conversationId: row.id, userId: u, role: 'member' as const })))
+    return row.id
+  })
+  const [existing] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.directKey, directKey))
+  const id = created ?? existing!.id
+  if (created) {
+    setConversationMembership(pair, id, true)
+    await announceConversation(db, id, pair.filter(u => u !== actor.id))
+  }
+  const [conversation] = await loadConversations(db, actor.id, eq(conversations.id, id))
+  return conversation!
+}

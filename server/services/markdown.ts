@@ -1,0 +1,69 @@
+import MarkdownIt from 'markdown-it'
+import sanitizeHtml from 'sanitize-html'
+import { createHighlighterCoreSync, type HighlighterCore } from 'shiki/core'
+import { createJavaScriptRegexEngine } from 'shiki/engine/javascript'
+import bash from 'shiki/langs/bash.mjs'
+import css from 'shiki/langs/css.mjs'
+import diff from 'shiki/langs/diff.mjs'
+import go from 'shiki/langs/go.mjs'
+import html from 'shiki/langs/html.mjs'
+import java from 'shiki/langs/java.mjs'
+import javascript from 'shiki/langs/javascript.mjs'
+import json from 'shiki/langs/json.mjs'
+import markdown from 'shiki/langs/markdown.mjs'
+import python from 'shiki/langs/python.mjs'
+import rust from 'shiki/langs/rust.mjs'
+import sqlLang from 'shiki/langs/sql.mjs'
+import typescript from 'shiki/langs/typescript.mjs'
+import vue from 'shiki/langs/vue.mjs'
+import yaml from 'shiki/langs/yaml.mjs'
+import githubDark from 'shiki/themes/github-dark.mjs'
+import githubLight from 'shiki/themes/github-light.mjs'
+
+let highlighter: HighlighterCore | undefined
+const getHighlighter = () => highlighter ??= createHighlighterCoreSync({
+  themes: [githubLight, githubDark],
+  langs: [bash, css, diff, go, html, java, javascript, json, markdown, python, rust, sqlLang, typescript, vue, yaml],
+  engine: createJavaScriptRegexEngine()
+})
+
+const ALIASES: Record<string, string> = { js: 'javascript', ts: 'typescript', sh: 'bash', shell: 'bash', zsh: 'bash', py: 'python', yml: 'yaml', md: 'markdown', rs: 'rust', golang: 'go' }
+
+function highlight(code: string, info: string): string {
+  const requested = info.trim().split(/\s+/)[0]?.toLowerCase() ?? ''
+  const lang = ALIASES[requested] ?? requested
+  const hl = getHighlighter()
+  if (!lang || !hl.getLoadedLanguages().includes(lang)) return ''
+  return hl.codeToHtml(code, { lang, themes: { light: 'github-light', dark: 'github-dark' } })
+}
+
+// Raw HTML in markdown is off: a typed <script> or <img onerror> becomes visible text.
+const md = new MarkdownIt({ html: false, linkify: true, breaks: true, highlight })
+
+const color = [/^#[0-9a-f]{3,8}$/i]
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: ['p', 'br', 'strong', 'em', 's', 'del', 'code', 'pre', 'span', 'a', 'ul', 'ol', 'li', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+  allowedAttributes: { a: ['href', 'title', 'target', 'rel'], pre: ['class', 'style', 'tabindex'], code: ['class'], span: ['class', 'style'], ol: ['start'] },
+  allowedClasses: { pre: ['shiki', 'shiki-themes', 'github-light', 'github-dark'], code: [/^language-[\w-]+$/], span: ['line'] },
+  allowedStyles: {
+    '*': {
+      'color': color,
+      'background-color': color,
+      '--shiki-dark': color,
+      '--shiki-light': color,
+      '--shiki-dark-bg': color,
+      '--shiki-light-bg': color,
+      'font-style': [/^italic$/],
+      'font-weight': [/^bold$/, /^\d{3}$/],
+      'text-decoration': [/^underline$/, /^line-through$/]
+    }
+  },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowProtocolRelative: false,
+  transformTags: { a: sanitizeHtml.simpleTransform('a', { target: '_blank', rel: 'noopener noreferrer nofollow' }) }
+}
+
+/** Renders message markdown to HTML that is safe to insert into the page as is. */
+export function renderMarkdown(content: string): string {
+  return sanitizeHtml(md.render(content), SANITIZE).trim()
+}

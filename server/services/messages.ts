@@ -1,0 +1,199 @@
+import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm'
+import type { Message } from '#shared/types'
+import type { MessageDeletedPayload, SyncResult } from '#shared/events'
+import {
+  deleteMessageEventSchema, editMessageEventSchema, historyQuerySchema, sendMessageEventSchema, syncRequestSchema
+} from '#shared/schemas'
+import { SYNC_PAGE_MAX } from '#shared/limits'
+import { useDb, type DbOrTx } from '../db/client'
+import { conversationParticipants, conversations, messageEdits, messages, profiles, userSanctions } from '../db/schema'
+import { consumeMessageBudget } from '../infra/rate-limit'
+import { publishToConversation } from '../infra/realtime'
+import { useMetrics } from '../infra/metrics'
+import { getConfig } from '../utils/config'
+import { AppError, parseInput } from '../utils/errors'
+import { canModerate, requireParticipant } from './access'
+import { renderMarkdown } from './markdown'
+import { loadMessage, loadMessages, toMessage } from './message-view'
+import { isUniqueViolation, takeNextSeq } from './sequence'
+import type { Actor } from './users'
+
+export interface SendResult { message: Message, duplicate: boolean }
+
+async function findByClientId(db: DbOrTx, actor: Actor, clientId: string): Promise<Message | undefined> {
+  const [row] = await db.select({ id: messages.id }).from(messages)
+    .where(and(eq(messages.senderId, actor.id), eq(messages.clientId, clientId)))
+  return row ? loadMessage(db, row.id) : undefined
+}
+
+async function assertMayPost(db: DbOrTx, actor: Actor, conversationId: string) {
+  const { conversation, participant } = await requireParticipant(db, actor, conversationId)
+  if (conversation.status !== 'active' && !canModerate(actor, participant)) {
+    throw new AppError('CONVERSATION_LOCKED', `this conversation is ${conversation.status}`)
+  }
+  const [sanction] = await db.select({ kind: userSanctions.kind, until: userSanctions.until }).from(userSanctions)
+    .where(and(eq(userSanctions.userId, actor.id), isNull(userSanctions.revokedAt),
+      sql`(${userSanctions.until} is null or ${userSanctions.until} > now())`))
+    .limit(1)
+  if (sanction) throw new AppError('MUTED', sanction.kind === 'ban' ? 'you are banned' : 'you are muted', sanction.until ? { until: sanction.until.toISOString() } : undefined)
+  const slow = conversation.settings.slowModeSeconds
+  if (slow > 0 && !canModerate(actor, participant)) {
+    const [last] = await db.select({ createdAt: messages.createdAt }).from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.senderId, actor.id)))
+      .orderBy(desc(messages.seq)).limit(1)
+    const waitMs = last ? last.createdAt.getTime() + slow * 1000 - Date.now() : 0
+    if (waitMs > 0) throw new AppError('SLOW_MODE', `slow mode: wait ${Math.ceil(waitMs / 1000)} s`, { retryAfterMs: waitMs })
+  }
+}
+
+/**
+ * Persists a message and publishes it after commit. A retry with the same clientId, on any
+ * instance, returns the original message instead of a second copy.
+ */
+export async function sendMessage(actor: Actor, input: unknown): Promise<SendResult> {
+  const data = parseInput(sendMessageEventSchema(getConfig().maxMessageLength), input)
+  const db = await useDb()
+  const existing = await findByClientId(db, actor, data.clientId)
+  if (existing) return { message: existing, duplicate: true }
+
+  await assertMayPost(db, actor, data.conversationId)
+  await consumeMessageBudget(actor.id)
+  const contentHtml = renderMarkdown(data.content)
+
+  let row
+  try {
+    row = await db.transaction(async (tx) => {
+      const threadRootId = data.threadRootId ?? null
+      const replyToId = data.replyToId ?? null
+      for (const [field, id] of [['threadRootId', threadRootId], ['replyToId', replyToId]] as const) {
+        if (!id) continue
+        const [target] = await tx.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, id))
+        if (target?.conversationId !== data.conversationId) {
+          throw new AppError('VALIDATION', `${field}: message not found in this conversation`, { fields: [{ field, message: 'not in this conversation' }] })
+        }
+      }
+      const seq = await takeNextSeq(tx, data.conversationId, { newMessage: true })
+      const [inserted] = await tx.insert(messages).values({
+        conversationId: data.conversationId,
+        seq,
+        updatedSeq: seq,
+        clientId: data.clientId,
+        senderId: actor.id,
+        content: data.content,
+        contentHtml,
+        replyToId,
+        threadRootId
+      }).returning()
+      if (threadRootId) {
+        const rootSeq = await takeNextSeq(tx, data.conversationId)
+        await tx.update(messages).set({ replyCount: sql`${messages.replyCount} + 1`, updatedSeq: rootSeq }).where(eq(messages.id, threadRootId))
+      }
+      await tx.update(conversationParticipants).set({ lastReadSeq: sql`greatest(${conversationParticipants.lastReadSeq}, ${seq})` })
+        .where(and(eq(conversationParticipants.conversationId, data.conversationId), eq(conversationParticipants.userId, actor.id)))
+      return inserted!
+    })
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      const original = await findByClientId(db, actor, data.clientId)
+      if (original) return { message: original, duplicate: true }
+    }
+    throw error
+  }
+
+  useMetrics().messagesPersisted.inc()
+  const message = toMessage(row, { id: actor.id, displayName: actor.displayName, avatarUrl: null })
+  const [sender] = await db.select({ avatarUrl: profiles.avatarUrl }).from(profiles).where(eq(profiles.id, actor.id))
+  message.sender.avatarUrl = sender?.avatarUrl ?? null
+  publishToConversation(message.conversationId, 'message:new', { message })
+  if (message.threadRootId) {
+    const root = await loadMessage(db, message.threadRootId)
+    if (root) publishToConversation(root.conversationId, 'message:updated', { message: root })
+  }
+  return { message, duplicate: false }
+}
+
+/** Changes the text of one's own message; the previous text is kept in the edit history. */
+export async function editMessage(actor: Actor, input: unknown): Promise<Message> {
+  const { messageId, content } = parseInput(editMessageEventSchema(getConfig().maxMessageLength), input)
+  const db = await useDb()
+  const [current] = await db.select().from(messages).where(eq(messages.id, messageId))
+  if (!current) throw new AppError('NOT_FOUND', 'message not found')
+  await requireParticipant(db, actor, current.conversationId)
+  if (current.senderId !== actor.id) throw new AppError('FORBIDDEN', 'only the author can edit a message')
+  if (current.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
+  const contentHtml = renderMarkdown(content)
+  await db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
+    if (!locked || locked.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
+    const updatedSeq = await takeNextSeq(tx, current.conversationId)
+    await tx.insert(messageEdits).values({ messageId, previousContent: locked.content, kind: 'edit', editedBy: actor.id })
+    await tx.update(messages).set({ content, contentHtml, editedAt: sql`now()`, updatedSeq }).where(eq(messages.id, messageId))
+  })
+  const message = (await loadMessage(db, messageId))!
+  publishToConversation(message.conversationId, 'message:updated', { message })
+  return message
+}
+
+/**
+ * Soft-deletes a message: it keeps its place (id, seq) but every reader loses its content.
+ * The author, conversation owners/admins and global admins may delete.
+ */
+export async function deleteMessage(actor: Actor, input: unknown): Promise<MessageDeletedPayload> {
+  const { messageId } = parseInput(deleteMessageEventSchema, input)
+  const db = await useDb()
+  const [current] = await db.select().from(messages).where(eq(messages.id, messageId))
+  if (!current) throw new AppError('NOT_FOUND', 'message not found')
+  const { participant } = await requireParticipant(db, actor, current.conversationId)
+  if (current.senderId !== actor.id && !canModerate(actor, participant)) {
+    throw new AppError('FORBIDDEN', 'only the author or a moderator can delete this message')
+  }
+  const payload = await db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
+    if (!locked) throw new AppError('NOT_FOUND', 'message not found')
+    if (locked.deletedAt) return { conversationId: locked.conversationId, messageId, seq: locked.seq, updatedSeq: locked.updatedSeq }
+    const updatedSeq = await takeNextSeq(tx, locked.conversationId)
+    await tx.insert(messageEdits).values({ messageId, previousContent: locked.content, kind: 'delete', editedBy: actor.id })
+    await tx.update(messages).set({ content: '', contentHtml: '', deletedAt: sql`now()`, deletedBy: actor.id, updatedSeq })
+      .where(eq(messages.id, messageId))
+    return { conversationId: locked.conversationId, messageId, seq: locked.seq, updatedSeq }
+  })
+  publishToConversation(payload.conversationId, 'message:deleted', payload)
+  return payload
+}
+
+/** A page of history, ascending by seq: the newest page, the one before `beforeSeq`, or after `afterSeq`. */
+export async function listHistory(actor: Actor, conversationId: string, query: unknown): Promise<{ messages: Message[], hasMore: boolean }> {
+  const { limit, beforeSeq, afterSeq } = parseInput(historyQuerySchema, query)
+  const db = await useDb()
+  await requireParticipant(db, actor, conversationId)
+  const inConversation = eq(messages.conversationId, conversationId)
+  if (afterSeq !== undefined) {
+    const page = await loadMessages(db, and(inConversation, gt(messages.seq, afterSeq)), [asc(messages.seq)], limit + 1)
+    return { messages: page.slice(0, limit), hasMore: page.length > limit }
+  }
+  const where = beforeSeq !== undefined ? and(inConversation, lt(messages.seq, beforeSeq)) : inConversation
+  const page = await loadMessages(db, where, [desc(messages.seq)], limit + 1)
+  return { messages: page.slice(0, limit).reverse(), hasMore: page.length > limit }
+}
+
+/**
+ * Everything that changed after each cursor — new, edited and deleted messages — ordered by
+ * updatedSeq so a client can page with the last value it received.
+ */
+export async function syncConversations(actor: Actor, input: unknown): Promise<SyncResult[]> {
+  const { conversations: wanted } = parseInput(syncRequestSchema, input)
+  const db = await useDb()
+  const results: SyncResult[] = []
+  for (const { conversationId, afterSeq } of wanted) {
+    await requireParticipant(db, actor, conversationId)
+    // Read the counter before the page: every value up to it is committed, so it is a safe cursor.
+    const [counter] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
+    const page = await loadMessages(db, and(eq(messages.conversationId, conversationId), gt(messages.updatedSeq, afterSeq)),
+      [asc(messages.updatedSeq)], SYNC_PAGE_MAX + 1)
+    const hasMore = page.length > SYNC_PAGE_MAX
+    const kept = page.slice(0, SYNC_PAGE_MAX)
+    const lastSeq = hasMore ? kept.at(-1)!.updatedSeq : Math.max(counter?.lastSeq ?? 0, kept.at(-1)?.updatedSeq ?? 0)
+    results.push({ conversationId, messages: kept, hasMore, lastSeq })
+  }
+  return results
+}

@@ -1,0 +1,73 @@
+import { and, eq } from 'drizzle-orm'
+import type { Project, ProjectMember } from '#shared/types'
+import { addProjectMemberSchema, createProjectSchema } from '#shared/schemas'
+import { useDb } from '../db/client'
+import { conversationParticipants, conversations, profiles, projectMembers, projects } from '../db/schema'
+import { setConversationMembership } from '../infra/realtime'
+import { AppError, parseInput } from '../utils/errors'
+import { requireProjectMember } from './access'
+import { announceConversation } from './conversations'
+import type { Actor } from './users'
+
+/** Projects the caller belongs to. */
+export async function listProjects(actor: Actor): Promise<Project[]> {
+  const db = await useDb()
+  const rows = await db.select({ id: projects.id, name: projects.name, myRole: projectMembers.role })
+    .from(projectMembers).innerJoin(projects, eq(projects.id, projectMembers.projectId))
+    .where(eq(projectMembers.userId, actor.id)).orderBy(projects.createdAt)
+  return rows
+}
+
+/** Creates a project owned by the caller, with a "general" conversation, as Slack and Mattermost do. */
+export async function createProject(actor: Actor, input: unknown): Promise<Project> {
+  const { name } = parseInput(createProjectSchema, input)
+  const db = await useDb()
+  const { project, conversationId } = await db.transaction(async (tx) => {
+    const [project] = await tx.insert(projects).values({ name, createdBy: actor.id }).returning()
+    await tx.insert(projectMembers).values({ projectId: project!.id, userId: actor.id, role: 'owner' })
+    const [general] = await tx.insert(conversations).values({ projectId: project!.id, type: 'project', title: 'general', createdBy: actor.id }).returning({ id: conversations.id })
+    await tx.insert(conversationParticipants).values({ conversationId: general!.id, userId: actor.id, role: 'owner' })
+    return { project: project!, conversationId: general!.id }
+  })
+  setConversationMembership([actor.id], conversationId, true)
+  return { id: project.id, name: project.name, myRole: 'owner' }
+}
+
+/** Members of a project the caller belongs to. */
+export async function listProjectMembers(actor: Actor, projectId: string): Promise<ProjectMember[]> {
+  const db = await useDb()
+  await requireProjectMember(db, actor, projectId)
+  const rows = await db.select({ m: projectMembers, u: profiles }).from(projectMembers)
+    .innerJoin(profiles, eq(profiles.id, projectMembers.userId))
+    .where(eq(projectMembers.projectId, projectId)).orderBy(profiles.displayName)
+  return rows.map(({ m, u }) => ({ id: u.id, userId: u.id, displayName: u.displayName, avatarUrl: u.avatarUrl, email: u.email, role: m.role }))
+}
+
+/**
+ * Adds a registered user to a project (owners and admins only) and to its project-wide
+ * conversations, so a newcomer lands in #general like in Slack.
+ */
+export async function addProjectMember(actor: Actor, projectId: string, input: unknown): Promise<ProjectMember> {
+  const { email, role } = parseInput(addProjectMemberSchema, input)
+  const db = await useDb()
+  const me = await requireProjectMember(db, actor, projectId)
+  if (me.role === 'member' && actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only project owners and admins can add members')
+  if (role === 'owner' && me.role !== 'owner' && actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only owners can add owners')
+  const [user] = await db.select().from(profiles).where(eq(profiles.email, email))
+  if (!user) throw new AppError('NOT_FOUND', 'no registered user has this email', { fields: [{ field: 'email', message: 'not registered' }] })
+  const joined = await db.transaction(async (tx) => {
+    await tx.insert(projectMembers).values({ projectId, userId: user.id, role })
+      .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } })
+    const wide = await tx.select({ id: conversations.id }).from(conversations)
+      .where(and(eq(conversations.projectId, projectId), eq(conversations.type, 'project')))
+    if (wide.length) {
+      await tx.insert(conversationParticipants).values(wide.map(c => ({ conversationId: c.id, userId: user.id, role: 'member' as const }))).onConflictDoNothing()
+    }
+    return wide.map(c => c.id)
+  })
+  for (const conversationId of joined) {
+    setConversationMembership([user.id], conversationId, true)
+    await announceConversation(db, conversationId, [user.id])
+  }
+  return { id: user.id, userId: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl, email: user.email, role }
+}

@@ -1,0 +1,30 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { UnreadUpdatePayload } from '#shared/events'
+import { readMarkEventSchema } from '#shared/schemas'
+import { useDb } from '../db/client'
+import { conversationParticipants, conversations } from '../db/schema'
+import { publishToConversation, publishToUser } from '../infra/realtime'
+import { parseInput } from '../utils/errors'
+import { requireParticipant } from './access'
+import { loadConversations } from './conversation-view'
+import type { Actor } from './users'
+
+/**
+ * Moves the caller's read marker forward (never back, never past the last message), tells the
+ * conversation (read receipts) and the caller's other devices (unread counts).
+ */
+export async function markRead(actor: Actor, input: unknown): Promise<UnreadUpdatePayload> {
+  const { conversationId, seq } = parseInput(readMarkEventSchema, input)
+  const db = await useDb()
+  const { conversation } = await requireParticipant(db, actor, conversationId)
+  const target = Math.min(seq, conversation.lastSeq)
+  const [row] = await db.update(conversationParticipants)
+    .set({ lastReadSeq: sql`greatest(${conversationParticipants.lastReadSeq}, ${target})` })
+    .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, actor.id)))
+    .returning({ lastReadSeq: conversationParticipants.lastReadSeq })
+  const [view] = await loadConversations(db, actor.id, eq(conversations.id, conversationId))
+  const unread = { conversationId, unreadCount: view?.unreadCount ?? 0, mentionCount: view?.mentionCount ?? 0 }
+  publishToConversation(conversationId, 'read:update', { conversationId, userId: actor.id, seq: row?.lastReadSeq ?? target })
+  publishToUser(actor.id, 'unread:update', unread)
+  return unread
+}

@@ -1,0 +1,87 @@
+import { eq, inArray } from 'drizzle-orm'
+import type { User, UserSummary } from '#shared/types'
+import { signupSchema, loginSchema } from '#shared/schemas'
+import { useDb } from '../db/client'
+import { localCredentials, profiles, type ProfileRow } from '../db/schema'
+import { hashPassword, verifyPassword } from '../infra/auth/passwords'
+import { signLocalToken, type AccessClaims } from '../infra/auth/tokens'
+import { AppError, parseInput } from '../utils/errors'
+import { getConfig } from '../utils/config'
+
+/** The authenticated caller every service receives explicitly. */
+export interface Actor {
+  id: string
+  email: string
+  displayName: string
+  role: 'member' | 'admin'
+  tokenExp: number
+}
+
+export const toUser = (row: ProfileRow): User => ({
+  id: row.id, email: row.email, displayName: row.displayName, avatarUrl: row.avatarUrl, role: row.role
+})
+export const toUserSummary = (row: Pick<ProfileRow, 'id' | 'displayName' | 'avatarUrl'>): UserSummary => ({
+  id: row.id, displayName: row.displayName, avatarUrl: row.avatarUrl
+})
+
+function assertLocalMode() {
+  if (getConfig().supabase) throw new AppError('NOT_FOUND', 'local sign-in is disabled: this server uses Supabase Auth')
+}
+
+/** Creates a local account and returns a session for it. */
+export async function signUpLocal(input: unknown): Promise<{ accessToken: string, user: User }> {
+  assertLocalMode()
+  const { email, password, displayName } = parseInput(signupSchema, input)
+  const db = await useDb()
+  const passwordHash = await hashPassword(password)
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(profiles).values({ email, displayName }).onConflictDoNothing().returning()
+    if (!created) throw new AppError('CONFLICT', 'an account with this email already exists', { fields: [{ field: 'email', message: 'already registered' }] })
+    await tx.insert(localCredentials).values({ userId: created.id, passwordHash })
+    return created
+  })
+  const user = toUser(row)
+  return { accessToken: await signLocalToken(user), user }
+}
+
+/** Checks local credentials; the same error for an unknown email and a wrong password. */
+export async function logInLocal(input: unknown): Promise<{ accessToken: string, user: User }> {
+  assertLocalMode()
+  const { email, password } = parseInput(loginSchema, input)
+  const db = await useDb()
+  const [row] = await db.select({ profile: profiles, hash: localCredentials.passwordHash })
+    .from(profiles).innerJoin(localCredentials, eq(localCredentials.userId, profiles.id))
+    .where(eq(profiles.email, email))
+  if (!row || !(await verifyPassword(password, row.hash))) throw new AppError('UNAUTHENTICATED', 'wrong email or password')
+  const user = toUser(row.profile)
+  return { accessToken: await signLocalToken(user), user }
+}
+
+/** Resolves verified token claims to an actor, creating the profile on first sight (Supabase mode). */
+export async function actorFromClaims(claims: AccessClaims): Promise<Actor> {
+  const db = await useDb()
+  let [row] = await db.select().from(profiles).where(eq(profiles.id, claims.sub))
+  if (!row) {
+    if (!getConfig().supabase) throw new AppError('UNAUTHENTICATED', 'unknown user')
+    const meta = claims.user_metadata ?? {}
+    const displayName = meta.display_name ?? meta.full_name ?? meta.name ?? claims.email?.split('@')[0] ?? 'member'
+    const role = claims.app_metadata?.role === 'admin' ? 'admin' : 'member'
+    await db.insert(profiles).values({ id: claims.sub, email: claims.email ?? `${claims.sub}@users.invalid`, displayName, role }).onConflictDoNothing()
+    ;[row] = await db.select().from(profiles).where(eq(profiles.id, claims.sub))
+    if (!row) throw new AppError('UNAUTHENTICATED', 'unknown user')
+  }
+  return { id: row.id, email: row.email, displayName: row.displayName, role: row.role, tokenExp: claims.exp }
+}
+
+export async function getUser(id: string): Promise<User> {
+  const db = await useDb()
+  const [row] = await db.select().from(profiles).where(eq(profiles.id, id))
+  if (!row) throw new AppError('NOT_FOUND', 'user not found')
+  return toUser(row)
+}
+
+export async function findUsersByIds(ids: string[]): Promise<ProfileRow[]> {
+  if (ids.length === 0) return []
+  const db = await useDb()
+  return db.select().from(profiles).where(inArray(profiles.id, ids))
+}

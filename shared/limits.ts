@@ -1,0 +1,9 @@
+/** Defaults shared by the browser and the server; the server may override them from env. */
+export const DEFAULT_MAX_MESSAGE_LENGTH = 5000
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 30
+export const HISTORY_PAGE_DEFAULT = 50
+export const HISTORY_PAGE_MAX = 100
+export const SYNC_PAGE_MAX = 200
+/** Largest socket event payload a handler accepts, in bytes of JSON. */
+export const SOCKET_EVENT_MAX_BYTES = 64 * 1024
+export const TYPING_EXPIRY_MS = 5000

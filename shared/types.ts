@@ -1,0 +1,108 @@
+/** Wire shapes from the contract; the server maps rows to these, the client renders them. */
+export type UserRole = 'member' | 'admin'
+export type ParticipantRole = 'owner' | 'admin' | 'member'
+export type ConversationType = 'project' | 'group' | 'direct' | 'support' | 'announcement'
+export type ConversationStatus = 'active' | 'archived' | 'locked'
+export type MessageType = 'text' | 'file' | 'system'
+export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline'
+
+export interface User {
+  id: string
+  email: string
+  displayName: string
+  avatarUrl: string | null
+  role: UserRole
+}
+
+export interface UserSummary {
+  id: string
+  displayName: string
+  avatarUrl: string | null
+}
+
+export interface Attachment {
+  id: string
+  fileName: string
+  mimeType: string
+  sizeBytes: number
+  url: string
+  thumbnailUrl: string | null
+  width?: number
+  height?: number
+}
+
+export interface Reaction {
+  emoji: string
+  count: number
+  userIds: string[]
+}
+
+export interface Mention {
+  userId: string | null
+  kind: 'user' | 'here' | 'channel'
+}
+
+export interface Message {
+  id: string
+  conversationId: string
+  seq: number
+  updatedSeq: number
+  clientId: string
+  senderId: string
+  sender: UserSummary
+  type: MessageType
+  content: string
+  contentHtml: string
+  replyToId: string | null
+  threadRootId: string | null
+  replyCount: number
+  reactions: Reaction[]
+  attachments: Attachment[]
+  mentions: Mention[]
+  pinnedAt: string | null
+  editedAt: string | null
+  deletedAt: string | null
+  createdAt: string
+}
+
+export interface ConversationSettings {
+  slowModeSeconds: number
+}
+
+export interface Conversation {
+  id: string
+  projectId: string
+  type: ConversationType
+  title: string
+  status: ConversationStatus
+  lastSeq: number
+  lastMessageAt: string | null
+  unreadCount: number
+  mentionCount: number
+  myRole: ParticipantRole
+  settings: ConversationSettings
+  /** Preview for the sidebar: the newest visible message, if any. */
+  lastMessage: { senderId: string, senderName: string, content: string, createdAt: string } | null
+  /** For direct messages: the other participant, so the sidebar can name the DM. */
+  peer: UserSummary | null
+}
+
+export interface Participant extends UserSummary {
+  userId: string
+  email: string
+  role: ParticipantRole
+  lastReadSeq: number
+  joinedAt: string
+}
+
+export interface Project {
+  id: string
+  name: string
+  myRole: ParticipantRole
+}
+
+export interface ProjectMember extends UserSummary {
+  userId: string
+  email: string
+  role: ParticipantRole
+}

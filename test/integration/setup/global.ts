@@ -1,0 +1,18 @@
+import type { TestProject } from 'vitest/node'
+import { ensureBuilt, startServer } from '../../support/server'
+
+/** Builds once, then runs one server on embedded defaults (PGlite, memory adapter) for the suite. */
+export default async function setup(project: TestProject) {
+  ensureBuilt()
+  const server = await startServer()
+  project.provide('servers', [server.url])
+  return async () => {
+    await server.stop()
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    servers: string[]
+  }
+}

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url'
+import './test/support/node20'
+import { defineConfig } from 'vitest/config'
+
+const alias = { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) }
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/setup/global.ts'],
+          testTimeout: 30000,
+          hookTimeout: 240000,
+          fileParallelism: false
+        }
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'services',
+          include: ['test/integration/**/*.test.ts', 'test/services/**/*.test.ts'],
+          globalSetup: ['test/services/setup/global.ts'],
+          testTimeout: 30000,
+          hookTimeout: 240000,
+          fileParallelism: false
+        }
+      }
+    ]
+  }
+})
