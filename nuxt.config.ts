@@ -12,6 +12,8 @@ export default defineNuxtConfig({
   ui: { fonts: false },
   icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true } },
   typescript: { strict: true },
+  // Separate build folders let a test build run beside a dev server in the same checkout.
+  buildDir: process.env.NUXT_BUILD_DIR || undefined,
   runtimeConfig: {
     public: {
       supabaseUrl: process.env.SUPABASE_URL ?? '',
@@ -20,6 +22,7 @@ export default defineNuxtConfig({
   },
   nitro: {
     experimental: { websocket: true },
+    ...(process.env.NUXT_OUTPUT_DIR ? { output: { dir: process.env.NUXT_OUTPUT_DIR } } : {}),
     hooks: {
       // The built server applies migrations on start, so it must carry them.
       async compiled(nitro) {

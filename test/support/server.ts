@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..', '..')
-const entry = join(root, '.output', 'server', 'index.mjs')
+const outputDir = process.env.NUXT_OUTPUT_DIR ? join(root, process.env.NUXT_OUTPUT_DIR) : join(root, '.output')
+const entry = join(outputDir, 'server', 'index.mjs')
 const SOURCES = ['server', 'shared', 'drizzle', 'layers', 'pages', 'components', 'composables', 'stores', 'layouts', 'middleware', 'plugins', 'app.vue', 'nuxt.config.ts', 'package.json']
 
 function newestMtime(path: string): number {
