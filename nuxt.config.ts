@@ -1,5 +1,18 @@
 import { cp } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import type { Nitro, NitroConfig } from 'nitropack'
+import type { NuxtConfig } from 'nuxt/schema'
+
+const nitro: NitroConfig = {
+  experimental: { websocket: true },
+  ...(process.env.NUXT_OUTPUT_DIR ? { output: { dir: process.env.NUXT_OUTPUT_DIR } } : {}),
+  hooks: {
+    // The built server applies migrations on start, so it must carry them.
+    async compiled(nitro: Nitro) {
+      await cp(resolve(nitro.options.rootDir, 'drizzle'), resolve(nitro.options.output.serverDir, 'migrations'), { recursive: true })
+    }
+  }
+}
 
 export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
@@ -10,7 +23,7 @@ export default defineNuxtConfig({
   ssr: false,
   // No network at build or run time: fonts come from the system stack, icons from installed collections.
   ui: { fonts: false },
-  icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true } },
+  icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true }, fallbackToApi: false },
   typescript: { strict: true },
   // Separate build folders let a test build run beside a dev server in the same checkout.
   buildDir: process.env.NUXT_BUILD_DIR || undefined,
@@ -20,14 +33,6 @@ export default defineNuxtConfig({
       supabaseAnonKey: process.env.SUPABASE_ANON_KEY ?? ''
     }
   },
-  nitro: {
-    experimental: { websocket: true },
-    ...(process.env.NUXT_OUTPUT_DIR ? { output: { dir: process.env.NUXT_OUTPUT_DIR } } : {}),
-    hooks: {
-      // The built server applies migrations on start, so it must carry them.
-      async compiled(nitro) {
-        await cp(resolve(nitro.options.rootDir, 'drizzle'), resolve(nitro.options.output.serverDir, 'migrations'), { recursive: true })
-      }
-    }
-  }
+  // Nuxt's schema types only a subset of Nitro's options; the full config is typed above.
+  nitro: nitro as NuxtConfig['nitro']
 })

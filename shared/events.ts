@@ -21,7 +21,8 @@ export const EVENTS = {
   presenceChange: 'presence:change',
   unreadUpdate: 'unread:update',
   conversationUpdated: 'conversation:updated',
-  notification: 'notification'
+  notification: 'notification',
+  sessionExpired: 'session:expired'
 } as const
 
 export interface SyncResult {
@@ -64,6 +65,8 @@ export interface ServerToClientEvents {
   'unread:update': (payload: UnreadUpdatePayload) => void
   'conversation:updated': (payload: { conversation: Conversation }) => void
   'notification': (payload: NotificationPayload) => void
+  /** The access token expired: the socket is closed; reconnect with a fresh token. */
+  'session:expired': (payload: ErrorBody) => void
 }
 
 export interface SocketData {

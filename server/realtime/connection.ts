@@ -38,7 +38,7 @@ export async function onConnection(socket: ChatSocket) {
   // An expired token must not keep a live session: drop the socket; the client reconnects with a fresh token.
   const msLeft = socket.data.tokenExp * 1000 - Date.now()
   const expiry = setTimeout(() => {
-    socket.emit('session:expired' as never, { code: 'UNAUTHENTICATED', message: 'access token expired' } as never)
+    socket.emit('session:expired', { code: 'UNAUTHENTICATED', message: 'access token expired' })
     socket.disconnect(true)
   }, Math.min(Math.max(msLeft, 0), 2 ** 31 - 1))
   socket.on('disconnect', () => clearTimeout(expiry))
