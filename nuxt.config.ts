@@ -27,12 +27,6 @@ export default defineNuxtConfig({
   typescript: { strict: true },
   // Separate build folders let a test build run beside a dev server in the same checkout.
   buildDir: process.env.NUXT_BUILD_DIR || undefined,
-  runtimeConfig: {
-    public: {
-      supabaseUrl: process.env.SUPABASE_URL ?? '',
-      supabaseAnonKey: process.env.SUPABASE_ANON_KEY ?? ''
-    }
-  },
   // Nuxt's schema types only a subset of Nitro's options; the full config is typed above.
   nitro: nitro as NuxtConfig['nitro']
 })
