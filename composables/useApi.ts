@@ -1,0 +1,51 @@
+import type { ErrorBody, ErrorCode } from '#shared/errors'
+
+/** A failed API call carrying the contract's error code. */
+export class ApiError extends Error {
+  constructor(
+    public readonly code: ErrorCode | 'NETWORK',
+    message: string,
+    public readonly status: number,
+    public readonly details?: Record<string, unknown>
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+function isErrorEnvelope(value: unknown): value is { error: ErrorBody } {
+  return typeof value === 'object' && value !== null && 'error' in value
+    && typeof (value as { error: unknown }).error === 'object'
+}
+
+interface ApiOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  body?: Record<string, unknown>
+  query?: Record<string, string | number | undefined>
+}
+
+/** `$fetch` with the bearer token; contract errors become ApiError and a 401 signs out. */
+export function useApi() {
+  const auth = useAuthStore()
+  const nuxtApp = useNuxtApp()
+
+  return async function api<T>(url: string, options: ApiOptions = {}): Promise<T> {
+    try {
+      // Plain string URL on purpose: typed Nitro routes would turn every call site into a union chase.
+      const fetcher = $fetch as (url: string, opts: object) => Promise<T>
+      return await fetcher(url, {
+        ...options,
+        headers: auth.token ? { Authorization: `Bearer ${auth.token}` } : {}
+      })
+    } catch (err) {
+      const status = (err as { status?: number }).status ?? (err as { response?: { status?: number } }).response?.status ?? 0
+      const data = (err as { data?: unknown }).data
+      if (status === 401) {
+        auth.signOut()
+        await nuxtApp.runWithContext(() => navigateTo('/login'))
+      }
+      if (isErrorEnvelope(data)) throw new ApiError(data.error.code, data.error.message, status, data.error.details)
+      throw new ApiError(status ? 'INTERNAL' : 'NETWORK', status ? `Request failed (${status})` : 'Network error', status)
+    }
+  }
+}

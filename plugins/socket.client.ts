@@ -1,0 +1,65 @@
+import { io } from 'socket.io-client'
+import type { ChatSocket } from '~/composables/useSocket'
+
+/**
+ * The one Socket.IO client. It lives here, not in a store, and connects only while signed in;
+ * its listeners are registered once and hand every event to the chat store.
+ */
+export default defineNuxtPlugin({
+  name: 'socket',
+  setup(nuxtApp) {
+    const auth = useAuthStore()
+    const chat = useChatStore()
+
+    const socket: ChatSocket = io({
+      autoConnect: false,
+      // A callback so every reconnect carries the current token.
+      auth: cb => cb({ token: auth.token }),
+      transports: ['websocket', 'polling']
+    })
+    nuxtApp.provide('socket', socket)
+
+    const actions = useChatActions()
+
+    socket.on('connect', () => {
+      chat.connected = true
+      void actions.onConnected()
+    })
+    socket.on('disconnect', () => {
+      chat.connected = false
+    })
+    socket.on('connect_error', (error) => {
+      if (error.message === 'UNAUTHENTICATED') void actions.signOut('Your session has ended. Please sign in again.')
+    })
+    socket.on('session:expired', () => {
+      void actions.signOut('Your session has expired. Please sign in again.')
+    })
+
+    socket.on('message:new', ({ message }) => {
+      chat.receiveNew(message, auth.user?.id)
+      chat.setTyping({ conversationId: message.conversationId, userId: message.senderId, displayName: message.sender.displayName, isTyping: false })
+      if (!chat.conversations[message.conversationId] && chat.currentProjectId) {
+        // A conversation we have not listed yet (a new DM or group): refresh the sidebar.
+        void actions.loadConversations(chat.currentProjectId)
+      }
+    })
+    socket.on('message:updated', ({ message }) => chat.upsertMessage(message))
+    socket.on('message:deleted', payload => chat.applyDeleted(payload))
+    socket.on('typing:update', (payload) => {
+      if (payload.userId !== auth.user?.id) chat.setTyping(payload)
+    })
+    socket.on('unread:update', payload => chat.setUnread(payload))
+    socket.on('conversation:updated', ({ conversation }) => chat.upsertConversation(conversation))
+
+    watch(() => auth.token, (token, previous) => {
+      if (previous) socket.disconnect()
+      if (token) socket.connect()
+    }, { immediate: true })
+  }
+})
+
+declare module '#app' {
+  interface NuxtApp {
+    $socket: ChatSocket
+  }
+}
