@@ -30,6 +30,17 @@ export default defineConfig({
           hookTimeout: 240000,
           fileParallelism: false
         }
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'supabase',
+          include: ['test/supabase/**/*.test.ts'],
+          globalSetup: ['test/supabase/setup/global.ts'],
+          testTimeout: 30000,
+          hookTimeout: 240000,
+          fileParallelism: false
+        }
       }
     ]
   }

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { User, UserSummary } from '#shared/types'
 import { signupSchema, loginSchema } from '#shared/schemas'
 import { useDb } from '../db/client'
@@ -57,20 +57,39 @@ export async function logInLocal(input: unknown): Promise<{ accessToken: string,
   return { accessToken: await signLocalToken(user), user }
 }
 
+/** Supabase mode: the role comes from app_metadata (set by the service role), never from user_metadata. */
+const roleFromClaims = (claims: AccessClaims): 'member' | 'admin' => claims.app_metadata?.role === 'admin' ? 'admin' : 'member'
+
+/**
+ * Creates the profile of a Supabase user on first sight. An email still held by the profile of a
+ * deleted account (another id) is released first, so a re-created account is not locked out.
+ */
+async function createSupabaseProfile(claims: AccessClaims): Promise<ProfileRow | undefined> {
+  const db = await useDb()
+  const meta = claims.user_metadata ?? {}
+  const email = claims.email?.toLowerCase() || `${claims.sub}@users.invalid`
+  const displayName = meta.display_name ?? meta.full_name ?? meta.name ?? email.split('@')[0] ?? 'member'
+  return db.transaction(async (tx) => {
+    await tx.update(profiles).set({ email: sql`${profiles.id}::text || '@released.invalid'` })
+      .where(and(eq(profiles.email, email), ne(profiles.id, claims.sub)))
+    await tx.insert(profiles).values({ id: claims.sub, email, displayName, role: roleFromClaims(claims) }).onConflictDoNothing()
+    const [row] = await tx.select().from(profiles).where(eq(profiles.id, claims.sub))
+    return row
+  })
+}
+
 /** Resolves verified token claims to an actor, creating the profile on first sight (Supabase mode). */
 export async function actorFromClaims(claims: AccessClaims): Promise<Actor> {
   const db = await useDb()
+  const supabase = getConfig().supabase !== null
   let [row] = await db.select().from(profiles).where(eq(profiles.id, claims.sub))
-  if (!row) {
-    if (!getConfig().supabase) throw new AppError('UNAUTHENTICATED', 'unknown user')
-    const meta = claims.user_metadata ?? {}
-    const displayName = meta.display_name ?? meta.full_name ?? meta.name ?? claims.email?.split('@')[0] ?? 'member'
-    const role = claims.app_metadata?.role === 'admin' ? 'admin' : 'member'
-    await db.insert(profiles).values({ id: claims.sub, email: claims.email ?? `${claims.sub}@users.invalid`, displayName, role }).onConflictDoNothing()
-    ;[row] = await db.select().from(profiles).where(eq(profiles.id, claims.sub))
-    if (!row) throw new AppError('UNAUTHENTICATED', 'unknown user')
+  if (!row && supabase) row = await createSupabaseProfile(claims)
+  if (!row) throw new AppError('UNAUTHENTICATED', 'unknown user')
+  if (supabase && row.role !== roleFromClaims(claims)) {
+    // The token is the authority on the role; keep the stored copy in step for queries and the admin UI.
+    ;[row] = await db.update(profiles).set({ role: roleFromClaims(claims), updatedAt: sql`now()` }).where(eq(profiles.id, row.id)).returning()
   }
-  return { id: row.id, email: row.email, displayName: row.displayName, role: row.role, tokenExp: claims.exp }
+  return { id: row!.id, email: row!.email, displayName: row!.displayName, role: row!.role, tokenExp: claims.exp }
 }
 
 export async function getUser(id: string): Promise<User> {

@@ -71,6 +71,8 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   }
   if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('token lacks sub or exp')
   if (payload.role !== 'authenticated') throw new Error('token role is not authenticated')
+  // Supabase anonymous sign-ins also carry role "authenticated"; a chat member must be a real account.
+  if (payload.is_anonymous === true) throw new Error('anonymous sessions are not members')
   return payload as AccessClaims
 }
 

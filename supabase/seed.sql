@@ -1,0 +1,11 @@
+-- Seed for `supabase db reset` / `supabase start` (local CLI stacks only; never run on production).
+-- Chat data needs profiles whose ids are auth.users ids, and the chat server creates a profile the
+-- first time it sees a user's token, so there is nothing to insert here up front. Sign up through
+-- the app (or Studio → Authentication → Add user), then make yourself admin:
+--
+--   update auth.users
+--      set raw_app_meta_data = raw_app_meta_data || '{"role": "admin"}'::jsonb
+--    where email = 'you@example.com';
+--
+-- Demo data (SEED_DEMO) is seeded only in local-auth mode, where the server owns the accounts.
+select 1;

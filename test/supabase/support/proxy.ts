@@ -1,0 +1,36 @@
+import { createServer, request, type Server } from 'node:http'
+
+/**
+ * The piece of the Supabase API gateway our server relies on: `${SUPABASE_URL}/auth/v1/*` is
+ * Supabase Auth, whose own routes sit at the root. Like the gateway, it wants an `apikey` header
+ * (anon or service key) except on /auth/v1/.well-known/*, which is public.
+ */
+export async function startAuthProxy(opts: { target: string, apiKeys: string[], port?: number }): Promise<{ url: string, server: Server, close: () => Promise<void>, hits: () => Record<string, number> }> {
+  const target = new URL(opts.target)
+  const counts: Record<string, number> = {}
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/'
+    if (!url.startsWith('/auth/v1/')) {
+      res.writeHead(404, { 'content-type': 'application/json' })
+      return res.end(JSON.stringify({ message: 'no Route matched with those values' }))
+    }
+    const path = url.slice('/auth/v1'.length)
+    counts[path.split('?')[0]!] = (counts[path.split('?')[0]!] ?? 0) + 1
+    if (!path.startsWith('/.well-known/') && !opts.apiKeys.includes(String(req.headers.apikey ?? ''))) {
+      res.writeHead(401, { 'content-type': 'application/json' })
+      return res.end(JSON.stringify({ message: 'No API key found in request' }))
+    }
+    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path, headers: { ...req.headers, host: target.host } }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers)
+      up.pipe(res)
+    })
+    upstream.on('error', (error) => {
+      res.writeHead(502, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ message: `auth upstream failed: ${error.message}` }))
+    })
+    req.pipe(upstream)
+  })
+  await new Promise<void>(resolve => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) }), hits: () => ({ ...counts }) }
+}
