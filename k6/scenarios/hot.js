@@ -1,0 +1,51 @@
+// Hot conversation: one 500-member room. Listener VUs only hold a socket and account for every
+// message; sender VUs send to the room at a fixed rate each (open model: sends do not wait for acks).
+import { sleep } from 'k6'
+import { hotUserForVu, identity, meta } from '../lib/fixture.js'
+import { ChatSession, guarded, sessionLengthMs, sleepMs } from '../lib/session.js'
+
+export function makeHotListener(profile, durations) {
+  return guarded('hotListener', async (data) => {
+    const lengthMs = sessionLengthMs(profile.durationS, durations)
+    if (lengthMs < 5000) {
+      sleep(Math.max(0.1, lengthMs / 1000 + 5))
+      return
+    }
+    const session = new ChatSession(identity(data, hotUserForVu()))
+    if (!(await session.open())) {
+      sleep(2)
+      return
+    }
+    await sleepMs(lengthMs)
+    await session.close()
+  })
+}
+
+export function makeHotSender(profile, durations, ratePerSender) {
+  return guarded('hotSender', async (data) => {
+    const lengthMs = sessionLengthMs(profile.durationS, durations)
+    if (lengthMs < 5000) {
+      sleep(Math.max(0.1, lengthMs / 1000 + 5))
+      return
+    }
+    const session = new ChatSession(identity(data, hotUserForVu()))
+    if (!(await session.open())) {
+      sleep(2)
+      return
+    }
+    const conversationId = meta().hotConversationId
+    const intervalMs = 1000 / ratePerSender
+    const end = Date.now() + lengthMs
+    const pending = []
+    let next = Date.now()
+    while (true) {
+      await sleepMs(next - Date.now())
+      if (Date.now() >= end) break
+      next += intervalMs
+      pending.push(session.send(conversationId))
+      if (pending.length > 200) pending.splice(0, 100)
+    }
+    await Promise.all(pending)
+    await session.close()
+  })
+}
