@@ -122,6 +122,33 @@ describe('the chat server in Supabase mode', () => {
     expect((await api('GET', '/api/me', token)).body.user.role).toBe('member')
   })
 
+  it('follows app_metadata.role on every token: an existing member is promoted, then demoted', async () => {
+    const u = await signUpAndIn('grace')
+    expect((await api('GET', '/api/me', u.token)).body.user.role).toBe('member')
+    const asAdmin = await mintEs256(signingKey, accessClaims({ id: u.id, email: u.email, app_metadata: { role: 'admin' } }), { issuer: env.issuer })
+    expect((await api('GET', '/api/me', asAdmin)).body.user.role).toBe('admin')
+    expect(await db`select role from profiles where id = ${u.id}`).toEqual([{ role: 'admin' }])
+    const asMember = await mintEs256(signingKey, accessClaims({ id: u.id, email: u.email }), { issuer: env.issuer })
+    expect((await api('GET', '/api/me', asMember)).body.user.role).toBe('member')
+  })
+
+  it('lets a re-created account with the email of a deleted one in', async () => {
+    const address = email('phoenix')
+    const first = await mintEs256(signingKey, accessClaims({ id: randomUUID(), email: address }), { issuer: env.issuer })
+    expect((await api('GET', '/api/me', first)).status).toBe(200)
+    const secondId = randomUUID()
+    const second = await mintEs256(signingKey, accessClaims({ id: secondId, email: address }), { issuer: env.issuer })
+    const me = await api('GET', '/api/me', second)
+    expect(me.status, JSON.stringify(me.body)).toBe(200)
+    expect(me.body.user).toMatchObject({ id: secondId, email: address })
+  })
+
+  it('refuses anonymous Supabase sessions', async () => {
+    const token = await mintEs256(signingKey, { ...accessClaims({ id: randomUUID(), email: '' }), is_anonymous: true }, { issuer: env.issuer })
+    expect((await api('GET', '/api/me', token)).status).toBe(401)
+    expect(await connectError(token)).toBe('UNAUTHENTICATED')
+  })
+
   it('the Socket.IO handshake accepts the GoTrue token', async () => {
     const u = await signUpAndIn('linus')
     const socket = await connect(u.token)
