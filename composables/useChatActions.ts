@@ -249,6 +249,7 @@ export function useChatActions() {
   }
 
   async function signOut(reason?: string) {
+    await useAuthBackend().signOut().catch(() => {})
     auth.signOut()
     chat.reset()
     bootstrapping = null

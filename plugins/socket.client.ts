@@ -20,19 +20,32 @@ export default defineNuxtPlugin({
     nuxtApp.provide('socket', socket)
 
     const actions = useChatActions()
+    let refreshing = false
 
     socket.on('connect', () => {
+      refreshing = false
       chat.connected = true
       void actions.onConnected()
     })
     socket.on('disconnect', () => {
       chat.connected = false
     })
+    // An expired token is refreshed once (Supabase mode); the token watcher below reconnects with
+    // it. Only when that is impossible does the member have to sign in again.
+    async function renewOrSignOut(reason: string) {
+      const fresh = refreshing ? null : await refreshOnce()
+      if (fresh && auth.user) auth.setSession(fresh, auth.user)
+      else await actions.signOut(reason)
+    }
+    async function refreshOnce() {
+      refreshing = true
+      return useAuthBackend().refresh()
+    }
     socket.on('connect_error', (error) => {
-      if (error.message === 'UNAUTHENTICATED') void actions.signOut('Your session has ended. Please sign in again.')
+      if (error.message === 'UNAUTHENTICATED') void renewOrSignOut('Your session has ended. Please sign in again.')
     })
     socket.on('session:expired', () => {
-      void actions.signOut('Your session has expired. Please sign in again.')
+      void renewOrSignOut('Your session has expired. Please sign in again.')
     })
 
     socket.on('message:new', ({ message }) => {

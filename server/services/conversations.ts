@@ -55,8 +55,12 @@ export async function createConversation(actor: Actor, projectId: string, input:
     return created!.id
   })
   setConversationMembership(participantIds, id, true)
-  await announceConversation(db, id, participantIds.filter(u => u !== actor.id))
   const [conversation] = await loadConversations(db, actor.id, eq(conversations.id, id))
+  // A new conversation looks the same to everyone but its owner, so one view serves every member.
+  const memberView = { ...conversation!, myRole: 'member' as const }
+  for (const userId of participantIds) {
+    if (userId !== actor.id) publishToUser(userId, 'conversation:updated', { conversation: memberView })
+  }
   return conversation!
 }
 

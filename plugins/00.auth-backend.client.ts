@@ -1,0 +1,87 @@
+import { createBrowserClient } from '@supabase/ssr'
+import type { User } from '#shared/types'
+import type { AuthBackend, ClientConfig, SupabaseClient } from '~/composables/useAuthBackend'
+
+async function fetchMe(accessToken: string): Promise<User> {
+  const { user } = await $fetch<{ user: User }>('/api/me', { headers: { Authorization: `Bearer ${accessToken}` } })
+  return user
+}
+
+function localBackend(config: ClientConfig): AuthBackend {
+  const post = <T>(url: string, body: object) => $fetch<T>(url, { method: 'POST', body })
+  return {
+    mode: 'local',
+    config,
+    signIn: (email, password) => post('/api/auth/local/login', { email, password }),
+    signUp: input => post('/api/auth/local/signup', input),
+    sendMagicLink: null,
+    refresh: async () => null,
+    signOut: async () => {}
+  }
+}
+
+/** An error shaped like the API's, so the pages show one kind of message whatever the backend. */
+function authError(message: string, status: number): Error {
+  return Object.assign(new Error(message), { status, data: { error: { code: status === 401 ? 'UNAUTHENTICATED' : 'VALIDATION', message } } })
+}
+
+function supabaseBackend(config: ClientConfig, client: SupabaseClient): AuthBackend {
+  const auth = useAuthStore()
+  // Refreshed tokens flow into the store, so REST calls and socket reconnects use them.
+  client.auth.onAuthStateChange((event, session) => {
+    if (event === 'TOKEN_REFRESHED' && session && auth.user) auth.setSession(session.access_token, auth.user)
+    if (event === 'SIGNED_OUT' && auth.token) auth.signOut()
+  })
+  return {
+    mode: 'supabase',
+    config,
+    async signIn(email, password) {
+      const { data, error } = await client.auth.signInWithPassword({ email, password })
+      if (error || !data.session) throw authError(error?.message ?? 'sign-in failed', 401)
+      return { accessToken: data.session.access_token, user: await fetchMe(data.session.access_token) }
+    },
+    async signUp({ email, password, displayName }) {
+      const { data, error } = await client.auth.signUp({ email, password, options: { data: { display_name: displayName } } })
+      if (error) throw authError(error.message, 400)
+      if (!data.session) return { confirmEmail: true }
+      return { accessToken: data.session.access_token, user: await fetchMe(data.session.access_token) }
+    },
+    async sendMagicLink(email) {
+      const { error } = await client.auth.signInWithOtp({ email, options: { emailRedirectTo: `${location.origin}/login` } })
+      if (error) throw authError(error.message, 400)
+    },
+    async refresh() {
+      const { data, error } = await client.auth.refreshSession()
+      return error || !data.session ? null : data.session.access_token
+    },
+    async signOut() {
+      await client.auth.signOut()
+    }
+  }
+}
+
+/**
+ * Picks the sign-in backend at run time: without SUPABASE_URL on the server it stays local and
+ * never loads a Supabase client, so one build serves both modes.
+ */
+export default defineNuxtPlugin({
+  name: 'auth-backend',
+  parallel: false,
+  async setup() {
+    const config = await $fetch<ClientConfig>('/api/config').catch((): ClientConfig => ({
+      auth: 'local', supabaseUrl: null, supabaseAnonKey: null, maxMessageLength: 5000, uploadMaxBytes: 26214400
+    }))
+    let backend = localBackend(config)
+    if (config.auth === 'supabase' && config.supabaseUrl && config.supabaseAnonKey) {
+      const client = createBrowserClient(config.supabaseUrl, config.supabaseAnonKey)
+      backend = supabaseBackend(config, client)
+      // A magic link lands here with a session: adopt it.
+      const { data } = await client.auth.getSession()
+      const auth = useAuthStore()
+      if (data.session && data.session.access_token !== auth.token) {
+        auth.setSession(data.session.access_token, await fetchMe(data.session.access_token))
+      }
+    }
+    return { provide: { authBackend: backend } }
+  }
+})
