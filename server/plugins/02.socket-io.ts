@@ -11,7 +11,6 @@ import { toErrorBody } from '../utils/errors'
 /** Socket.IO bound to Nitro: polling through the HTTP handler, websocket through crossws' peer. */
 export default defineNitroPlugin(async (nitroApp) => {
   const engine = new Engine({
-    path: '/socket.io/',
     pingInterval: 25000,
     pingTimeout: 20000,
     maxHttpBufferSize: 1e6,
@@ -26,13 +25,29 @@ export default defineNitroPlugin(async (nitroApp) => {
   })
 
   if (getRedis()) {
-    const { createAdapter } = await import('@socket.io/redis-adapter')
-    const pub = createRedisConnection()
-    const sub = pub.duplicate()
-    io.adapter(createAdapter(pub, sub, { key: 'chat' }))
-    nitroApp.hooks.hook('close', async () => {
-      await Promise.allSettled([pub.quit(), sub.quit()])
-    })
+    // SOCKET_ADAPTER=redis-streams (default) | redis (pub/sub). Measured with scripts/bench-adapters.mjs:
+    // equal on the message path (the database dominates), pub/sub a little lighter on Redis, but
+    // only the streams adapter delivers broadcasts published while Redis was restarting.
+    const kind = (process.env.SOCKET_ADAPTER || 'redis-streams').toLowerCase()
+    if (kind === 'redis-streams') {
+      const { createAdapter } = await import('@socket.io/redis-streams-adapter')
+      // The adapter duplicates this client for its blocking XREAD loop and for pub/sub responses.
+      const client = createRedisConnection()
+      io.adapter(createAdapter(client, { streamName: 'chat:sio', channelPrefix: 'chat:sio', onlyPlaintext: true }) as never)
+      nitroApp.hooks.hook('close', async () => {
+        await Promise.allSettled([client.quit()])
+      })
+    } else if (kind === 'redis') {
+      const { createAdapter } = await import('@socket.io/redis-adapter')
+      const pub = createRedisConnection()
+      const sub = pub.duplicate()
+      io.adapter(createAdapter(pub, sub, { key: 'chat' }))
+      nitroApp.hooks.hook('close', async () => {
+        await Promise.allSettled([pub.quit(), sub.quit()])
+      })
+    } else {
+      throw new Error(`SOCKET_ADAPTER must be "redis" or "redis-streams", got "${kind}"`)
+    }
   }
 
   io.use(async (socket, next) => {
@@ -66,9 +81,10 @@ export default defineNitroPlugin(async (nitroApp) => {
     websocket: {
       open(peer: Peer) {
         const internal = (peer as unknown as { _internal: { nodeReq: { socket: unknown }, ws: unknown } })._internal
-        engine.prepare(internal.nodeReq as never)
-        ;(engine as unknown as { onWebSocket: (req: unknown, socket: unknown, ws: unknown) => void })
-          .onWebSocket(internal.nodeReq, internal.nodeReq.socket, internal.ws)
+        // prepare/onWebSocket are engine.io internals (pinned version, covered by the websocket tests).
+        const internals = engine as unknown as { prepare: (req: unknown) => void, onWebSocket: (req: unknown, socket: unknown, ws: unknown) => void }
+        internals.prepare(internal.nodeReq)
+        internals.onWebSocket(internal.nodeReq, internal.nodeReq.socket, internal.ws)
       }
     }
   }))

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { getDbHandle } from '../db/client'
 import { getRedis } from '../infra/redis'
+import { checkStorage } from '../infra/storage'
 
 type Check = { status: 'ok' | 'error' | 'disabled', kind?: string, latencyMs?: number, error?: string }
 
@@ -15,10 +16,11 @@ async function timed(run: () => Promise<unknown>): Promise<Check> {
 }
 
 /** Liveness of the engines this instance depends on. */
-export async function checkHealth(): Promise<{ status: 'ok' | 'degraded', db: Check, redis: Check }> {
+export async function checkHealth(): Promise<{ status: 'ok' | 'degraded', db: Check, redis: Check, storage: Check }> {
   const handle = await getDbHandle()
   const db = { ...(await timed(() => handle.db.execute(sql`select 1`))), kind: handle.kind }
   const redisClient = getRedis()
   const redis = redisClient ? await timed(() => redisClient.ping()) : { status: 'disabled' as const, kind: 'memory' }
-  return { status: db.status === 'ok' && redis.status !== 'error' ? 'ok' : 'degraded', db, redis }
+  const storage = await checkStorage()
+  return { status: db.status === 'ok' && redis.status !== 'error' && storage.status === 'ok' ? 'ok' : 'degraded', db, redis, storage }
 }

@@ -2,6 +2,8 @@ import { and, eq, inArray, type SQL } from 'drizzle-orm'
 import type { Attachment, Mention, Message, Reaction } from '#shared/types'
 import type { DbOrTx } from '../db/client'
 import { attachments, mentions, messages, profiles, reactions, type MessageRow, type ProfileRow } from '../db/schema'
+
+type AttachmentRow = typeof attachments.$inferSelect
 import { toUserSummary } from './users'
 
 type SenderRow = Pick<ProfileRow, 'id' | 'displayName' | 'avatarUrl'>
@@ -10,6 +12,20 @@ interface Extras {
   reactions: Reaction[]
   attachments: Attachment[]
   mentions: Mention[]
+}
+
+/** The contract's Attachment for a stored row; downloads go through the authorized endpoint. */
+export function toAttachment(row: AttachmentRow): Attachment {
+  return {
+    id: row.id,
+    fileName: row.fileName,
+    mimeType: row.mimeType,
+    sizeBytes: row.sizeBytes,
+    url: `/api/attachments/${row.id}`,
+    thumbnailUrl: row.thumbnailKey ? `/api/attachments/${row.id}/thumbnail` : null,
+    ...(row.width ? { width: row.width } : {}),
+    ...(row.height ? { height: row.height } : {})
+  }
 }
 
 const NO_EXTRAS: Extras = { reactions: [], attachments: [], mentions: [] }
@@ -60,18 +76,7 @@ async function loadExtras(db: DbOrTx, ids: string[]): Promise<Map<string, Extras
       list.push({ emoji: r.emoji, count: 1, userIds: [r.userId] })
     }
   }
-  for (const a of attachmentRows) {
-    byId.get(a.messageId!)!.attachments.push({
-      id: a.id,
-      fileName: a.fileName,
-      mimeType: a.mimeType,
-      sizeBytes: a.sizeBytes,
-      url: `/api/attachments/${a.id}`,
-      thumbnailUrl: a.thumbnailKey ? `/api/attachments/${a.id}/thumbnail` : null,
-      ...(a.width ? { width: a.width } : {}),
-      ...(a.height ? { height: a.height } : {})
-    })
-  }
+  for (const a of attachmentRows) byId.get(a.messageId!)!.attachments.push(toAttachment(a))
   for (const m of mentionRows) byId.get(m.messageId)!.mentions.push({ userId: m.userId, kind: m.kind })
   return byId
 }

@@ -16,6 +16,7 @@ import { canModerate, requireParticipant } from './access'
 import { renderMarkdown } from './markdown'
 import { loadMessage, loadMessages, toMessage } from './message-view'
 import { isUniqueViolation, takeNextSeq } from './sequence'
+import { claimAttachments } from './uploads'
 import type { Actor } from './users'
 
 export interface SendResult { message: Message, duplicate: boolean }
@@ -61,6 +62,7 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
   const contentHtml = renderMarkdown(data.content)
 
   let row
+  let attached: Message['attachments'] = []
   try {
     row = await db.transaction(async (tx) => {
       const threadRootId = data.threadRootId ?? null
@@ -72,6 +74,8 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
           throw new AppError('VALIDATION', `${field}: message not found in this conversation`, { fields: [{ field, message: 'not in this conversation' }] })
         }
       }
+      // Checked and locked before the seq is taken, so a bad id fails the send and changes nothing.
+      const claim = data.attachmentIds?.length ? await claimAttachments(tx, actor, data.conversationId, data.attachmentIds, data.content) : null
       const seq = await takeNextSeq(tx, data.conversationId, { newMessage: true })
       const [inserted] = await tx.insert(messages).values({
         conversationId: data.conversationId,
@@ -82,8 +86,10 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
         content: data.content,
         contentHtml,
         replyToId,
-        threadRootId
+        threadRootId,
+        type: claim?.type ?? 'text'
       }).returning()
+      if (claim) attached = await claim.link(inserted!.id)
       if (threadRootId) {
         const rootSeq = await takeNextSeq(tx, data.conversationId)
         await tx.update(messages).set({ replyCount: sql`${messages.replyCount} + 1`, updatedSeq: rootSeq }).where(eq(messages.id, threadRootId))
@@ -104,6 +110,7 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
   const message = toMessage(row, { id: actor.id, displayName: actor.displayName, avatarUrl: null })
   const [sender] = await db.select({ avatarUrl: profiles.avatarUrl }).from(profiles).where(eq(profiles.id, actor.id))
   message.sender.avatarUrl = sender?.avatarUrl ?? null
+  message.attachments = attached
   publishToConversation(message.conversationId, 'message:new', { message })
   if (message.threadRootId) {
     const root = await loadMessage(db, message.threadRootId)

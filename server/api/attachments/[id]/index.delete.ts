@@ -1,0 +1,9 @@
+import { idParamsSchema } from '#shared/schemas'
+import { discardAttachment } from '../../../services/uploads'
+
+/** Removes one's own upload that has not been sent yet. */
+export default defineApiHandler(async (event) => {
+  const { id } = readParams(event, idParamsSchema)
+  await discardAttachment(await requireActor(event), id)
+  return { ok: true }
+})

@@ -1,0 +1,8 @@
+import { idParamsSchema } from '#shared/schemas'
+import { createAttachmentUrl } from '../../../services/uploads'
+
+/** `{ url, expiresAt }`: a short-lived signed download link for `<img src>` and plain anchors. */
+export default defineApiHandler(async (event) => {
+  const { id } = readParams(event, idParamsSchema)
+  return createAttachmentUrl(await requireActor(event), id)
+})

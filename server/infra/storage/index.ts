@@ -1,0 +1,44 @@
+import { join } from 'node:path'
+import { getConfig } from '../../utils/config'
+import { LocalDiskDriver } from './local'
+import { SupabaseStorageDriver } from './supabase'
+import type { StorageDriver } from './types'
+
+export * from './types'
+export { LocalDiskDriver } from './local'
+export { SupabaseStorageDriver } from './supabase'
+
+/** The private Supabase Storage bucket attachments live in. */
+export const ATTACHMENTS_BUCKET = 'attachments'
+
+let driver: StorageDriver | undefined
+
+/** The process-wide storage driver: Supabase Storage when a service role key is configured, else disk under DATA_DIR/uploads. */
+export function useFileStorage(): StorageDriver {
+  if (driver) return driver
+  const config = getConfig()
+  if (config.supabase?.serviceRoleKey) {
+    driver = new SupabaseStorageDriver({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, bucket: ATTACHMENTS_BUCKET })
+  } else {
+    if (config.supabase) console.warn('[storage] SUPABASE_URL is set without SUPABASE_SERVICE_ROLE_KEY: attachments go to local disk')
+    driver = new LocalDiskDriver(join(config.dataDir, 'uploads'))
+  }
+  return driver
+}
+
+/** Storage liveness in the shape /api/health reports its other engines. */
+export async function checkStorage(): Promise<{ status: 'ok' | 'error', kind: StorageDriver['kind'], latencyMs?: number, error?: string }> {
+  const storage = useFileStorage()
+  const started = performance.now()
+  try {
+    await storage.check()
+    return { status: 'ok', kind: storage.kind, latencyMs: Math.round((performance.now() - started) * 100) / 100 }
+  } catch (error) {
+    return { status: 'error', kind: storage.kind, error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** For tests that swap the driver. */
+export function setStorage(next: StorageDriver | undefined) {
+  driver = next
+}

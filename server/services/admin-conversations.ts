@@ -1,0 +1,90 @@
+import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { adminConversationsQuerySchema, type AdminConversation, type AdminProject } from '#shared/admin-schemas'
+import { useDb, type DbOrTx } from '../db/client'
+import { conversations, projects } from '../db/schema'
+import { AppError, parseInput } from '../utils/errors'
+import type { Actor } from './users'
+
+/** Services check the role themselves too, so a future caller that forgets requireAdmin still fails closed. */
+export function assertAdmin(actor: Actor) {
+  if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'admin role required')
+}
+
+/** Escapes LIKE wildcards so a search for "50%" matches the literal text. */
+export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`
+
+async function loadAdminConversations(db: DbOrTx, where: SQL | undefined, page: { limit: number, offset: number }): Promise<AdminConversation[]> {
+  const c = conversations
+  const rows = await db.select({
+    c,
+    projectName: projects.name,
+    participantCount: sql<number>`(select count(*) from conversation_participants cp where cp.conversation_id = ${c.id})`.mapWith(Number),
+    // lastSeq also counts edits and reactions, so the visible message count is its own figure.
+    messageCount: sql<number>`(select count(*) from messages m where m.conversation_id = ${c.id} and m.deleted_at is null)`.mapWith(Number),
+    directNames: sql<string | null>`(case when ${c.type} = 'direct' then (select string_agg(pr.display_name, ' & ' order by pr.display_name)
+      from conversation_participants cp join profiles pr on pr.id = cp.user_id where cp.conversation_id = ${c.id}) end)`
+  })
+    .from(c)
+    .innerJoin(projects, eq(projects.id, c.projectId))
+    .where(where)
+    .orderBy(sql`${c.lastMessageAt} desc nulls last`, desc(c.createdAt), c.id)
+    .limit(page.limit)
+    .offset(page.offset)
+  return rows.map(r => ({
+    id: r.c.id,
+    projectId: r.c.projectId,
+    projectName: r.projectName,
+    type: r.c.type,
+    title: r.directNames ?? r.c.title,
+    status: r.c.status,
+    lastSeq: r.c.lastSeq,
+    lastMessageAt: r.c.lastMessageAt?.toISOString() ?? null,
+    participantCount: r.participantCount,
+    messageCount: r.messageCount,
+    settings: { slowModeSeconds: r.c.settings?.slowModeSeconds ?? 0 },
+    createdAt: r.c.createdAt.toISOString()
+  }))
+}
+
+/** Every conversation on the server, filtered and paged, whether or not the admin takes part in it. */
+export async function adminListConversations(actor: Actor, input: unknown): Promise<{ conversations: AdminConversation[], total: number }> {
+  assertAdmin(actor)
+  const query = parseInput(adminConversationsQuerySchema, input)
+  const db = await useDb()
+  const c = conversations
+  const filters: SQL[] = []
+  if (query.projectId) filters.push(eq(c.projectId, query.projectId))
+  if (query.status) filters.push(eq(c.status, query.status))
+  if (query.type) filters.push(eq(c.type, query.type))
+  if (query.userId) {
+    filters.push(sql`exists (select 1 from conversation_participants cp where cp.conversation_id = ${c.id} and cp.user_id = ${query.userId})`)
+  }
+  if (query.q) {
+    const pattern = likePattern(query.q)
+    // Direct messages are shown by their participants' names, so the search matches those names too.
+    filters.push(sql`(${c.title} ilike ${pattern} or (${c.type} = 'direct' and exists (select 1 from conversation_participants cp
+      join profiles pr on pr.id = cp.user_id where cp.conversation_id = ${c.id} and pr.display_name ilike ${pattern})))`)
+  }
+  const where = filters.length ? and(...filters) : undefined
+  const [list, [totals]] = await Promise.all([
+    loadAdminConversations(db, where, query),
+    db.select({ total: count() }).from(c).where(where)
+  ])
+  return { conversations: list, total: totals?.total ?? 0 }
+}
+
+/** One conversation in the admin view, or NOT_FOUND. */
+export async function adminGetConversation(actor: Actor, conversationId: string): Promise<AdminConversation> {
+  assertAdmin(actor)
+  const db = await useDb()
+  const [conversation] = await loadAdminConversations(db, eq(conversations.id, conversationId), { limit: 1, offset: 0 })
+  if (!conversation) throw new AppError('NOT_FOUND', 'conversation not found')
+  return conversation
+}
+
+/** Every project, for the admin's project filter (members only see their own through /api/projects). */
+export async function adminListProjects(actor: Actor): Promise<AdminProject[]> {
+  assertAdmin(actor)
+  const db = await useDb()
+  return db.select({ id: projects.id, name: projects.name }).from(projects).orderBy(projects.name, projects.id)
+}

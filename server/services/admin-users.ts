@@ -1,0 +1,26 @@
+import { asc, ilike, or } from 'drizzle-orm'
+import { adminUsersQuerySchema, type AdminUser } from '#shared/admin-schemas'
+import { useDb } from '../db/client'
+import { profiles } from '../db/schema'
+import { parseInput } from '../utils/errors'
+import { assertAdmin, likePattern } from './admin-conversations'
+import type { Actor } from './users'
+
+/** Users matching `q` on name or email, for the admin's "add participant" picker. */
+export async function adminSearchUsers(actor: Actor, input: unknown): Promise<AdminUser[]> {
+  assertAdmin(actor)
+  const { q, limit } = parseInput(adminUsersQuerySchema, input)
+  const db = await useDb()
+  const pattern = q ? likePattern(q) : undefined
+  return db.select({
+    id: profiles.id,
+    email: profiles.email,
+    displayName: profiles.displayName,
+    avatarUrl: profiles.avatarUrl,
+    role: profiles.role
+  })
+    .from(profiles)
+    .where(pattern ? or(ilike(profiles.displayName, pattern), ilike(profiles.email, pattern)) : undefined)
+    .orderBy(asc(profiles.displayName), asc(profiles.email))
+    .limit(limit)
+}

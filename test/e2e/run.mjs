@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Browser end-to-end tests: `npm run test:e2e`.
+//
+// Builds the app when the build is missing or older than the sources (NUXT_BUILD_DIR /
+// NUXT_OUTPUT_DIR choose where; FORCE_BUILD=1 always builds, E2E_SKIP_BUILD=1 uses any existing build), starts it on a free port with a
+// fresh PGlite data dir (seeded demo users), and drives the system Chromium through
+// playwright-core. Screenshots land in test-output/e2e/. E2E_ONLY=<substring> runs some scenarios.
+import { existsSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+import { LAUNCH_OPTIONS, OUTPUT_DIR, USERS, pageErrorLog, restClient, screenshot } from './lib/helpers.mjs'
+import { ensureBuilt, startServer } from './lib/server.mjs'
+import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mjs'
+import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
+import { screenshots } from './scenarios/screens.mjs'
+
+const SCENARIOS = [
+  ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
+  ['2 offline send: pending, then sent once and in order', offlineSend, 60_000],
+  ['3 markdown renders, XSS payloads stay text', markdownAndXss, 45_000],
+  ['4a admin manages participants in /admin', adminParticipants, 60_000],
+  ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
+  ['5 screenshots, light and dark', screenshots, 90_000]
+]
+const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 270_000)
+
+const log = (...args) => console.log(...args)
+const started = Date.now()
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`
+
+let server
+let browser
+let cleaningUp = null
+let aborted = false
+
+function cleanup() {
+  cleaningUp ??= (async () => {
+    await browser?.close().catch(() => {})
+    await server?.stop().catch(() => {})
+  })()
+  return cleaningUp
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`\n${signal}: stopping`)
+    void cleanup().finally(() => process.exit(130))
+  })
+}
+
+function withTimeout(promise, ms, what) {
+  let timer
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms) })
+  ]).finally(() => clearTimeout(timer))
+}
+
+async function main() {
+  if (!existsSync(LAUNCH_OPTIONS.executablePath)) {
+    console.error(`\n✖ ${LAUNCH_OPTIONS.executablePath} not found. The e2e tests use the system Chromium and never download browsers.\n  Install it first, e.g.  sudo apt-get install -y chromium   (CI does this before npm run test:e2e)\n`)
+    return 2
+  }
+
+  ensureBuilt(log)
+  const buildDone = Date.now()
+  server = await startServer()
+  log(`server ${server.url} (pid ${server.pid}) healthy after ${elapsed()}`)
+
+  // Watchdog: a hung browser or server must not hang CI.
+  const watchdog = setTimeout(() => {
+    aborted = true
+    console.error(`\n✖ e2e run exceeded ${RUN_TIMEOUT_MS / 1000} s after the build — aborting`)
+    void cleanup().finally(() => process.exit(1))
+  }, RUN_TIMEOUT_MS)
+  watchdog.unref()
+
+  browser = await chromium.launch(LAUNCH_OPTIONS)
+  log(`chromium ${browser.version()}`)
+
+  const rest = restClient(server.url)
+  const sessions = {}
+  const tokens = {}
+  const users = {}
+  for (const who of Object.keys(USERS)) {
+    const { accessToken, user } = await rest.login(USERS[who].email)
+    sessions[who] = { token: accessToken, user }
+    tokens[who] = accessToken
+    users[who] = user
+  }
+  const { projects } = await rest.ok('GET', '/api/projects', { token: tokens.admin })
+  const demo = projects.find(p => p.name === 'Demo')
+  if (!demo) throw new Error(`seeded project "Demo" missing: ${JSON.stringify(projects)}`)
+  const { conversations } = await rest.ok('GET', `/api/projects/${demo.id}/conversations`, { token: tokens.alice })
+  const byTitle = t => conversations.find(c => c.title === t)?.id
+  const ids = { projectId: demo.id, general: byTitle('general'), random: byTitle('random'), design: byTitle('design') }
+  if (!ids.general || !ids.design) throw new Error(`seeded conversations missing: ${conversations.map(c => c.title).join(', ')}`)
+
+  const contexts = []
+  const warnings = []
+  const env = {
+    browser, baseUrl: server.url, rest, sessions, tokens, users, ids, pair: null,
+    log,
+    warn: (message) => { warnings.push(message); log(`  ⚠ ${message}`) },
+    track: context => contexts.push(context)
+  }
+
+  const only = process.env.E2E_ONLY
+  const results = []
+  for (const [name, fn, timeout] of SCENARIOS) {
+    if (aborted) break
+    if (only && !only.split(',').some(o => name.includes(o))) continue
+    const t0 = Date.now()
+    log(`\n▶ ${name}`)
+    try {
+      await withTimeout(fn(env), timeout, name)
+      results.push({ name, ok: true, ms: Date.now() - t0 })
+      log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+    } catch (error) {
+      results.push({ name, ok: false, ms: Date.now() - t0, error })
+      log(`✖ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n  ')}`)
+      // A picture of every open page, to see what the user saw.
+      const slug = name.split(' ')[0]
+      for (const context of contexts) {
+        for (const [i, page] of context.pages().entries()) {
+          if (page.isClosed()) continue
+          const path = await screenshot(page, `FAIL-${slug}-${page.label ?? 'page'}-${i}`).catch(() => null)
+          if (path) log(`  screenshot: ${path} (${page.url()})`)
+        }
+      }
+      // The next scenario starts from fresh pages; a timed-out one may still be running in these.
+      for (const context of contexts.splice(0)) await context.close().catch(() => {})
+      env.pair = null
+    }
+  }
+
+  // Uncaught errors inside the app are worth seeing even when the scenarios passed.
+  for (const entry of new Set(pageErrorLog)) env.warn(`uncaught page error — ${entry}`)
+
+  const failed = results.filter(r => !r.ok)
+  log(`\n${results.length - failed.length}/${results.length} scenarios passed in ${elapsed()} (tests ${((Date.now() - buildDone) / 1000).toFixed(1)} s); screenshots in ${OUTPUT_DIR}`)
+  for (const w of warnings) log(`  ⚠ ${w}`)
+  for (const f of failed) log(`  ✖ ${f.name}: ${String(f.error?.message ?? f.error).split('\n')[0]}`)
+  if (failed.length) {
+    const tail = server.output().trim().split('\n').slice(-30).join('\n')
+    if (tail) log(`\n--- server log (tail) ---\n${tail}`)
+  }
+  return failed.length || !results.length ? 1 : 0
+}
+
+let code = 1
+try {
+  code = await main()
+} catch (error) {
+  console.error(`\n✖ e2e setup failed: ${error?.stack ?? error}`)
+  code = 1
+} finally {
+  await cleanup()
+}
+process.exit(code)
