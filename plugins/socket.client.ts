@@ -20,6 +20,7 @@ export default defineNuxtPlugin({
     nuxtApp.provide('socket', socket)
 
     const actions = useChatActions()
+    const router = useRouter()
     let refreshing = false
 
     socket.on('connect', () => {
@@ -63,6 +64,14 @@ export default defineNuxtPlugin({
     })
     socket.on('unread:update', payload => chat.setUnread(payload))
     socket.on('conversation:updated', ({ conversation }) => chat.upsertConversation(conversation))
+    socket.on('conversation:removed', ({ conversationId }) => {
+      const open = router.currentRoute.value.params.id === conversationId
+      chat.removeConversation(conversationId)
+      if (open) {
+        useToast().add({ title: 'You no longer have access to this conversation', color: 'warning', icon: 'i-lucide-lock' })
+        void nuxtApp.runWithContext(() => navigateTo('/'))
+      }
+    })
 
     watch(() => auth.token, (token, previous) => {
       if (previous) socket.disconnect()

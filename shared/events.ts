@@ -21,6 +21,7 @@ export const EVENTS = {
   presenceChange: 'presence:change',
   unreadUpdate: 'unread:update',
   conversationUpdated: 'conversation:updated',
+  conversationRemoved: 'conversation:removed',
   notification: 'notification',
   sessionExpired: 'session:expired'
 } as const
@@ -65,6 +66,8 @@ export interface ServerToClientEvents {
   'unread:update': (payload: UnreadUpdatePayload) => void
   'conversation:updated': (payload: { conversation: Conversation }) => void
   'notification': (payload: NotificationPayload) => void
+  /** The user lost access to a conversation (removed by an admin): drop it from view. */
+  'conversation:removed': (payload: { conversationId: string }) => void
   /** The access token expired: the socket is closed; reconnect with a fresh token. */
   'session:expired': (payload: ErrorBody) => void
 }

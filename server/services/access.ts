@@ -33,3 +33,8 @@ export async function requireProjectMember(db: DbOrTx, actor: Actor, projectId: 
 /** Conversation owners and admins, and global admins, may moderate a conversation. */
 export const canModerate = (actor: Actor, participant: ParticipantRow | undefined) =>
   actor.role === 'admin' || participant?.role === 'owner' || participant?.role === 'admin'
+
+/** Admin-layer services fail closed even if a route forgot its guard. */
+export function assertAdmin(actor: Actor) {
+  if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'admin role required')
+}

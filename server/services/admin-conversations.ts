@@ -3,13 +3,10 @@ import { adminConversationsQuerySchema, type AdminConversation, type AdminProjec
 import { useDb, type DbOrTx } from '../db/client'
 import { conversations, projects } from '../db/schema'
 import { AppError, parseInput } from '../utils/errors'
+import { assertAdmin } from './access'
 import type { Actor } from './users'
 
 /** Services check the role themselves too, so a future caller that forgets requireAdmin still fails closed. */
-export function assertAdmin(actor: Actor) {
-  if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'admin role required')
-}
-
 /** Escapes LIKE wildcards so a search for "50%" matches the literal text. */
 export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`
 

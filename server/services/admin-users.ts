@@ -3,7 +3,8 @@ import { adminUsersQuerySchema, type AdminUser } from '#shared/admin-schemas'
 import { useDb } from '../db/client'
 import { profiles } from '../db/schema'
 import { parseInput } from '../utils/errors'
-import { assertAdmin, likePattern } from './admin-conversations'
+import { assertAdmin } from './access'
+import { likePattern } from './admin-conversations'
 import type { Actor } from './users'
 
 /** Users matching `q` on name or email, for the admin's "add participant" picker. */

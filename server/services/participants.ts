@@ -3,16 +3,13 @@ import type { Participant } from '#shared/types'
 import { addParticipantSchema, changeParticipantRoleSchema } from '#shared/schemas'
 import { useDb } from '../db/client'
 import { conversationParticipants, conversations, profiles, projectMembers } from '../db/schema'
-import { setConversationMembership } from '../infra/realtime'
+import { publishToUser, setConversationMembership } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
+import { assertAdmin } from './access'
 import { recordAudit } from './audit'
 import { loadParticipants } from './conversation-view'
 import { announceConversation } from './conversations'
 import type { Actor } from './users'
-
-function assertAdmin(actor: Actor) {
-  if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'admin role required')
-}
 
 async function requireConversation(conversationId: string) {
   const db = await useDb()
@@ -38,9 +35,12 @@ export async function adminAddParticipant(actor: Actor, conversationId: string, 
   if (!user) throw new AppError('NOT_FOUND', 'user not found', { fields: [{ field: 'userId', message: 'not found' }] })
   await db.transaction(async (tx) => {
     await tx.insert(projectMembers).values({ projectId: conversation.projectId, userId, role: 'member' }).onConflictDoNothing()
+    const [existing] = await tx.select({ role: conversationParticipants.role }).from(conversationParticipants)
+      .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, userId)))
     await tx.insert(conversationParticipants).values({ conversationId, userId, role })
       .onConflictDoUpdate({ target: [conversationParticipants.conversationId, conversationParticipants.userId], set: { role } })
-    await recordAudit(tx, actor, 'participant.add', { type: 'conversation', id: conversationId }, { userId, role })
+    // Adding someone who is already in only changes their role: record it as such.
+    await recordAudit(tx, actor, existing ? 'participant.role' : 'participant.add', { type: 'conversation', id: conversationId }, { userId, role })
   })
   setConversationMembership([userId], conversationId, true)
   await announceConversation(db, conversationId, [userId])
@@ -66,7 +66,8 @@ export async function adminChangeParticipantRole(actor: Actor, conversationId: s
 /** Removes a participant; their sockets leave the room at once, on every instance. */
 export async function adminRemoveParticipant(actor: Actor, conversationId: string, userId: string): Promise<Participant[]> {
   assertAdmin(actor)
-  const { db } = await requireConversation(conversationId)
+  const { db, conversation } = await requireConversation(conversationId)
+  if (conversation.type === 'direct') throw new AppError('CONFLICT', 'direct messages keep their two participants')
   await db.transaction(async (tx) => {
     const removed = await tx.delete(conversationParticipants)
       .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, userId)))
@@ -75,5 +76,6 @@ export async function adminRemoveParticipant(actor: Actor, conversationId: strin
     await recordAudit(tx, actor, 'participant.remove', { type: 'conversation', id: conversationId }, { userId })
   })
   setConversationMembership([userId], conversationId, false)
+  publishToUser(userId, 'conversation:removed', { conversationId })
   return loadParticipants(db, conversationId)
 }

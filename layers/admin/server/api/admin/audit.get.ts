@@ -1,0 +1,6 @@
+import { listAuditEntries } from '~~/server/services/audit'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return { entries: await listAuditEntries(actor, getQuery(event)) }
+})

@@ -1,0 +1,8 @@
+import { idParamsSchema } from '#shared/schemas'
+import { adminGetConversation } from '~~/server/services/admin-conversations'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = readParams(event, idParamsSchema)
+  return { conversation: await adminGetConversation(actor, id) }
+})

@@ -1,0 +1,8 @@
+import { idParamsSchema } from '#shared/schemas'
+import { adminListParticipants } from '~~/server/services/participants'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = readParams(event, idParamsSchema)
+  return { participants: await adminListParticipants(actor, id) }
+})

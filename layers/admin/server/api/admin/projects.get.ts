@@ -1,0 +1,6 @@
+import { adminListProjects } from '~~/server/services/admin-conversations'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return { projects: await adminListProjects(actor) }
+})

@@ -1,0 +1,6 @@
+import { adminSearchUsers } from '~~/server/services/admin-users'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return { users: await adminSearchUsers(actor, getQuery(event)) }
+})
