@@ -102,17 +102,19 @@ export function useChatActions() {
   }
 
   /** Everything missed since each loaded conversation's cursor, paging while the server has more. */
-  function syncAll(only?: string[]): Promise<void> {
+  /** Syncs loaded conversations from their cursors, or from `from` when a gap was seen below the cursor. */
+  function syncAll(only?: string[], from?: Record<string, number>): Promise<void> {
     const run = async () => {
       let batch = (only ?? Object.keys(chat.history).filter(id => chat.history[id]?.loaded))
-        .map(conversationId => ({ conversationId, afterSeq: chat.cursors[conversationId] ?? 0 }))
+        .map(conversationId => ({ conversationId, afterSeq: from?.[conversationId] ?? chat.cursors[conversationId] ?? 0 }))
       while (batch.length && socket.connected) {
         const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sync:request', { conversations: batch }) as Ack<{ results: SyncResult[] }>
         if (!ack.ok) throw new Error(ack.error.message)
         const next: typeof batch = []
         for (const result of ack.results) {
           chat.applySync(result)
-          if (result.hasMore) next.push({ conversationId: result.conversationId, afterSeq: chat.cursors[result.conversationId] ?? 0 })
+          // lastSeq of a partial page is its last updatedSeq: the next page starts exactly there.
+          if (result.hasMore) next.push({ conversationId: result.conversationId, afterSeq: result.lastSeq })
         }
         batch = next
       }

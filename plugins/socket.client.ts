@@ -50,7 +50,12 @@ export default defineNuxtPlugin({
     })
 
     socket.on('message:new', ({ message }) => {
+      // A jump past the next counter value means something was missed (e.g. while Redis was away):
+      // sync from the cursor. Edits also take counter values, so at worst this syncs for nothing.
+      const cursor = chat.cursors[message.conversationId]
+      const gap = cursor !== undefined && message.seq > cursor + 1 && chat.history[message.conversationId]?.loaded
       chat.receiveNew(message, auth.user?.id)
+      if (gap) void actions.syncAll([message.conversationId], { [message.conversationId]: cursor }).catch(() => {})
       chat.setTyping({ conversationId: message.conversationId, userId: message.senderId, displayName: message.sender.displayName, isTyping: false })
       if (!chat.conversations[message.conversationId] && chat.currentProjectId) {
         // A conversation we have not listed yet (a new DM or group): refresh the sidebar.

@@ -76,6 +76,7 @@ export interface SocketData {
   userId: string
   displayName: string
   role: 'member' | 'admin'
+  avatarUrl: string | null
   /** Seconds since epoch when the access token stops being valid. */
   tokenExp: number
 }

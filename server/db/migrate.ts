@@ -13,6 +13,8 @@ export function findMigrationsFolder(): string {
     candidates.push(join(dir, 'migrations'), join(dir, 'drizzle'))
     dir = dirname(dir)
   }
+  // Nitro rewrites import.meta.url in the bundle; the entry script's folder holds the shipped copy.
+  if (process.argv[1]) candidates.push(join(dirname(resolve(process.argv[1])), 'migrations'))
   candidates.push(resolve('drizzle'))
   const found = candidates.find(c => existsSync(join(c, 'meta', '_journal.json')))
   if (!found) throw new Error(`drizzle migrations not found (looked in ${candidates.join(', ')})`)

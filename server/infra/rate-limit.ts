@@ -9,8 +9,9 @@ function getLimiter(): RateLimiterAbstract {
   if (limiter) return limiter
   const points = getConfig().rateLimitPerMinute
   const redis = getRedis()
+  // While Redis is down the in-memory insurance limiter answers at once instead of queueing sends behind a reconnect.
   limiter = redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: 'rl:msg', points, duration: 60, insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }) })
+    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: 'rl:msg', points, duration: 60, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }) })
     : new RateLimiterMemory({ keyPrefix: 'rl:msg', points, duration: 60 })
   return limiter
 }

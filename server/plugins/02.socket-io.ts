@@ -26,8 +26,9 @@ export default defineNitroPlugin(async (nitroApp) => {
 
   if (getRedis()) {
     // SOCKET_ADAPTER=redis-streams (default) | redis (pub/sub). Measured with scripts/bench-adapters.mjs:
-    // equal on the message path (the database dominates), pub/sub a little lighter on Redis, but
-    // only the streams adapter delivers broadcasts published while Redis was restarting.
+    // equal on the message path (the database dominates); pub/sub is lighter on Redis. The streams
+    // adapter can still deliver broadcasts queued while Redis restarted (pub/sub drops them), at the
+    // price of holding local delivery until Redis answers. sync:request stays the real guarantee.
     const kind = (process.env.SOCKET_ADAPTER || 'redis-streams').toLowerCase()
     if (kind === 'redis-streams') {
       const { createAdapter } = await import('@socket.io/redis-streams-adapter')
@@ -55,7 +56,7 @@ export default defineNitroPlugin(async (nitroApp) => {
       await databaseReady()
       const auth = socket.handshake.auth as { token?: unknown }
       const actor = await resolveActor(typeof auth.token === 'string' ? auth.token : undefined)
-      socket.data = { userId: actor.id, displayName: actor.displayName, role: actor.role, tokenExp: actor.tokenExp }
+      socket.data = { userId: actor.id, displayName: actor.displayName, role: actor.role, avatarUrl: actor.avatarUrl, tokenExp: actor.tokenExp }
       await prepareRooms(socket)
       next()
     } catch (error) {

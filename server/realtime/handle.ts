@@ -14,6 +14,7 @@ export const socketActor = (socket: ChatSocket): Actor => ({
   email: '',
   displayName: socket.data.displayName,
   role: socket.data.role,
+  avatarUrl: socket.data.avatarUrl,
   tokenExp: socket.data.tokenExp
 })
 

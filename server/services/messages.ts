@@ -6,7 +6,7 @@ import {
 } from '#shared/schemas'
 import { SYNC_PAGE_MAX } from '#shared/limits'
 import { useDb, type DbOrTx } from '../db/client'
-import { conversationParticipants, conversations, messageEdits, messages, profiles, userSanctions } from '../db/schema'
+import { conversationParticipants, conversations, messageEdits, messages, userSanctions } from '../db/schema'
 import { consumeMessageBudget } from '../infra/rate-limit'
 import { publishToConversation } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
@@ -106,12 +106,11 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
     throw error
   }
 
-  useMetrics().messagesPersisted.inc()
-  const message = toMessage(row, { id: actor.id, displayName: actor.displayName, avatarUrl: null })
-  const [sender] = await db.select({ avatarUrl: profiles.avatarUrl }).from(profiles).where(eq(profiles.id, actor.id))
-  message.sender.avatarUrl = sender?.avatarUrl ?? null
+  // Publish straight after commit, with nothing awaited in between, so fan-out follows commit order as closely as it can.
+  const message = toMessage(row, { id: actor.id, displayName: actor.displayName, avatarUrl: actor.avatarUrl })
   message.attachments = attached
   publishToConversation(message.conversationId, 'message:new', { message })
+  useMetrics().messagesPersisted.inc()
   if (message.threadRootId) {
     const root = await loadMessage(db, message.threadRootId)
     if (root) publishToConversation(root.conversationId, 'message:updated', { message: root })

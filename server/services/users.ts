@@ -14,6 +14,7 @@ export interface Actor {
   email: string
   displayName: string
   role: 'member' | 'admin'
+  avatarUrl: string | null
   tokenExp: number
 }
 
@@ -89,7 +90,7 @@ export async function actorFromClaims(claims: AccessClaims): Promise<Actor> {
     // The token is the authority on the role; keep the stored copy in step for queries and the admin UI.
     ;[row] = await db.update(profiles).set({ role: roleFromClaims(claims), updatedAt: sql`now()` }).where(eq(profiles.id, row.id)).returning()
   }
-  return { id: row!.id, email: row!.email, displayName: row!.displayName, role: row!.role, tokenExp: claims.exp }
+  return { id: row!.id, email: row!.email, displayName: row!.displayName, role: row!.role, avatarUrl: row!.avatarUrl, tokenExp: claims.exp }
 }
 
 export async function getUser(id: string): Promise<User> {

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import postgres from 'postgres'
+import { Redis } from 'ioredis'
+import { ensureBuilt, startServer, type RunningServer } from '../../support/server'
+
+const root = join(import.meta.dirname, '..', '..', '..')
+
+/** Where the services project's Postgres and Redis live (scripts/services-up.sh defaults). */
+export const SERVICES = {
+  adminDatabaseUrl: process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://chat:chat@127.0.0.1:54329/chat',
+  databaseUrl: process.env.TEST_DATABASE_URL ?? 'postgres://chat:chat@127.0.0.1:54329/chat_test',
+  // Database 1, so a developer's data in database 0 survives the test reset.
+  redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:63790/1',
+  redisPort: Number(process.env.CHAT_REDIS_PORT ?? 63790)
+}
+
+/** Runs scripts/services-up.sh (idempotent: installs/starts only what is missing). */
+export function servicesUp() {
+  const result = spawnSync('bash', [join(root, 'scripts', 'services-up.sh')], { cwd: root, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`services-up.sh failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
+}
+
+/** Empties the test database (schemas public and drizzle) and drops throw-away databases of earlier runs. */
+async function resetDatabase() {
+  const sql = postgres(SERVICES.databaseUrl, { max: 1, onnotice: () => {} })
+  try {
+    await sql.unsafe('drop schema if exists drizzle cascade; drop schema if exists public cascade; create schema public;')
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+  const admin = postgres(SERVICES.adminDatabaseUrl, { max: 1, onnotice: () => {} })
+  try {
+    const stale = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'chat_mig_%'`
+    for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}" with (force)`)
+  } finally {
+    await admin.end({ timeout: 5 })
+  }
+}
+
+async function flushRedis() {
+  const redis = new Redis(SERVICES.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
+  try {
+    await redis.connect()
+    await redis.flushdb()
+  } finally {
+    redis.disconnect()
+  }
+}
+
+/**
+ * The services project: real PostgreSQL 15 + Redis, and two instances of the built server sharing
+ * them (and one DATA_DIR, as a shared volume would be for uploads). Both start at the same moment
+ * on an empty database, so the migration lock is exercised on every run.
+ */
+export default async function setup(project: TestProject) {
+  servicesUp()
+  await Promise.all([resetDatabase(), flushRedis()])
+  ensureBuilt()
+  const dataDir = mkdtempSync(join(tmpdir(), 'chat-svc-'))
+  const env = {
+    DATABASE_URL: SERVICES.databaseUrl,
+    REDIS_URL: SERVICES.redisUrl,
+    DATA_DIR: dataDir,
+    ...(process.env.SOCKET_ADAPTER ? { SOCKET_ADAPTER: process.env.SOCKET_ADAPTER } : {})
+  }
+  const started = performance.now()
+  const servers: RunningServer[] = await Promise.all([startServer(env), startServer(env)])
+  console.log(`[services] 2 instances (${process.env.SOCKET_ADAPTER || 'default'} adapter) healthy in ${Math.round(performance.now() - started)} ms: ${servers.map(s => s.url).join(' ')}`)
+  project.provide('servers', servers.map(s => s.url))
+  project.provide('services', { ...SERVICES, dataDir })
+  return async () => {
+    const logDir = join(root, 'test-output', 'services')
+    mkdirSync(logDir, { recursive: true })
+    servers.forEach((s, i) => writeFileSync(join(logDir, `server-${'AB'[i]}.log`), s.output()))
+    await Promise.all(servers.map(s => s.stop()))
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    servers: string[]
+    services: typeof SERVICES & { dataDir: string }
+  }
+}
