@@ -3,6 +3,9 @@ import { inject } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
 import type { Conversation, Message, User } from '#shared/types'
 import type { SyncResult } from '#shared/events'
+import { api, sleep, type ApiResult } from '../integration/helpers'
+
+export { api, collect, nextEvent, sleep, type ApiResult } from '../integration/helpers'
 
 /** Instance A and instance B of the services project (same Postgres, same Redis). */
 export const instances = () => {
@@ -12,16 +15,6 @@ export const instances = () => {
 }
 
 export interface Session { token: string, user: User }
-export interface ApiResult<T> { status: number, body: T & { error?: { code: string, message: string } } }
-
-export async function api<T = Record<string, unknown>>(base: string, method: string, path: string, opts: { token?: string, body?: unknown } = {}): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = {}
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`
-  if (opts.body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : {} }
-}
 
 function must<T>(res: ApiResult<T>, what: string): T {
   if (res.status !== 200) throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(res.body)}`)
@@ -91,30 +84,6 @@ export function emitAck<T>(socket: Socket, event: string, payload: unknown, ms =
   return socket.timeout(ms).emitWithAck(event, payload)
 }
 
-/** Resolves with the next `event` payload matching `predicate`, or rejects after `ms`. */
-export function nextEvent<T>(socket: Socket, event: string, predicate: (payload: T) => boolean = () => true, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener)
-      reject(new Error(`timed out waiting for ${event}`))
-    }, ms)
-    const listener = (payload: T) => {
-      if (!predicate(payload)) return
-      clearTimeout(timer)
-      socket.off(event, listener)
-      resolve(payload)
-    }
-    socket.on(event, listener)
-  })
-}
-
-export function collect<T>(socket: Socket, event: string): { items: T[], stop: () => void } {
-  const items: T[] = []
-  const listener = (p: T) => items.push(p)
-  socket.on(event, listener)
-  return { items, stop: () => socket.off(event, listener) }
-}
-
 /** Waits until `check` holds, polling every 20 ms. */
 export async function until(check: () => boolean, ms = 5000, what = 'condition') {
   const deadline = Date.now() + ms
@@ -160,4 +129,3 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 }
 
-export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
