@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import './test/support/node20'
+import './test/support/node20.ts'
 import { defineConfig } from 'vitest/config'
 
 const alias = { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) }

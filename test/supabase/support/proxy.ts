@@ -1,15 +1,38 @@
-import { createServer, request, type Server } from 'node:http'
+import { readFileSync } from 'node:fs'
+import { createServer, request, type Server, type ServerResponse } from 'node:http'
+
+/** The recorded Storage answer for the bucket look-up the server's health check makes. */
+const bucketRecording = JSON.parse(readFileSync(new URL('../../fixtures/storage-api/get-bucket.json', import.meta.url), 'utf8')) as {
+  response: { status: number, body: Record<string, unknown> }
+}
+
+function answerBucket(res: ServerResponse, bucket: string, authorized: boolean) {
+  if (!authorized) {
+    res.writeHead(400, { 'content-type': 'application/json' })
+    return res.end(JSON.stringify({ statusCode: '403', error: 'Unauthorized', message: 'Invalid Compact JWS' }))
+  }
+  const now = new Date().toISOString()
+  const body = JSON.parse(JSON.stringify(bucketRecording.response.body).replaceAll('{bucket}', bucket).replaceAll('{now}', now))
+  res.writeHead(bucketRecording.response.status, { 'content-type': 'application/json; charset=utf-8' })
+  res.end(JSON.stringify(body))
+}
 
 /**
  * The piece of the Supabase API gateway our server relies on: `${SUPABASE_URL}/auth/v1/*` is
  * Supabase Auth, whose own routes sit at the root. Like the gateway, it wants an `apikey` header
- * (anon or service key) except on /auth/v1/.well-known/*, which is public.
+ * (anon or service key) except on /auth/v1/.well-known/*, which is public. Of Storage it answers
+ * only the bucket look-up of the server's health check, from the recorded Storage API shapes.
  */
 export async function startAuthProxy(opts: { target: string, apiKeys: string[], port?: number }): Promise<{ url: string, server: Server, close: () => Promise<void>, hits: () => Record<string, number> }> {
   const target = new URL(opts.target)
   const counts: Record<string, number> = {}
   const server = createServer((req, res) => {
     const url = req.url ?? '/'
+    const bucket = /^\/storage\/v1\/bucket\/([\w-]+)$/.exec(url)
+    if (bucket && req.method === 'GET') {
+      const key = String(req.headers.apikey ?? '')
+      return answerBucket(res, bucket[1]!, opts.apiKeys.includes(key) && req.headers.authorization === `Bearer ${key}`)
+    }
     if (!url.startsWith('/auth/v1/')) {
       res.writeHead(404, { 'content-type': 'application/json' })
       return res.end(JSON.stringify({ message: 'no Route matched with those values' }))
