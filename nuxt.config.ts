@@ -23,7 +23,8 @@ export default defineNuxtConfig({
   ssr: false,
   // No network at build or run time: fonts come from the system stack, icons from installed collections.
   ui: { fonts: false },
-  icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true }, fallbackToApi: false },
+  // The icon endpoint sits outside /api, where unknown paths answer the contract's NOT_FOUND.
+  icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true }, fallbackToApi: false, localApiEndpoint: '/_nuxt_icon' },
   typescript: { strict: true },
   // Separate build folders let a test build run beside a dev server in the same checkout.
   buildDir: process.env.NUXT_BUILD_DIR || undefined,

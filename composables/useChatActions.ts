@@ -1,8 +1,8 @@
 import type { Ack, ErrorBody } from '#shared/errors'
 import type { SyncResult } from '#shared/events'
-import type { Conversation, Message, Participant, Project, ProjectMember, User } from '#shared/types'
-import { HISTORY_PAGE_DEFAULT } from '#shared/limits'
-import type { ChatMessage } from '~/stores/chat'
+import type { Attachment, Conversation, Message, Participant, Project, ProjectMember, User } from '#shared/types'
+import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '#shared/limits'
+import type { ChatMessage, ChosenPresence } from '~/stores/chat'
 
 const ACK_TIMEOUT_MS = 10_000
 const TYPING_THROTTLE_MS = 3000
@@ -46,6 +46,9 @@ export function useChatActions() {
   async function loadMembers(projectId: string) {
     const { members } = await api<{ members: ProjectMember[] }>(`/api/projects/${projectId}/members`)
     chat.setMembers(projectId, members)
+    // A snapshot of who is online now; presence:change events take over from here.
+    const now = new Date().toISOString()
+    for (const m of members) chat.setPresence({ userId: m.userId, status: m.presence, lastSeenAt: now })
   }
 
   async function selectProject(projectId: string) {
@@ -101,7 +104,30 @@ export function useChatActions() {
     }
   }
 
-  /** Everything missed since each loaded conversation's cursor, paging while the server has more. */
+  /**
+   * Makes sure the message with this seq is in the loaded window. Pages backwards so the window
+   * stays contiguous with the live end (sync and live delivery assume no holes).
+   */
+  async function loadUntil(conversationId: string, seq: number) {
+    for (;;) {
+      const state = chat.history[conversationId]
+      const first = chat.messages[conversationId]?.find(m => m.seq > 0)
+      if (!state?.loaded || !first || first.seq <= seq || !state.hasMoreBefore) return
+      if (state.loadingOlder) {
+        await new Promise(resolve => setTimeout(resolve, 50))
+        continue
+      }
+      chat.setLoadingOlder(conversationId, true)
+      try {
+        const page = await api<{ messages: Message[], hasMore: boolean }>(`/api/conversations/${conversationId}/messages`, { query: { limit: HISTORY_PAGE_MAX, beforeSeq: first.seq } })
+        chat.prependHistory(conversationId, page.messages, page.hasMore)
+        if (!page.messages.length) return
+      } finally {
+        chat.setLoadingOlder(conversationId, false)
+      }
+    }
+  }
+
   /** Syncs loaded conversations from their cursors, or from `from` when a gap was seen below the cursor. */
   function syncAll(only?: string[], from?: Record<string, number>): Promise<void> {
     const run = async () => {
@@ -134,7 +160,8 @@ export function useChatActions() {
       const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', {
         clientId: message.clientId,
         conversationId: message.conversationId,
-        content: message.content
+        content: message.content,
+        ...(message.attachments.length ? { attachmentIds: message.attachments.map(a => a.id) } : {})
       }) as Ack<{ message: Message, duplicate: boolean }>
       if (ack.ok) {
         chat.upsertMessage(ack.message)
@@ -155,10 +182,25 @@ export function useChatActions() {
     }
   }
 
-  function send(conversationId: string, content: string) {
+  /** Sends text and uploaded files; files alone go out with their names as the (required) text. */
+  function send(conversationId: string, content: string, attachments: Attachment[] = []) {
     if (!auth.user) return
-    const message = chat.addPending(conversationId, content, auth.user)
+    const text = content || attachments.map(a => a.fileName).join(', ').slice(0, DEFAULT_MAX_MESSAGE_LENGTH)
+    if (!text) return
+    const message = chat.addPending(conversationId, text, auth.user, attachments)
     void deliver(message)
+  }
+
+  /** Chooses online / away / do not disturb; remembered and re-announced on every reconnect. */
+  async function setPresence(status: ChosenPresence) {
+    chat.setMyPresence(status)
+    if (!socket.connected) return
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('presence:update', { status }) as Ack
+      if (!ack.ok) toast.add({ title: 'Could not change your status', description: describeError(ack.error), color: 'error' })
+    } catch {
+      toast.add({ title: 'Could not change your status', description: 'No reply from the server', color: 'error' })
+    }
   }
 
   function retry(clientId: string) {
@@ -234,6 +276,8 @@ export function useChatActions() {
 
   /** Runs on every (re)connect: catch up, refresh unread counts, then send what waited offline. */
   async function onConnected() {
+    // The server starts every first connection as online; restore a chosen away / dnd.
+    if (chat.myPresence !== 'online') socket.emit('presence:update', { status: chat.myPresence })
     try {
       await syncAll()
       if (chat.currentProjectId) await loadConversations(chat.currentProjectId)
@@ -261,7 +305,7 @@ export function useChatActions() {
   }
 
   return {
-    bootstrap, selectProject, loadConversations, loadMembers, openConversation, loadOlder, syncAll,
+    bootstrap, selectProject, loadConversations, loadMembers, openConversation, loadOlder, loadUntil, syncAll, setPresence,
     send, retry, flushPending, edit, remove, markRead, startTyping, stopTyping,
     createConversation, startDm, onConnected, signIn, signOut
   }

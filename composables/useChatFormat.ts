@@ -1,3 +1,5 @@
+import type { PresenceStatus } from '#shared/types'
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' })
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' })
@@ -39,3 +41,22 @@ export function previewText(content: string): string {
     .replace(/\s+/g, ' ')
     .trim()
 }
+
+/** "1.2 MB" */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KB', 'MB', 'GB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
+}
+
+/** "Online", "Away", "Do not disturb", "Offline" */
+export function presenceLabel(status: PresenceStatus): string {
+  return { online: 'Online', away: 'Away', dnd: 'Do not disturb', offline: 'Offline' }[status]
+}
+

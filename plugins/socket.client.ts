@@ -68,6 +68,7 @@ export default defineNuxtPlugin({
       if (payload.userId !== auth.user?.id) chat.setTyping(payload)
     })
     socket.on('unread:update', payload => chat.setUnread(payload))
+    socket.on('presence:change', payload => chat.setPresence(payload))
     socket.on('conversation:updated', ({ conversation }) => chat.upsertConversation(conversation))
     socket.on('conversation:removed', ({ conversationId }) => {
       const open = router.currentRoute.value.params.id === conversationId

@@ -105,4 +105,6 @@ export interface ProjectMember extends UserSummary {
   userId: string
   email: string
   role: ParticipantRole
+  /** Presence when the list was read; presence:change events keep it current afterwards. */
+  presence: PresenceStatus
 }

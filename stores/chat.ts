@@ -1,5 +1,5 @@
-import type { Conversation, Message, Participant, Project, ProjectMember, User } from '#shared/types'
-import type { MessageDeletedPayload, SyncResult, TypingUpdatePayload, UnreadUpdatePayload } from '#shared/events'
+import type { Attachment, Conversation, Message, Participant, PresenceStatus, Project, ProjectMember, User } from '#shared/types'
+import type { MessageDeletedPayload, PresenceChangePayload, SyncResult, TypingUpdatePayload, UnreadUpdatePayload } from '#shared/events'
 import { TYPING_EXPIRY_MS } from '#shared/limits'
 
 export type MessageStatus = 'pending' | 'sent' | 'failed'
@@ -18,6 +18,20 @@ export interface HistoryState {
 
 export interface TypingUser { userId: string, displayName: string }
 
+/** The statuses a member can choose; "offline" only ever comes from the server. */
+export type ChosenPresence = Exclude<PresenceStatus, 'offline'>
+
+/** A message the list should scroll to and flash, e.g. a chosen search result. */
+export interface JumpTarget { conversationId: string, messageId: string, seq: number }
+
+const PRESENCE_KEY = 'chat.presence'
+
+function readChosenPresence(): ChosenPresence {
+  if (import.meta.server) return 'online'
+  const stored = localStorage.getItem(PRESENCE_KEY)
+  return stored === 'away' || stored === 'dnd' ? stored : 'online'
+}
+
 /** Local messages have no seq yet; they sit after every confirmed one. */
 const isLocal = (m: ChatMessage) => m.seq === 0
 
@@ -34,6 +48,10 @@ export const useChatStore = defineStore('chat', () => {
   const cursors = ref<Record<string, number>>({})
   const typing = ref<Record<string, TypingUser[]>>({})
   const connected = ref(false)
+  /** Other users' presence as announced by presence:change; absent means not heard of yet. */
+  const presence = ref<Record<string, { status: PresenceStatus, lastSeenAt: string }>>({})
+  const myPresence = ref<ChosenPresence>(readChosenPresence())
+  const jumpTarget = ref<JumpTarget | null>(null)
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>()
 
   const currentProject = computed(() => projects.value.find(p => p.id === currentProjectId.value) ?? null)
@@ -57,6 +75,8 @@ export const useChatStore = defineStore('chat', () => {
     history.value = {}
     cursors.value = {}
     typing.value = {}
+    presence.value = {}
+    jumpTarget.value = null
     for (const timer of typingTimers.values()) clearTimeout(timer)
     typingTimers.clear()
   }
@@ -183,7 +203,7 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   /** Adds an optimistic message; it shows at once and is matched to the server copy by clientId. */
-  function addPending(conversationId: string, content: string, sender: User): ChatMessage {
+  function addPending(conversationId: string, content: string, sender: User, attachments: Attachment[] = []): ChatMessage {
     const clientId = crypto.randomUUID()
     const message: ChatMessage = {
       id: `local-${clientId}`,
@@ -200,7 +220,7 @@ export const useChatStore = defineStore('chat', () => {
       threadRootId: null,
       replyCount: 0,
       reactions: [],
-      attachments: [],
+      attachments,
       mentions: [],
       pinnedAt: null,
       editedAt: null,
@@ -276,7 +296,26 @@ export const useChatStore = defineStore('chat', () => {
     typing.value[payload.conversationId] = others
   }
 
+  function setPresence(payload: PresenceChangePayload) {
+    presence.value[payload.userId] = { status: payload.status, lastSeenAt: payload.lastSeenAt }
+  }
+
+  /** A user's last announced status; null until the server has said anything about them. */
+  function presenceOf(userId: string | null | undefined): PresenceStatus | null {
+    return (userId && presence.value[userId]?.status) || null
+  }
+
+  function setMyPresence(status: ChosenPresence) {
+    myPresence.value = status
+    localStorage.setItem(PRESENCE_KEY, status)
+  }
+
+  function requestJump(target: JumpTarget | null) {
+    jumpTarget.value = target
+  }
+
   return {
+    presence, myPresence, jumpTarget, setPresence, presenceOf, setMyPresence, requestJump,
     projects, currentProjectId, currentProject, conversations, members, participants, messages, history,
     cursors, typing, connected, channels, directMessages, pendingMessages,
     reset, setProjects, setConversations, upsertConversation, removeConversation, setMembers, setParticipants,

@@ -7,6 +7,7 @@ import { setConversationMembership } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
 import { requireProjectMember } from './access'
 import { announceConversation } from './conversations'
+import { getPresence } from './presence'
 import type { Actor } from './users'
 
 /** Projects the caller belongs to. */
@@ -40,7 +41,8 @@ export async function listProjectMembers(actor: Actor, projectId: string): Promi
   const rows = await db.select({ m: projectMembers, u: profiles }).from(projectMembers)
     .innerJoin(profiles, eq(profiles.id, projectMembers.userId))
     .where(eq(projectMembers.projectId, projectId)).orderBy(profiles.displayName)
-  return rows.map(({ m, u }) => ({ id: u.id, userId: u.id, displayName: u.displayName, avatarUrl: u.avatarUrl, email: u.email, role: m.role }))
+  const presence = await getPresence(rows.map(r => r.u.id))
+  return rows.map(({ m, u }) => ({ id: u.id, userId: u.id, displayName: u.displayName, avatarUrl: u.avatarUrl, email: u.email, role: m.role, presence: presence[u.id] ?? 'offline' }))
 }
 
 /**
@@ -69,5 +71,6 @@ export async function addProjectMember(actor: Actor, projectId: string, input: u
     setConversationMembership([user.id], conversationId, true)
     await announceConversation(db, conversationId, [user.id])
   }
-  return { id: user.id, userId: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl, email: user.email, role }
+  const presence = await getPresence([user.id])
+  return { id: user.id, userId: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl, email: user.email, role, presence: presence[user.id] ?? 'offline' }
 }

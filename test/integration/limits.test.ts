@@ -112,6 +112,24 @@ describe('conversations', () => {
     expect(detail.body.participants.map(p => p.userId).sort()).toEqual([alice.user.id, bob.user.id].sort())
   })
 
+  it('lists project members with who is online, and announces changes', async () => {
+    const alice = await signUp('Alice')
+    const bob = await signUp('Bob')
+    const { projectId } = await setupConversation(alice, [bob])
+    const a = await connect(alice)
+    const members = async () => (await api<{ members: { userId: string, presence: string }[] }>(alice.base, 'GET', `/api/projects/${projectId}/members`, { token: alice.token })).body.members
+    expect((await members()).find(m => m.userId === bob.user.id)?.presence).toBe('offline')
+    const online = new Promise<{ userId: string, status: string }>(resolve => a.on('presence:change', p => p.userId === bob.user.id && resolve(p)))
+    const b = await connect(bob)
+    expect((await online).status).toBe('online')
+    expect((await members()).find(m => m.userId === bob.user.id)?.presence).toBe('online')
+    await ack(b, 'presence:update', { status: 'dnd' })
+    expect((await members()).find(m => m.userId === bob.user.id)?.presence).toBe('dnd')
+    const offline = new Promise<{ status: string }>(resolve => a.on('presence:change', p => p.userId === bob.user.id && p.status === 'offline' && resolve(p)))
+    b.close()
+    expect((await offline).status).toBe('offline')
+  })
+
   it('joins open sockets to a new conversation without reconnecting', async () => {
     const alice = await signUp('Alice')
     const bob = await signUp('Bob')
