@@ -52,3 +52,9 @@ export async function closeDb() {
   state.__chatDb = undefined
   if (handle) await (await handle).close()
 }
+
+/** Rows of a raw `db.execute()`: postgres.js returns them as an array, PGlite under `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[]
+  return ((result as { rows?: T[] }).rows ?? [])
+}
