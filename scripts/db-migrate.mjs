@@ -2,7 +2,9 @@
 // Applies the drizzle-kit migrations in drizzle/ (npm run db:migrate):
 //   DATABASE_URL set   -> PostgreSQL through postgres.js, under the same advisory lock the server takes
 //   DATABASE_URL unset -> PGlite in $DATA_DIR/pglite (DATA_DIR defaults to .data)
-// MIGRATIONS_DIR overrides the folder. Seeding is left to the server (it seeds on first start).
+// With SUPABASE_URL also set, the Supabase-only SQL in supabase/sql (RLS policies, storage bucket)
+// follows the drizzle migrations. MIGRATIONS_DIR overrides the folder. Seeding is left to the
+// server (it seeds on first start).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -61,6 +63,10 @@ try {
     ? await migratePostgres(process.env.DATABASE_URL)
     : await migratePglite(resolve(process.env.DATA_DIR || '.data'))
   console.log(`[db:migrate] ${journal.entries.length} migration(s) in ${migrationsFolder} -> ${target} in ${Math.round(performance.now() - started)} ms`)
+  if (process.env.DATABASE_URL && process.env.SUPABASE_URL) {
+    const { applySupabaseSql } = await import('./supabase-apply.mjs')
+    await applySupabaseSql(process.env.DATABASE_URL)
+  }
 } catch (error) {
   console.error('[db:migrate] failed:', error)
   process.exit(1)
