@@ -3,6 +3,16 @@ import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } fr
 
 export const uuid = z.uuid()
 
+/** Builds a schema once per maximum length: zod compiles each new schema, which is costly on a hot path. */
+function perMax<T>(make: (max: number) => T): (max?: number) => T {
+  const built = new Map<number, T>()
+  return (max = DEFAULT_MAX_MESSAGE_LENGTH) => {
+    let schema = built.get(max)
+    if (!schema) built.set(max, schema = make(max))
+    return schema
+  }
+}
+
 /** Message content: trimmed, 1..max characters. */
 export const contentSchema = (max = DEFAULT_MAX_MESSAGE_LENGTH) =>
   z.string().trim().min(1, 'content must not be empty').max(max, `content must be at most ${max} characters`)
@@ -39,17 +49,17 @@ export const historyQuerySchema = z.object({
   message: 'use beforeSeq or afterSeq, not both', path: ['beforeSeq']
 })
 
-export const sendMessageBodySchema = (max?: number) => z.object({
+export const sendMessageBodySchema = perMax(max => z.object({
   clientId: uuid,
   content: contentSchema(max),
   replyToId: uuid.nullish(),
   threadRootId: uuid.nullish(),
   attachmentIds: z.array(uuid).max(10).optional()
-})
-export const sendMessageEventSchema = (max?: number) => sendMessageBodySchema(max).extend({ conversationId: uuid })
+}))
+export const sendMessageEventSchema = perMax(max => sendMessageBodySchema(max).extend({ conversationId: uuid }))
 
-export const editMessageBodySchema = (max?: number) => z.object({ content: contentSchema(max) })
-export const editMessageEventSchema = (max?: number) => editMessageBodySchema(max).extend({ messageId: uuid })
+export const editMessageBodySchema = perMax(max => z.object({ content: contentSchema(max) }))
+export const editMessageEventSchema = perMax(max => editMessageBodySchema(max).extend({ messageId: uuid }))
 export const deleteMessageEventSchema = z.object({ messageId: uuid })
 
 export const readMarkBodySchema = z.object({ seq: z.coerce.number().int().min(0) })
