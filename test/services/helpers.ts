@@ -3,9 +3,9 @@ import { inject } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
 import type { Conversation, Message, User } from '#shared/types'
 import type { SyncResult } from '#shared/events'
-import { api, sleep, type ApiResult } from '../integration/helpers'
+import { api, sleep, type ApiResult, type SendAck } from '../integration/helpers'
 
-export { api, collect, nextEvent, sleep, type ApiResult } from '../integration/helpers'
+export { api, collect, nextEvent, sleep, type ApiResult, type SendAck } from '../integration/helpers'
 
 /** Instance A and instance B of the services project (same Postgres, same Redis). */
 export const instances = () => {
@@ -68,7 +68,6 @@ export function closeSockets() {
   for (const s of opened.splice(0)) s.close()
 }
 
-export type SendAck = { ok: true, message: Message, duplicate: boolean } | { ok: false, error: { code: string, message: string } }
 
 export function send(socket: Socket, conversationId: string, content: string, clientId: string = randomUUID(), ms = 10000): Promise<SendAck> {
   return socket.timeout(ms).emitWithAck('message:send', { clientId, conversationId, content })
