@@ -1,6 +1,6 @@
 // One member's realtime session: a Socket.IO connection with the tracker wired to it, sends with
 // ack timing, reconnects with sync, and a final audit before closing.
-import { check } from 'k6'
+import { check, sleep } from 'k6'
 import exec from 'k6/execution'
 import { setTimeout, setInterval, clearInterval } from 'k6/timers'
 import { connect } from './socketio.js'
@@ -23,6 +23,24 @@ export function scenarioEndMs(durations) {
 /** How long a session may last so that it drains and audits before its scenario ends. */
 export function sessionLengthMs(sessionS, durations) {
   return Math.min(sessionS * 1000, scenarioEndMs(durations) - Date.now() - DRAIN_MS - 2000)
+}
+
+/**
+ * Opens a session for one iteration lasting up to `sessionS`. Returns null (after backing off)
+ * when the scenario is about to end or the connection fails, so the caller just returns.
+ */
+export async function openSession(sessionS, durations, id) {
+  const lengthMs = sessionLengthMs(sessionS, durations)
+  if (lengthMs < 5000) {
+    sleep(Math.max(0.1, lengthMs / 1000 + 5))
+    return null
+  }
+  const session = new ChatSession(id)
+  if (!(await session.open())) {
+    sleep(2)
+    return null
+  }
+  return { session, lengthMs }
 }
 
 const WORDS = ('deploy release invoice roadmap budget meeting standup design review bugfix hotfix sprint backlog ' +

@@ -2,9 +2,8 @@
 // seconds to one of its pair (2), team (10) or department (50) conversations; everyone in those
 // rooms receives it. A few sends are retried with the same clientId (must come back as the
 // original), edited once, or deleted — the changes move the conversation counter like real use.
-import { sleep } from 'k6'
 import { identity } from '../lib/fixture.js'
-import { ChatSession, guarded, sessionLengthMs, sleepMs } from '../lib/session.js'
+import { guarded, openSession, sleepMs } from '../lib/session.js'
 
 const RETRY_RATIO = Number(__ENV.RETRY_RATIO || 0.03)
 const EDIT_RATIO = Number(__ENV.EDIT_RATIO || 0.05)
@@ -19,16 +18,9 @@ function pickConversation(convs) {
 
 export function makeChatMembers(profile, durations) {
   return guarded('chatMembers', async (data) => {
-    const lengthMs = sessionLengthMs(profile.chat.sessionS, durations)
-    if (lengthMs < 5000) {
-      sleep(Math.max(0.1, lengthMs / 1000 + 5))
-      return
-    }
-    const session = new ChatSession(identity(data))
-    if (!(await session.open())) {
-      sleep(2)
-      return
-    }
+    const opened = await openSession(profile.chat.sessionS, durations, identity(data))
+    if (!opened) return
+    const { session, lengthMs } = opened
     const convs = session.id.user.conversations
     const everyMs = profile.chat.sendEveryS * 1000
     const end = Date.now() + lengthMs

@@ -1,21 +1,13 @@
 // Hot conversation: one 500-member room. Listener VUs only hold a socket and account for every
 // message; sender VUs send to the room at a fixed rate each (open model: sends do not wait for acks).
-import { sleep } from 'k6'
 import { hotUserForVu, identity, meta } from '../lib/fixture.js'
-import { ChatSession, guarded, sessionLengthMs, sleepMs } from '../lib/session.js'
+import { guarded, openSession, sleepMs } from '../lib/session.js'
 
 export function makeHotListener(profile, durations) {
   return guarded('hotListener', async (data) => {
-    const lengthMs = sessionLengthMs(profile.durationS, durations)
-    if (lengthMs < 5000) {
-      sleep(Math.max(0.1, lengthMs / 1000 + 5))
-      return
-    }
-    const session = new ChatSession(identity(data, hotUserForVu()))
-    if (!(await session.open())) {
-      sleep(2)
-      return
-    }
+    const opened = await openSession(profile.durationS, durations, identity(data, hotUserForVu()))
+    if (!opened) return
+    const { session, lengthMs } = opened
     await sleepMs(lengthMs)
     await session.close()
   })
@@ -23,16 +15,9 @@ export function makeHotListener(profile, durations) {
 
 export function makeHotSender(profile, durations, ratePerSender) {
   return guarded('hotSender', async (data) => {
-    const lengthMs = sessionLengthMs(profile.durationS, durations)
-    if (lengthMs < 5000) {
-      sleep(Math.max(0.1, lengthMs / 1000 + 5))
-      return
-    }
-    const session = new ChatSession(identity(data, hotUserForVu()))
-    if (!(await session.open())) {
-      sleep(2)
-      return
-    }
+    const opened = await openSession(profile.durationS, durations, identity(data, hotUserForVu()))
+    if (!opened) return
+    const { session, lengthMs } = opened
     const conversationId = meta().hotConversationId
     const intervalMs = 1000 / ratePerSender
     const end = Date.now() + lengthMs

@@ -3,22 +3,14 @@
 // conversations from its cursors. Chatting members and hot senders keep sending meanwhile, so the
 // sync must return what was missed: chat_messages_recovered{reason:reconnect} > 0 is expected,
 // chat_messages_lost must stay 0. chat_reconnect_ms = drop → connected and synced.
-import { sleep } from 'k6'
 import { identity } from '../lib/fixture.js'
-import { ChatSession, guarded, sessionLengthMs, sleepMs } from '../lib/session.js'
+import { guarded, openSession, sleepMs } from '../lib/session.js'
 
 export function makeReconnectStorm(profile, durations) {
   return guarded('reconnectStorm', async (data) => {
-    const lengthMs = sessionLengthMs(profile.storm.sessionS, durations)
-    if (lengthMs < 5000) {
-      sleep(Math.max(0.1, lengthMs / 1000 + 5))
-      return
-    }
-    const session = new ChatSession(identity(data))
-    if (!(await session.open())) {
-      sleep(2)
-      return
-    }
+    const opened = await openSession(profile.storm.sessionS, durations, identity(data))
+    if (!opened) return
+    const { session, lengthMs } = opened
     const everyMs = profile.storm.everyS * 1000
     const end = Date.now() + lengthMs
     while (true) {

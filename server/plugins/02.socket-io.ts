@@ -16,7 +16,7 @@ export default defineNitroPlugin(async (nitroApp) => {
     maxHttpBufferSize: 1e6,
     transports: ['polling', 'websocket']
   })
-  const io: ChatServer = new Server({ serveClient: false, connectionStateRecovery: undefined })
+  const io: ChatServer = new Server({ serveClient: false })
   io.bind(engine as never)
 
   // Sockets would otherwise keep the whole handshake request alive for their lifetime.
