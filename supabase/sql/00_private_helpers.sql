@@ -47,7 +47,8 @@ as $$
     )
 $$;
 
--- The caller may read the message: it belongs to a conversation they take part in.
+-- The caller may read the message: it belongs to a conversation they take part in and is not
+-- deleted (a deleted message shows nothing through the API, nor does what hangs off it).
 create or replace function private.can_read_message(message_id uuid)
 returns boolean
 language sql stable security definer set search_path = ''
@@ -57,41 +58,49 @@ as $$
     from public.messages m
     join public.conversation_participants cp on cp.conversation_id = m.conversation_id
     where m.id = can_read_message.message_id
+      and m.deleted_at is null
       and cp.user_id = (select auth.uid())
   )
 $$;
 
--- The caller may post into the conversation: participant, conversation active, no live mute/ban.
-create or replace function private.can_post(conversation_id uuid)
+-- The caller may see the attachment, by the rule the server applies to downloads: a participant
+-- of its conversation, and either it is sent with a message that is not deleted, or it is not
+-- sent yet and the caller uploaded it.
+create or replace function private.can_read_attachment(attachment_id uuid)
 returns boolean
 language sql stable security definer set search_path = ''
 as $$
   select exists (
     select 1
-    from public.conversation_participants cp
-    join public.conversations c on c.id = cp.conversation_id
-    where cp.conversation_id = can_post.conversation_id
+    from public.attachments a
+    join public.conversation_participants cp on cp.conversation_id = a.conversation_id
+    where a.id = can_read_attachment.attachment_id
       and cp.user_id = (select auth.uid())
-      and c.status = 'active'
-  )
-  and not exists (
-    select 1 from public.user_sanctions s
-    where s.user_id = (select auth.uid())
-      and s.revoked_at is null
-      and (s.until is null or s.until > now())
+      and case
+        when a.message_id is null then a.uploader_id = (select auth.uid())
+        else exists (select 1 from public.messages m where m.id = a.message_id and m.deleted_at is null)
+      end
   )
 $$;
 
--- The conversation id of a storage object named '<conversation uuid>/<...>/<file>', or null.
-create or replace function private.object_conversation_id(name text)
-returns uuid
-language sql immutable set search_path = ''
+-- The caller may read the storage object: it is the file (or thumbnail) of an attachment they may
+-- see. Object names are '<conversation id>/<attachment id>/<file name>'; the attachment row must
+-- name this very object, so a file put into a folder around the server is served to nobody.
+create or replace function private.can_read_object(name text)
+returns boolean
+language sql stable security definer set search_path = ''
 as $$
-  select case
-    when split_part(name, '/', 1) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-      and position('/' in name) > 0
-    then split_part(name, '/', 1)::uuid
-  end
+  select exists (
+    select 1
+    from public.attachments a
+    -- case, not and: Postgres may evaluate the cast before a sibling test in a where clause.
+    where a.id = case
+        when split_part(can_read_object.name, '/', 2) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        then split_part(can_read_object.name, '/', 2)::uuid
+      end
+      and (a.storage_key = can_read_object.name or a.thumbnail_key = can_read_object.name)
+      and private.can_read_attachment(a.id)
+  )
 $$;
 
 revoke all on all functions in schema private from public, anon;

@@ -1,8 +1,11 @@
 -- Row level security for the tables drizzle creates (drizzle/*.sql). The chat server talks to the
 -- database as the table owner (Supabase's `postgres` role), which RLS does not restrict: these
 -- policies guard the Supabase Data API / Realtime, used with the anon key and a user's JWT.
--- Model: nothing for anon; authenticated users read what they take part in; every write except
--- "send a message as myself" and "report a message I can read" goes through the server.
+-- Model: nothing for anon; authenticated users may read what they take part in, and write
+-- nothing. Every write goes through the server, which renders and sanitizes content, takes the
+-- conversation's next seq, applies the posting policy (lock, mute, slow mode, rate, automod) and
+-- derives counters, reads, mentions and attachments; a row written around it could carry
+-- unsanitized HTML or a seq that breaks every later send.
 -- Idempotent: drop policy if exists + create.
 
 -- 1. Every table in public gets RLS, including tables a later migration adds before this file
@@ -17,16 +20,18 @@ begin
   end loop;
 end $$;
 
--- 2. Table privileges: anon gets nothing; service-only tables are closed to authenticated too.
---    Supabase's default privileges grant ALL on new tables to anon and authenticated; take that
---    back and grant only what a policy below exists for (RLS stays the gate either way).
+-- 2. Table privileges: anon gets nothing; authenticated gets select on the tables a read policy
+--    below exists for, and no insert, update or delete anywhere. Supabase's default privileges
+--    grant ALL on new tables to anon and authenticated; take that back, both on the tables that
+--    exist and on the ones later migrations create (run as the same owner), so a new table is
+--    closed to the API roles even before this file has run again and turned its RLS on.
 revoke all on all tables in schema public from anon, authenticated;
 revoke all on all sequences in schema public from anon, authenticated;
-grant insert on public.reports to authenticated;
+alter default privileges in schema public revoke all on tables from anon, authenticated;
+alter default privileges in schema public revoke all on sequences from anon, authenticated;
 grant select on public.profiles, public.projects, public.project_members, public.conversations,
-  public.conversation_participants, public.messages, public.message_edits, public.reactions,
+  public.conversation_participants, public.messages, public.reactions,
   public.attachments, public.mentions to authenticated;
-grant insert on public.messages to authenticated;
 grant all on all tables in schema public to service_role;
 grant all on all sequences in schema public to service_role;
 
@@ -62,21 +67,13 @@ drop policy if exists "conversation_participants: participants read" on public.c
 create policy "conversation_participants: participants read" on public.conversation_participants
   for select to authenticated using (private.is_participant(conversation_id));
 
--- messages: participants read; a sender inserts only as themselves into a conversation they can post in.
+-- messages: participants read the ones not deleted. (Deleted text is blanked by the server, but
+-- a tombstone is for the chat's own sync, not for the Data API.)
 drop policy if exists "messages: participants read" on public.messages;
 create policy "messages: participants read" on public.messages
-  for select to authenticated using (private.is_participant(conversation_id));
-
-drop policy if exists "messages: participants send as themselves" on public.messages;
-create policy "messages: participants send as themselves" on public.messages
-  for insert to authenticated
-  with check (sender_id = (select auth.uid()) and private.can_post(conversation_id));
+  for select to authenticated using (deleted_at is null and private.is_participant(conversation_id));
 
 -- what hangs off a message: readable with the message.
-drop policy if exists "message_edits: participants read" on public.message_edits;
-create policy "message_edits: participants read" on public.message_edits
-  for select to authenticated using (private.can_read_message(message_id));
-
 drop policy if exists "reactions: participants read" on public.reactions;
 create policy "reactions: participants read" on public.reactions
   for select to authenticated using (private.can_read_message(message_id));
@@ -85,15 +82,13 @@ drop policy if exists "mentions: participants read" on public.mentions;
 create policy "mentions: participants read" on public.mentions
   for select to authenticated using (private.can_read_message(message_id));
 
+-- attachments: as the server serves them (sent with a message that is not deleted, or your own
+-- upload not sent yet).
 drop policy if exists "attachments: participants read" on public.attachments;
 create policy "attachments: participants read" on public.attachments
-  for select to authenticated using (private.is_participant(conversation_id));
+  for select to authenticated using (private.can_read_attachment(id));
 
--- reports: a user files a report as themselves about a message they can read; only the service reads them.
-drop policy if exists "reports: report as yourself" on public.reports;
-create policy "reports: report as yourself" on public.reports
-  for insert to authenticated
-  with check (reporter_id = (select auth.uid()) and status = 'open' and resolved_by is null
-              and private.can_read_message(message_id));
-
--- local_credentials, app_settings, audit_log, user_sanctions: RLS on, no policy, no grant -> service role only.
+-- message_edits (text before each edit and of deleted messages): no grant, no policy. The edit
+-- history is served by the server to the author and moderators only (GET /api/messages/:id/edits).
+-- reports, local_credentials, app_settings, audit_log, user_sanctions: no grant, no policy ->
+-- service role only (a report is filed through POST /api/messages/:id/report).

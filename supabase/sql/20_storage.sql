@@ -1,8 +1,10 @@
--- The private `attachments` bucket and who may touch its objects through the Storage API.
--- Object names: '<conversation id>/<attachment id>/<file name>'; access follows the first folder.
--- The chat server uploads and signs URLs with the service role (which bypasses these policies);
--- they cover direct use of the Storage API with a user's JWT. Keep the limits in step with
--- UPLOAD_MAX_BYTES (default 25 MiB) and supabase/config.toml [storage.buckets.attachments].
+-- The private `attachments` bucket and who may read its objects through the Storage API.
+-- Object names: '<conversation id>/<attachment id>/<file name>'. The chat server is the only
+-- writer: it checks type, size and the posting policy, uploads with the service role (which
+-- bypasses these policies) and hands out signed URLs. A user's JWT may read, through the Storage
+-- API, exactly what the server would serve that user; it may not upload, replace or delete.
+-- Keep the limits in step with UPLOAD_MAX_BYTES (default 25 MiB) and supabase/config.toml
+-- [storage.buckets.attachments].
 
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
 values ('attachments', 'attachments', false, 26214400, array[
@@ -23,14 +25,12 @@ on conflict (id) do update set
   file_size_limit = excluded.file_size_limit,
   allowed_mime_types = excluded.allowed_mime_types;
 
+-- Readable: the file of an attachment the caller may see (private.can_read_attachment) — not an
+-- upload someone else has not sent yet, not the file of a deleted message, not an object with no
+-- attachment row.
 drop policy if exists "attachments: participants read" on storage.objects;
 create policy "attachments: participants read" on storage.objects
   for select to authenticated
-  using (bucket_id = 'attachments' and private.is_participant(private.object_conversation_id(name)));
+  using (bucket_id = 'attachments' and private.can_read_object(name));
 
-drop policy if exists "attachments: participants upload" on storage.objects;
-create policy "attachments: participants upload" on storage.objects
-  for insert to authenticated
-  with check (bucket_id = 'attachments' and private.can_post(private.object_conversation_id(name)));
-
--- No update/delete policy: replacing or removing files goes through the server (service role).
+-- No insert/update/delete policy: uploads, replacements and removals go through the server.
