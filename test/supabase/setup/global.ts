@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { createSupabaseLikeDatabase, migrateDrizzle, root, servicesUp, supabaseApply } from '../support/db'
-import { mintHs256, newSigningKey } from '../support/keys'
+import { legacySecretJwk, mintHs256, newSigningKey } from '../support/keys'
 import { startAuthProxy } from '../support/proxy'
 import { startGoTrueStub } from '../support/gotrue-stub'
 import type { SupabaseTestEnv } from '../support/env'
@@ -32,6 +32,9 @@ export default async function setup(project: TestProject) {
 
   const jwtSecret = randomBytes(32).toString('base64url')
   const key = await newSigningKey()
+  // As on a hosted project with asymmetric signing keys: ES256 signs; the legacy secret, which
+  // signed the anon and service-role keys, stays in the set to verify them (HS256, verify only).
+  const jwtKeys = [key.privateJwk, legacySecretJwk(jwtSecret)]
   const tenYears = 10 * 365 * 24 * 3600
   const anonKey = await mintHs256(jwtSecret, { role: 'anon' }, { issuer: 'supabase-demo', expiresIn: tenYears })
   const serviceRoleKey = await mintHs256(jwtSecret, { role: 'service_role' }, { issuer: 'supabase-demo', expiresIn: tenYears })
@@ -49,7 +52,7 @@ export default async function setup(project: TestProject) {
     : spawnSync('bash', [join(root, 'scripts', 'gotrue-up.sh')], {
         cwd: root,
         encoding: 'utf8',
-        env: { ...process.env, GOTRUE_JWT_SECRET: jwtSecret, GOTRUE_JWT_KEYS: JSON.stringify([key.privateJwk]), GOTRUE_JWT_ISSUER: issuer, API_EXTERNAL_URL: issuer, GOTRUE_DB_RESET: '1', GOTRUE_PORT: process.env.GOTRUE_PORT ?? '9999' }
+        env: { ...process.env, GOTRUE_JWT_SECRET: jwtSecret, GOTRUE_JWT_KEYS: JSON.stringify(jwtKeys), GOTRUE_JWT_ISSUER: issuer, API_EXTERNAL_URL: issuer, GOTRUE_DB_RESET: '1', GOTRUE_PORT: process.env.GOTRUE_PORT ?? '9999' }
       })
   if (gotrueUp && gotrueUp.status === 0) {
     authMode = 'gotrue'
@@ -58,7 +61,7 @@ export default async function setup(project: TestProject) {
   } else {
     if (want === 'gotrue') throw new Error(`SUPABASE_AUTH=gotrue but scripts/gotrue-up.sh failed:\n${gotrueUp?.stderr}`)
     if (gotrueUp) console.warn(`[supabase setup] real GoTrue unavailable, using the stand-in:\n${gotrueUp.stderr.trim()}`)
-    const stub = await startGoTrueStub({ issuer, key, jwtSecret })
+    const stub = await startGoTrueStub({ issuer, keys: jwtKeys, jwtSecret })
     authUrl = stub.url
     stops.push(stub.close)
   }

@@ -1,22 +1,39 @@
 import { randomUUID, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { importJWK, jwtVerify } from 'jose'
-import { accessClaims, mintEs256, type SigningKey } from './keys'
+import type { JWK, JWTPayload } from 'jose'
+import { GoTrueJwtError, loadGoTrueKeys } from './gotrue-keys'
+import { accessClaims } from './keys'
 
 /**
  * A stand-in for Supabase Auth (GoTrue) when its binary cannot be built here: the same routes at
  * the root (/signup, /token?grant_type=password, /user, /admin/users/:id, /.well-known/jwks.json),
  * the same response and claim shapes (from supabase/auth internal/api and internal/tokens), and
- * ES256 access tokens with a `kid` that the JWKS publishes. Users live in memory, autoconfirmed.
+ * the same signing-key rules (./gotrue-keys.ts): it signs with the one key of GOTRUE_JWT_KEYS
+ * whose key_ops hold "sign" and accepts only the algorithms of its key set, so a set without an
+ * HS256 key refuses the legacy service-role key just as GoTrue does. Users live in memory,
+ * autoconfirmed.
  */
-export interface GoTrueStubOptions { issuer: string, key: SigningKey, jwtSecret: string, jwtExp?: number }
+export interface GoTrueStubOptions {
+  issuer: string
+  /** GOTRUE_JWT_KEYS (private JWKs); unset = the legacy secret signs HS256. */
+  keys?: JWK[]
+  /** GOTRUE_JWT_SECRET. */
+  jwtSecret: string
+  /** GOTRUE_JWT_VALID_METHODS. */
+  validMethods?: string[]
+  jwtExp?: number
+}
+
+/** GOTRUE_JWT_ADMIN_ROLES as scripts/gotrue-up.sh sets it. */
+const ADMIN_ROLES = ['supabase_admin', 'service_role']
 
 interface StoredUser { id: string, email: string, password: string, app_metadata: Record<string, unknown>, user_metadata: Record<string, unknown>, created_at: string }
 
 export async function startGoTrueStub(opts: GoTrueStubOptions): Promise<{ url: string, server: Server, close: () => Promise<void> }> {
   const users = new Map<string, StoredUser>()
+  const sessions = new Set<string>()
   const exp = opts.jwtExp ?? 3600
-  const publicKey = await importJWK(opts.key.publicJwk, 'ES256')
+  const keySet = await loadGoTrueKeys({ keys: opts.keys, secret: opts.jwtSecret, validMethods: opts.validMethods })
 
   const userJson = (u: StoredUser) => ({
     id: u.id, aud: 'authenticated', role: 'authenticated', email: u.email, email_confirmed_at: u.created_at, phone: '',
@@ -25,7 +42,11 @@ export async function startGoTrueStub(opts: GoTrueStubOptions): Promise<{ url: s
     identities: [], created_at: u.created_at, updated_at: u.created_at, is_anonymous: false
   })
   const session = async (u: StoredUser) => {
-    const access_token = await mintEs256(opts.key, accessClaims({ id: u.id, email: u.email, app_metadata: u.app_metadata, user_metadata: u.user_metadata }), { issuer: opts.issuer, expiresIn: exp })
+    const sessionId = randomUUID()
+    sessions.add(sessionId)
+    const now = Math.floor(Date.now() / 1000)
+    const claims = accessClaims({ id: u.id, email: u.email, app_metadata: u.app_metadata, user_metadata: u.user_metadata }, sessionId)
+    const access_token = await keySet.sign({ ...claims, iss: opts.issuer, iat: now, exp: now + exp })
     return { access_token, token_type: 'bearer', expires_in: exp, expires_at: Math.floor(Date.now() / 1000) + exp, refresh_token: randomBytes(9).toString('base64url'), user: userJson(u) }
   }
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -38,14 +59,35 @@ export async function startGoTrueStub(opts: GoTrueStubOptions): Promise<{ url: s
     for await (const chunk of req) raw += chunk
     return raw ? JSON.parse(raw) as Record<string, unknown> : {}
   }
-  const bearer = (req: IncomingMessage) => (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')
+  const bearer = (req: IncomingMessage) => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
+  /** GoTrue's parseJWTClaims, then the session lookup a token with a session_id gets. */
+  const authenticate = async (req: IncomingMessage, res: ServerResponse): Promise<JWTPayload | null> => {
+    const token = bearer(req)
+    if (!token) {
+      fail(res, 401, 'no_authorization', 'This endpoint requires a valid Bearer token')
+      return null
+    }
+    let claims: JWTPayload
+    try {
+      claims = await keySet.verify(token)
+    } catch (error) {
+      if (!(error instanceof GoTrueJwtError)) throw error
+      fail(res, 403, 'bad_jwt', `invalid JWT: unable to parse or verify signature, ${error.message}`)
+      return null
+    }
+    if (typeof claims.session_id === 'string' && !sessions.has(claims.session_id)) {
+      fail(res, 403, 'session_not_found', 'Session from session_id claim in JWT does not exist')
+      return null
+    }
+    return claims
+  }
 
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://stub')
       if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
         res.setHeader('cache-control', 'public, max-age=600')
-        return send(res, 200, { keys: [opts.key.publicJwk] })
+        return send(res, 200, { keys: keySet.jwks })
       }
       if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { version: 'stub', name: 'GoTrue', description: 'GoTrue stub for tests' })
       if (req.method === 'POST' && url.pathname === '/signup') {
@@ -66,22 +108,19 @@ export async function startGoTrueStub(opts: GoTrueStubOptions): Promise<{ url: s
         return send(res, 200, await session(u))
       }
       if (req.method === 'GET' && url.pathname === '/user') {
-        try {
-          const { payload } = await jwtVerify(bearer(req), publicKey, { issuer: opts.issuer, audience: 'authenticated' })
-          const u = [...users.values()].find(x => x.id === payload.sub)
-          return u ? send(res, 200, userJson(u)) : fail(res, 404, 'user_not_found', 'User not found')
-        } catch {
-          return fail(res, 403, 'bad_jwt', 'invalid JWT')
-        }
+        const claims = await authenticate(req, res)
+        if (!claims) return
+        const u = [...users.values()].find(x => x.id === claims.sub)
+        if (!u) return fail(res, 403, 'user_not_found', 'User from sub claim in JWT does not exist')
+        const aud = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud
+        if (aud !== 'authenticated') return fail(res, 400, 'validation_failed', 'Token audience doesn\'t match request audience')
+        return send(res, 200, userJson(u))
       }
       const admin = url.pathname.match(/^\/admin\/users\/([0-9a-f-]{36})$/)
       if (admin && req.method === 'PUT') {
-        try {
-          const { payload } = await jwtVerify(bearer(req), new TextEncoder().encode(opts.jwtSecret), { algorithms: ['HS256'] })
-          if (payload.role !== 'service_role' && payload.role !== 'supabase_admin') throw new Error('not admin')
-        } catch {
-          return fail(res, 403, 'not_admin', 'User not allowed')
-        }
+        const claims = await authenticate(req, res)
+        if (!claims) return
+        if (!ADMIN_ROLES.includes(String(claims.role))) return fail(res, 403, 'not_admin', 'User not allowed')
         const u = [...users.values()].find(x => x.id === admin[1])
         if (!u) return fail(res, 404, 'user_not_found', 'User not found')
         const body = await readJson(req)

@@ -12,6 +12,15 @@ export async function newSigningKey(): Promise<SigningKey> {
   return { kid, privateKey, publicJwk, privateJwk }
 }
 
+/**
+ * The legacy JWT secret as a hosted project keeps it once asymmetric signing keys are on: an
+ * HS256 `oct` key that only verifies (the anon and service-role keys stay valid), in the
+ * GOTRUE_JWT_KEYS format. GoTrue takes the secret's bytes as they are, not base64-decoded.
+ */
+export function legacySecretJwk(secret: string, kid = randomUUID()): JWK {
+  return { kty: 'oct', k: Buffer.from(secret).toString('base64url'), kid, alg: 'HS256', use: 'sig', key_ops: ['verify'] }
+}
+
 /** The claim set of a Supabase Auth access token (internal/tokens AccessTokenClaims), minus iss/exp set by the caller. */
 export function accessClaims(user: { id: string, email: string, app_metadata?: Record<string, unknown>, user_metadata?: Record<string, unknown> }, sessionId = randomUUID()): JWTPayload {
   const now = Math.floor(Date.now() / 1000)
