@@ -7,7 +7,7 @@ import { accessClaims, mintEs256, mintHs256, newSigningKey } from './support/key
 
 /**
  * The chat server in Supabase mode against Supabase Auth behind an /auth/v1 gateway
- * (real GoTrue when scripts/gotrue-up.sh could build it, else the stand-in — see env.authMode).
+ * (real GoTrue when scripts/gotrue-up.sh finds one, else the stand-in — see env.authMode).
  */
 const env = inject('supabase')
 let db: postgres.Sql

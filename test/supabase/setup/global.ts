@@ -14,12 +14,15 @@ import type { SupabaseTestEnv } from '../support/env'
 // for every project of the same vitest process.
 
 const APP_DB = 'chat_supabase_app'
+/** scripts/gotrue-up.sh's exit code for "no GoTrue binary or migrations here". */
+const GOTRUE_UNAVAILABLE = 3
 
 /**
  * The supabase project: a Supabase-shaped database on the services-up.sh cluster (drizzle
  * migrations + supabase/sql), Supabase Auth behind an /auth/v1 gateway, and the built server
- * in Supabase mode. Real GoTrue runs when scripts/gotrue-up.sh can build it (SUPABASE_AUTH=gotrue
- * forces it, =stub skips it); otherwise the stand-in with the same routes and token shapes.
+ * in Supabase mode. Real GoTrue runs when scripts/gotrue-up.sh finds a binary (GOTRUE_BIN) and its
+ * migrations (GOTRUE_MIGRATIONS); SUPABASE_AUTH=gotrue requires it, =stub skips it. Otherwise the
+ * stand-in with the same routes, token shapes and signing-key rules.
  */
 export default async function setup(project: TestProject) {
   const { ensureBuilt, startServer, freePort } = await import('../../support/server')
@@ -60,6 +63,8 @@ export default async function setup(project: TestProject) {
     stops.push(() => { spawnSync('bash', [join(root, 'scripts', 'gotrue-down.sh')], { stdio: 'inherit' }) })
   } else {
     if (want === 'gotrue') throw new Error(`SUPABASE_AUTH=gotrue but scripts/gotrue-up.sh failed:\n${gotrueUp?.stderr}`)
+    // Exit 3: no GoTrue on this machine. Anything else is a GoTrue that is there but broken.
+    if (gotrueUp && gotrueUp.status !== GOTRUE_UNAVAILABLE) throw new Error(`scripts/gotrue-up.sh failed (${gotrueUp.status}):\n${gotrueUp.stderr}`)
     if (gotrueUp) console.warn(`[supabase setup] real GoTrue unavailable, using the stand-in:\n${gotrueUp.stderr.trim()}`)
     const stub = await startGoTrueStub({ issuer, keys: jwtKeys, jwtSecret })
     authUrl = stub.url
