@@ -147,6 +147,32 @@ describe('supabase SQL', () => {
     expect(bucket!.allowed_mime_types).toContain('image/png')
   })
 
+  it('upgrading a database that has the earlier member-write policies removes them', async () => {
+    // What an earlier version of supabase/sql left behind on a deployed project.
+    await sql.unsafe(`
+      create function private.can_post(conversation_id uuid) returns boolean
+        language sql stable security definer set search_path = '' as $$ select true $$;
+      create function private.object_conversation_id(name text) returns uuid
+        language sql immutable set search_path = '' as $$ select split_part(name, '/', 1)::uuid $$;
+      grant insert on public.messages, public.reports to authenticated;
+      grant select on public.message_edits to authenticated;
+      create policy "messages: participants send as themselves" on public.messages
+        for insert to authenticated with check (sender_id = (select auth.uid()) and private.can_post(conversation_id));
+      create policy "reports: report as yourself" on public.reports for insert to authenticated with check (reporter_id = (select auth.uid()));
+      create policy "message_edits: participants read" on public.message_edits for select to authenticated using (private.can_read_message(message_id));
+      create policy "attachments: participants upload" on storage.objects
+        for insert to authenticated with check (bucket_id = 'attachments' and private.can_post(private.object_conversation_id(name)));
+    `)
+    supabaseApply(url)
+    const policies = (await sql`select policyname from pg_policies`).map(r => r.policyname)
+    for (const retired of ['messages: participants send as themselves', 'reports: report as yourself', 'message_edits: participants read', 'attachments: participants upload']) {
+      expect(policies).not.toContain(retired)
+    }
+    expect(await sql`select proname from pg_proc where pronamespace = 'private'::regnamespace and proname in ('can_post', 'object_conversation_id')`).toEqual([])
+    expect(await outcome(as('authenticated', id.alice, tx => tx`insert into messages ${tx(newMessage(id.convA, id.alice, 90))}`))).toBe('42501')
+    expect(await outcome(as('authenticated', id.alice, tx => tx`select 1 from message_edits`))).toBe('42501')
+  })
+
   it('refuses to run on a plain PostgreSQL database (no Supabase auth/storage schemas)', async () => {
     const plain = 'chat_supabase_plain'
     psqlAsPostgres(`drop database if exists ${plain} with (force); create database ${plain} owner chat_supabase;`)
