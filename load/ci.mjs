@@ -3,7 +3,8 @@
 // (scripts/services-up.sh; a fresh database and Redis db every run), a smoke run against both,
 // then the same traffic while one instance is SIGKILLed mid-load. Clients fail over to the
 // survivor and resend their unacked messages with the same clientIds; the run must end with
-// `lost 0` and `duplicates 0` and every threshold held, else this exits non-zero.
+// `lost 0` and `duplicates 0` and every threshold held, else this exits non-zero. First, a short
+// self-test run with deliveries hidden from the audit must fail, or the check proves nothing.
 // Bounded (CI_LOAD_BUDGET_S, default 170 s) and kills everything it started on exit.
 //
 // Environment: NUXT_OUTPUT_DIR (build to use, default .output; built when missing),
@@ -85,8 +86,15 @@ async function main() {
     DURATION: '20s'
   }
 
+  // The audit must be able to fail: with half the synced messages hidden (and real-time
+  // deliveries dropped), a short run has to end non-zero with messages reported lost.
+  log('self-test of the accounting: hidden deliveries must be reported lost')
+  const selftest = await drive('smoke', { ...common, RESEED: '1', DURATION: '6s', SELFTEST_DROP_REALTIME: '0.3', SELFTEST_HIDE_SYNCED: '0.5', LOAD_REPORT_NAME: 'ci-selftest' })
+  if (selftest.code !== 1 || !/^lost [1-9]\d*$/m.test(selftest.out)) return fail(`the self-test run did not fail with lost > 0 (exit ${selftest.code}): the audit cannot be trusted`, [a, b])
+  log('self-test failed as it must; now the real runs')
+
   log('smoke run against both instances')
-  const smoke = await drive('smoke', { ...common, RESEED: '1', LOAD_REPORT_NAME: 'ci-smoke' })
+  const smoke = await drive('smoke', { ...common, LOAD_REPORT_NAME: 'ci-smoke' })
   if (smoke.code !== 0) return fail('smoke run failed', [a, b])
 
   log(`failover run: instance b (pid ${b.pid}) is SIGKILLed 7 s into the load`)

@@ -29,9 +29,9 @@ async function main() {
   const profile = getProfile(name)
   const instances = (env.INSTANCES || env.BASE_URL || 'http://127.0.0.1:3000').split(',').map(s => s.trim().replace(/\/+$/, '')).filter(Boolean)
   for (const base of instances) {
-    const ok = await fetch(`${base}/api/health`).then(r => r.ok, () => false)
+    const ok = await fetch(`${base}${env.LOAD_HEALTH_PATH || '/api/health'}`).then(r => r.ok, () => false)
     if (!ok) {
-      console.error(`[load] ${base}/api/health does not answer 200: is the server running?`)
+      console.error(`[load] ${base}${env.LOAD_HEALTH_PATH || '/api/health'} does not answer 200: is the server running?`)
       return 2
     }
   }

@@ -26,7 +26,7 @@ function driverFixture(fixture) {
  * `durationS` (open model, fixed arrival rate). Only real-time delivery is audited (the bare
  * server has no REST and no sync). Returns the figures plus CPU used by each process.
  */
-export async function runDriver({ instances, fixture, rate, durationS, serverPids, workers }) {
+export async function runDriver({ instances, fixture, rate, durationS, serverPids, workers, bare = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-load-'))
   const fixturePath = join(dir, 'fixture.json')
   writeFileSync(fixturePath, JSON.stringify(driverFixture(fixture)))
@@ -38,6 +38,7 @@ export async function runDriver({ instances, fixture, rate, durationS, serverPid
       LOAD_FIXTURE: fixturePath,
       LOAD_SEED: '0',
       LOAD_AUDIT: '0',
+      ...(bare ? { LOAD_HEALTH_PATH: '/health' } : {}),
       LOAD_REPORT_DIR: dir,
       LOAD_REPORT_NAME: 'bench',
       RETRY_RATIO: '0',
@@ -124,8 +125,8 @@ export async function fanoutSuite({ A, fixture, fixturePath, rate, durationS, re
       } else {
         const bare = await startBareServer(fixturePath)
         try {
-          await runDriver({ instances: [bare.url], fixture, rate: Math.max(5, Math.round(rate / 4)), durationS: 2, serverPids: { server: bare.pid } })
-          r = await runDriver({ instances: [bare.url], fixture, rate, durationS, serverPids: { server: bare.pid } })
+          await runDriver({ instances: [bare.url], fixture, rate: Math.max(5, Math.round(rate / 4)), durationS: 2, serverPids: { server: bare.pid }, bare: true })
+          r = await runDriver({ instances: [bare.url], fixture, rate, durationS, serverPids: { server: bare.pid }, bare: true })
         } finally {
           await bare.stop()
         }

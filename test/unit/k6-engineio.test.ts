@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Encoder, Decoder, PacketType } from 'socket.io-parser'
+import { Encoder, Decoder, PacketType, type Packet } from 'socket.io-parser'
 import { decodeFrame, encodeConnect, encodeEvent, encodePong, socketUrl, splitId } from '../../k6/lib/engineio.js'
 
 // The k6 suite's hand-written framing must agree with socket.io-parser, the parser the server runs.
@@ -8,9 +8,9 @@ const sioEncode = (packet: Parameters<Encoder['encode']>[0]) => {
   const [text] = encoder.encode(packet)
   return `4${text}` // Engine.IO "message" packet around the Socket.IO packet
 }
-const sioDecode = (frame: string) => new Promise<{ type: number, data: unknown, id?: number }>((resolve) => {
+const sioDecode = (frame: string) => new Promise<Packet>((resolve) => {
   const decoder = new Decoder()
-  decoder.on('decoded', resolve)
+  decoder.on('decoded', (packet: Packet) => resolve(packet))
   decoder.add(frame.slice(1))
 })
 
