@@ -72,7 +72,8 @@ async function main() {
       audit: env.LOAD_AUDIT !== '0',
       retryRatio: Number(env.RETRY_RATIO ?? 0.03),
       editRatio: Number(env.EDIT_RATIO ?? 0.05),
-      deleteRatio: Number(env.DELETE_RATIO ?? 0.02)
+      deleteRatio: Number(env.DELETE_RATIO ?? 0.02),
+      typingRatio: Number(env.TYPING_RATIO ?? 1)
     },
     log
   })

@@ -44,6 +44,8 @@ export async function runDriver({ instances, fixture, rate, durationS, serverPid
       RETRY_RATIO: '0',
       EDIT_RATIO: '0',
       DELETE_RATIO: '0',
+      // Sends only, as the k6 fan-out did: a typing:start per send would double the events.
+      TYPING_RATIO: '0',
       DRAIN_MS: '2000',
       ...(workers ? { LOAD_WORKERS: String(workers) } : {}),
       LOAD_PROFILE_OVERRIDES: JSON.stringify({

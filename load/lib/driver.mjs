@@ -18,7 +18,7 @@ import { auditDeliveries } from './audit.mjs'
  * @property {(msg: string) => void} [log]
  */
 
-const DEFAULT_SETTINGS = { ackTimeoutMs: 10000, drainMs: 3000, gapGraceMs: 2000, selftestDrop: 0, selftestHide: 0, retryRatio: 0.03, editRatio: 0.05, deleteRatio: 0.02, audit: true }
+const DEFAULT_SETTINGS = { ackTimeoutMs: 10000, drainMs: 3000, gapGraceMs: 2000, selftestDrop: 0, selftestHide: 0, retryRatio: 0.03, editRatio: 0.05, deleteRatio: 0.02, typingRatio: 1, audit: true }
 
 /**
  * The virtual users of a profile: socket members take fixture users 0, 1, 2, … (hot ones from the

@@ -57,7 +57,8 @@ const PROFILES = {
     history: { vus: 1, pages: 5, thinkS: 1 },
     search: { vus: 1, thinkS: 2 },
     storm: { members: 4, everyS: 10 },
-    hot: { listeners: 10, senders: 1, ratePerSender: 5 },
+    // More sends in flight than smoke, so the kill is likely to catch some unacked.
+    hot: { listeners: 10, senders: 2, ratePerSender: 10 },
     limits: { ackP95: 5000, ackP99: 10000, deliverP95: 5000, deliverP99: 10000, reconnectP95: 10000, historyP95: 5000, errorRate: 0.01 },
     refreshTokens: false
   },

@@ -195,6 +195,7 @@ export class Session {
         this.ledger.setBaseline(id, 0)
         this.baselines.set(id, 0)
       }
+      this.timer = setInterval(() => this.tick(), 1000)
       return true
     }
     const r = await request(this.o.instances, this.instanceIndex, 'GET', `/api/projects/${this.o.projectId}/conversations`, { token: /** @type {string} */ (this.token) })
@@ -216,6 +217,8 @@ export class Session {
   tick() {
     if (!this.active || this.reconnecting || !this.sock?.connected()) return
     if (this.o.settings.refreshTokens && this.expMs < Date.now() + 90000) {
+      // Short-lived access tokens: sign in again and reconnect with the new one before it lapses.
+      this.expMs = 0
       void this.reconnect({ abrupt: false, measure: false })
       return
     }

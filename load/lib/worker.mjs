@@ -16,7 +16,7 @@ import { Session, sleep } from './session.mjs'
  * @property {number} chatShare        this worker's chat members ÷ all chat members
  * @property {number} t0
  * @property {'ws' | 'socket.io-client'} transport
- * @property {{ ackTimeoutMs: number, drainMs: number, gapGraceMs: number, selftestDrop: number, selftestHide: number, retryRatio: number, editRatio: number, deleteRatio: number, audit: boolean }} settings
+ * @property {{ ackTimeoutMs: number, drainMs: number, gapGraceMs: number, selftestDrop: number, selftestHide: number, retryRatio: number, editRatio: number, deleteRatio: number, typingRatio: number, audit: boolean }} settings
  */
 
 const input = /** @type {WorkerInput} */ (workerData)
@@ -111,7 +111,7 @@ async function chatArrivals() {
     const s = /** @type {Session} */ (members[Math.floor(Math.random() * members.length)])
     const convs = /** @type {Record<string, string>} */ (conversationsOf.get(s.o.user.id))
     const conversationId = pickRoom(convs)
-    if (s.sock?.connected()) s.sock.emit('typing:start', { conversationId })
+    if (Math.random() < settings.typingRatio && s.sock?.connected()) s.sock.emit('typing:start', { conversationId })
     track(s.send(conversationId).then(async (message) => {
       if (!message) return
       const x = Math.random()

@@ -119,3 +119,43 @@ describe('load driver session failover', () => {
     await s.close()
   })
 })
+
+describe('load driver session token refresh', () => {
+  it('signs in again and reconnects before a short-lived token lapses', async () => {
+    const c = cluster()
+    const metrics = new Metrics(Date.now())
+    const logins: string[] = []
+    const realFetch = globalThis.fetch
+    globalThis.fetch = (async (url: string) => {
+      logins.push(String(url))
+      const exp = Math.floor(Date.now() / 1000) + 900
+      const token = `x.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.y`
+      return new Response(JSON.stringify({ accessToken: token, user: { id: 'u1' } }), { status: 200, headers: { 'content-type': 'application/json' } })
+    }) as typeof fetch
+    try {
+      const s = new Session({
+        label: 'soak0',
+        user: { id: 'u1', email: 'load0@example.com', token: 'old', tokenExp: Math.floor(Date.now() / 1000) + 80 },
+        password: 'x',
+        projectId: 'p',
+        instances: ['http://a', 'http://b'],
+        rooms: ['conv'],
+        home: 0,
+        metrics,
+        connect: c.connect as never,
+        settings: { ackTimeoutMs: 500, drainMs: 10, gapGraceMs: 2000, refreshTokens: true, selftestDrop: 0, selftestHide: 0, audit: false },
+        log: () => {}
+      })
+      expect(await s.open()).toBe(true)
+      expect(logins).toHaveLength(0) // 80 s left: still usable for connecting
+      await new Promise(r => setTimeout(r, 1300)) // the 1 s tick sees < 90 s left
+      expect(logins).toEqual(['http://a/api/auth/local/login'])
+      expect(metrics.counts.refreshes).toBe(1)
+      expect(s.expMs).toBeGreaterThan(Date.now() + 800_000)
+      expect(s.sock?.connected()).toBe(true)
+      await s.close()
+    } finally {
+      globalThis.fetch = realFetch
+    }
+  })
+})
