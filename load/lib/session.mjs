@@ -144,13 +144,21 @@ export class Session {
         },
         connect_error: (/** @type {{ message: string }} */ e) => resolve(e.message || 'connect_error'),
         disconnect: (/** @type {string} */ reason) => this.onDisconnect(sock, reason),
-        'message:new': (/** @type {{ message: Message }} */ p) => this.ledger.onNew(p.message),
+        'message:new': (/** @type {{ message: Message }} */ p) => this.onMessage(p.message),
         'message:updated': (/** @type {{ message: Message }} */ p) => this.ledger.onUpdated(p.message),
         'message:deleted': (/** @type {{ conversationId: string, updatedSeq: number }} */ p) => this.ledger.onDeleted(p),
         error: () => {}
       }, { ackTimeoutMs: this.o.settings.ackTimeoutMs, connectTimeoutMs: 10000 })
       this.sock = sock
     })
+  }
+
+  /** @param {Message} message */
+  onMessage(message) {
+    // Without a REST baseline the cursor starts just below the first message, else a room with
+    // history would leave every later value "above a hole" for the rest of the run.
+    if (!this.o.settings.audit && this.ledger.cursor(message.conversationId) === null) this.ledger.setBaseline(message.conversationId, message.seq - 1)
+    this.ledger.onNew(message)
   }
 
   /** Connects to the home instance, else the next ones (failover), with backed-off rounds. */
@@ -191,10 +199,9 @@ export class Session {
       return false
     }
     if (!this.o.settings.audit) {
-      for (const id of this.o.rooms) {
-        this.ledger.setBaseline(id, 0)
-        this.baselines.set(id, 0)
-      }
+      // No REST here: every message of this run is expected (baseline 0 for the audit), and
+      // the ledger's cursor starts at the first message seen (see onMessage).
+      for (const id of this.o.rooms) this.baselines.set(id, 0)
       this.timer = setInterval(() => this.tick(), 1000)
       return true
     }
