@@ -1,7 +1,7 @@
 // Built server instances for load runs (load/ci.mjs): started on Postgres + Redis with limits
 // raised for load, stopped (or SIGKILLed) by pid, never left running.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -53,9 +53,13 @@ export function freePort() {
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const started = new Set()
 
-/** SIGKILLs every instance this process started (for exit handlers). */
+/** @type {Set<string>} */
+const dataDirs = new Set()
+
+/** SIGKILLs every instance this process started and removes their data dirs (for exit handlers). */
 export function killAll() {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true })
 }
 
 /**
@@ -68,9 +72,11 @@ export async function startInstance(o) {
   if (!existsSync(entry)) throw new Error(`no build at ${entry}`)
   const port = await freePort()
   let out = ''
+  const dataDir = mkdtempSync(join(tmpdir(), `chat-load-${o.name}-`))
+  dataDirs.add(dataDir)
   const child = spawn(process.execPath, [entry], {
     cwd: o.cwd,
-    env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), `chat-load-${o.name}-`)), ...o.env, PORT: String(port) },
+    env: { ...process.env, DATA_DIR: dataDir, ...o.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   started.add(child)
