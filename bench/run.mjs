@@ -2,7 +2,7 @@
 // The benchmark harness (`npm run bench`). Measures side by side in one run, repeats, reports
 // medians and ratios, and writes a markdown table to stdout and bench/results/*.json.
 //
-//   1  fan-out: our full stack vs a bare Socket.IO broadcast server, same k6 scenario (rooms of 10–20)
+//   1  fan-out: our full stack vs a bare Socket.IO broadcast server, same load-driver run (rooms of 10–20)
 //   2  persisted messages/s through our server vs raw Postgres insert rate (pgbench), same database
 //   3  memory per idle authenticated socket (ours and bare)
 //   4  history page latency over HTTP and full-text search in SQL on a 1M-message database
@@ -13,7 +13,8 @@
 //          [--messages 1000000] [--history-requests 200] [--profile] [--dry]
 // --dry: tiny sizes, one repetition — checks the harness end to end in about two minutes.
 // Needs: a build in .output-bench (NUXT_BUILD_DIR=.nuxt-bench NUXT_OUTPUT_DIR=.output-bench npx nuxt build),
-// scripts/services-up.sh (run here), .bin/k6 (npm run k6:install), pgbench (postgresql-client).
+// scripts/services-up.sh (run here), pgbench (postgresql-client). The socket load comes from the project's
+// Node driver (load/run.mjs); its own CPU per message is reported beside the servers'.
 // Uses its own database chat_perf (created if missing, schema dropped and re-created; BENCH_DATABASE_URL
 // overrides) and Redis db 7 (flushed; BENCH_REDIS_URL overrides).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -24,7 +25,7 @@ import { mkdtempSync } from 'node:fs'
 import {
   RESULTS_DIR, ensureBuild, f, load, log, resetDatabase, seedFixture, servicesUp, sleep, startChatServer
 } from './lib/common.mjs'
-import { fanoutSuite, runK6, writeFixture } from './lib/fanout.mjs'
+import { fanoutSuite, runDriver, writeFixture } from './lib/fanout.mjs'
 import { oursClosedLoop, persistSuite } from './lib/persist.mjs'
 import { idleSuite } from './lib/idle.mjs'
 import { historySuite, seedMillion } from './lib/history.mjs'
@@ -111,11 +112,11 @@ try {
   if (opt.profile && (opt.parts.has(1) || opt.parts.has(5))) {
     const rate = opt.rates[0]
     const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'))
-    log(`fan-out profile: a second server with --cpu-prof, k6 at ${rate} msg/s for ${opt.durationS} s`)
+    log(`fan-out profile: a second server with --cpu-prof, the load driver at ${rate} msg/s for ${opt.durationS} s`)
     const spawned = Date.now()
     const P = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) }, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] })
-    const skipMs = Date.now() - spawned + 6000 // start-up and k6's connect phase
-    const r = await runK6({ instances: [P.url], fixturePath: fanPath, rate, durationS: opt.durationS, serverPids: { server: P.pid } })
+    const skipMs = Date.now() - spawned + 4000 // start-up and the driver's connect phase
+    const r = await runDriver({ instances: [P.url], fixture: fanFixture, rate, durationS: opt.durationS, serverPids: { server: P.pid } })
     await P.stop()
     await sleep(500)
     const file = readdirSync(dir).find(n => n.endsWith('.cpuprofile'))
@@ -176,7 +177,7 @@ for (const fan of result.fanout ?? []) {
   const cols = ['bare', 'ours1', 'ours2'].filter(k => s[k])
   const name = { bare: 'bare Socket.IO', ours1: 'ours, 1 instance', ours2: 'ours, 2 instances + Redis' }
   p('')
-  p(`### Fan-out: ${fan.users} members in ${fan.rooms} rooms of 10–20, ${fan.rate} msg/s offered for ${fan.durationS} s (k6 bench/k6-fanout.js)`)
+  p(`### Fan-out: ${fan.users} members in ${fan.rooms} rooms of 10–20, ${fan.rate} msg/s offered for ${fan.durationS} s (load driver, load/run.mjs)`)
   p('')
   p(`| | ${cols.map(c => name[c]).join(' | ')} |${s.bare && s.ours1 ? ' ours÷bare |' : ''}${s.ours2 && s.ours1 ? ' 2 inst÷1 inst |' : ''}`)
   p(`|---|${cols.map(() => '---:').join('|')}|${s.bare && s.ours1 ? '---:|' : ''}${s.ours2 && s.ours1 ? '---:|' : ''}`)
@@ -190,8 +191,10 @@ for (const fan of result.fanout ?? []) {
   row('server CPU ms per 1k msgs', 'serverCpuMsPer1kMsgs', 0)
   row('Postgres CPU ms per 1k msgs', 'postgresCpuMsPer1kMsgs', 0)
   row('Redis CPU ms per 1k msgs', 'redisCpuMsPer1kMsgs', 0)
-  row('k6 CPU ms per 1k msgs', 'k6CpuMsPer1kMsgs', 0)
-  p(`| deliveries missing (sum) | ${cols.map(c => s[c].missing).join(' | ')} |${s.bare && s.ours1 ? ' |' : ''}${s.ours2 && s.ours1 ? ' |' : ''}`)
+  row('load driver CPU ms per 1k msgs (whole run)', 'driverCpuMsPer1kMsgs', 0)
+  row('load driver CPU ms per 1k msgs (load phase)', 'driverLoadCpuMsPer1kMsgs', 0)
+  row('load driver CPU µs per delivery (load phase)', 'driverUsPerDelivery', 0)
+  p(`| deliveries missing / duplicates (sum) | ${cols.map(c => `${s[c].missing} / ${s[c].duplicates}`).join(' | ')} |${s.bare && s.ours1 ? ' |' : ''}${s.ours2 && s.ours1 ? ' |' : ''}`)
   p(`| error rate | ${cols.map(c => `${f(s[c].errorRate * 100, 2)} %`).join(' | ')} |${s.bare && s.ours1 ? ' |' : ''}${s.ours2 && s.ours1 ? ' |' : ''}`)
   p(`| load average (1 min) before | ${cols.map(c => loadTxt(s[c].load)).join(' | ')} |${s.bare && s.ours1 ? ' |' : ''}${s.ours2 && s.ours1 ? ' |' : ''}`)
   p(`| other processes' CPU during the run, cores | ${cols.map(c => f(s[c].othersCores, 2)).join(' | ')} |${s.bare && s.ours1 ? ' |' : ''}${s.ours2 && s.ours1 ? ' |' : ''}`)

@@ -37,6 +37,7 @@ export const hotSender = makeHotSender(profile, durations, hotRate(profile))
 /**
  * Checks every instance is up and the fixture matches the server, and decides whether the
  * fixture's access tokens can be used (else every VU signs in once).
+ * @returns {import('./lib/types.js').SetupData}
  */
 export function setup() {
   const m = meta()
@@ -45,11 +46,9 @@ export function setup() {
     if (h.status !== 200) throw new Error(`${base}/api/health answered ${h.status}: is the server running?`)
   }
   const first = userAt(0)
-  let useFixtureTokens = false
-  if (first.token && first.tokenExp * 1000 > Date.now() + 3600000) {
-    useFixtureTokens = client(INSTANCES[0], first.token).me().status === 200
-  }
-  const token = useFixtureTokens ? first.token : login(INSTANCES[0], first.email, m.password).accessToken
+  const fixtureToken = first.token && first.tokenExp * 1000 > Date.now() + 3600000 ? first.token : null
+  const useFixtureTokens = fixtureToken !== null && client(INSTANCES[0], fixtureToken).me().status === 200
+  const token = fixtureToken !== null && useFixtureTokens ? fixtureToken : login(INSTANCES[0], first.email, m.password).accessToken
   const conv = client(INSTANCES[0], token).conversation(m.hotConversationId)
   if (conv.status !== 200) {
     throw new Error(`the fixture's hot conversation is not on ${INSTANCES[0]} (${conv.status}): run \`npm run seed:load\` against this server (fixture seeded ${m.seededAt} on ${m.baseUrl})`)

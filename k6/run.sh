@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs one load profile: installs k6 if needed, seeds when the fixture is missing, and writes the
-# end-of-test summary (JSON) and the web dashboard report (HTML) into k6/report/.
+# Runs one load profile with your own k6 (v2.2.0; `k6` on PATH or K6=/path/to/k6), seeds when the
+# fixture is missing, and writes the end-of-test summary (JSON) and the web dashboard report (HTML)
+# into k6/report/.
 #
 #   bash k6/run.sh smoke|load|stress|soak|spike [extra k6 run args…]
 #   BASE_URL=http://127.0.0.1:3000 bash k6/run.sh smoke
@@ -18,11 +19,17 @@ export BASE_URL="${BASE_URL:-http://127.0.0.1:3000}"
 FIRST_INSTANCE="${INSTANCES:-$BASE_URL}"
 FIRST_INSTANCE="${FIRST_INSTANCE%%,*}"
 FIXTURE="${FIXTURE:-data/load-fixture.json}"
-K6="${K6:-$ROOT/.bin/k6}"
+K6="${K6:-k6}"
 
-if [ ! -x "$K6" ]; then
-  bash "$ROOT/scripts/install-k6.sh"
+if ! command -v "$K6" >/dev/null 2>&1; then
+  echo "[k6/run.sh] no k6 binary (\`$K6\`): install k6 v2.2.0 yourself and put it on PATH or set K6=/path/to/k6." >&2
+  echo "[k6/run.sh] On a machine without k6, \`npm run load:$PROFILE\` runs the same scenarios with the project's Node driver." >&2
+  exit 2
 fi
+case "$("$K6" version 2>/dev/null | head -1)" in
+  *v2.*) ;;
+  *) echo "[k6/run.sh] warning: the suite is written for k6 v2.2.0; found: $("$K6" version 2>/dev/null | head -1)" >&2 ;;
+esac
 
 if [ ! -f "$ROOT/k6/$FIXTURE" ] || [ "${RESEED:-0}" = "1" ]; then
   echo "[k6/run.sh] seeding $FIRST_INSTANCE (fixture k6/$FIXTURE)"

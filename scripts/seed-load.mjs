@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Seeds load-test users and conversations through the REST API only, and writes the fixture the
-// k6 suite reads (k6/data/load-fixture.json). Safe to run again: existing users keep their still
-// valid tokens from the previous fixture or sign in, the "Load" project, its members and
-// conversations are found and reused, history is topped up.
+// k6 suite and the Node driver (load/) read (k6/data/load-fixture.json). Safe to run again:
+// existing users keep their still valid tokens from the previous fixture or sign in, the "Load"
+// project, its members and conversations are found and reused, history is topped up.
+// Needs no demo data: the first load user creates the project and adds the others.
 //
 //   BASE_URL=http://127.0.0.1:3000 npm run seed:load
 //
@@ -11,7 +12,6 @@
 //   LOAD_USERS         number of users load0..loadN-1@example.com (default 500; rounded up to 50)
 //   LOAD_PASSWORD      their password (default password123)
 //   LOAD_PROJECT       project name (default Load)
-//   ADMIN_EMAIL / ADMIN_PASSWORD   seeded admin (default admin@example.com / password)
 //   SEED_CONCURRENCY   parallel requests (default 8)
 //   SEED_HISTORY_HOT   messages to have in the 500-member room for history scrolling (default 200)
 //   SEED_HISTORY_DEPT  messages to have in each 50-member room (default 50)
@@ -29,56 +29,39 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '')
-const USERS = Math.max(50, Math.ceil(Number(process.env.LOAD_USERS || 500) / 50) * 50)
-const PASSWORD = process.env.LOAD_PASSWORD || 'password123'
-const PROJECT = process.env.LOAD_PROJECT || 'Load'
-const ADMIN_EMAIL = process.env.ADMIN_EMAIL || 'admin@example.com'
-const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || 'password'
-const CONCURRENCY = Number(process.env.SEED_CONCURRENCY || 8)
-const HISTORY_HOT = Number(process.env.SEED_HISTORY_HOT ?? 200)
-const HISTORY_DEPT = Number(process.env.SEED_HISTORY_DEPT ?? 50)
-const FIXTURE = resolve(root, process.env.FIXTURE || 'k6/data/load-fixture.json')
-const HOT_SIZE = Math.min(500, USERS)
+
+/**
+ * @typedef {object} SeedOptions
+ * @property {string} [baseUrl]
+ * @property {number} [users]          rounded up to a multiple of 50
+ * @property {string} [password]
+ * @property {string} [project]
+ * @property {number} [concurrency]
+ * @property {number} [historyHot]
+ * @property {number} [historyDept]
+ * @property {string} [fixture]        output path, relative to the repository root
+ * @property {(msg: string) => void} [log]
+ */
+
+/** Options from the environment (see the header). @returns {SeedOptions} */
+export function seedOptionsFromEnv(env = process.env) {
+  return {
+    baseUrl: env.BASE_URL,
+    users: env.LOAD_USERS ? Number(env.LOAD_USERS) : undefined,
+    password: env.LOAD_PASSWORD,
+    project: env.LOAD_PROJECT,
+    concurrency: env.SEED_CONCURRENCY ? Number(env.SEED_CONCURRENCY) : undefined,
+    historyHot: env.SEED_HISTORY_HOT !== undefined ? Number(env.SEED_HISTORY_HOT) : undefined,
+    historyDept: env.SEED_HISTORY_DEPT !== undefined ? Number(env.SEED_HISTORY_DEPT) : undefined,
+    fixture: env.FIXTURE
+  }
+}
 
 class HttpError extends Error {
   constructor(method, path, status, body) {
     super(`${method} ${path} → ${status} ${typeof body === 'string' ? body.slice(0, 300) : JSON.stringify(body).slice(0, 300)}`)
     this.status = status
     this.body = body
-  }
-}
-
-async function api(method, path, { token, body, retries = 3 } = {}) {
-  for (let attempt = 0; ; attempt++) {
-    let res
-    try {
-      res = await fetch(`${BASE_URL}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body)
-      })
-    } catch (error) {
-      if (attempt < retries) {
-        await new Promise(r => setTimeout(r, 500 * 2 ** attempt))
-        continue
-      }
-      throw new Error(`${method} ${path}: ${error.cause?.message || error.message} — is the server running at ${BASE_URL}?`)
-    }
-    const text = await res.text()
-    let data
-    try {
-      data = text ? JSON.parse(text) : undefined
-    } catch {
-      data = text
-    }
-    if (res.ok) return data
-    const retryAfter = data?.error?.details?.retryAfterMs
-    if ((res.status === 429 || res.status >= 500) && attempt < retries) {
-      await new Promise(r => setTimeout(r, retryAfter ?? 500 * 2 ** attempt))
-      continue
-    }
-    throw new HttpError(method, path, res.status, data)
   }
 }
 
@@ -108,65 +91,111 @@ function jwtExp(token) {
 }
 
 const pad = (n, w) => String(n).padStart(w, '0')
-const log = msg => console.log(`[seed:load] ${msg}`)
 
 /**
- * A session for load user i: the previous fixture's token when the server still accepts it, else
- * sign in (one scrypt check on the server), else sign up for a user that does not exist yet.
+ * Seeds users, the project and its conversations through the REST API and writes the fixture.
+ * @param {SeedOptions} [options]
  */
-async function signUpOrIn(i, previous) {
-  const email = `load${i}@example.com`
-  const displayName = `Load User ${i}`
-  const old = previous?.get(email)
-  if (old?.token && old.tokenExp * 1000 > Date.now() + 3600_000) {
+export async function seedLoad(options = {}) {
+  const BASE_URL = (options.baseUrl || 'http://127.0.0.1:3000').replace(/\/+$/, '')
+  const USERS = Math.max(50, Math.ceil((options.users ?? 500) / 50) * 50)
+  const PASSWORD = options.password || 'password123'
+  const PROJECT = options.project || 'Load'
+  const CONCURRENCY = options.concurrency ?? 8
+  const HISTORY_HOT = options.historyHot ?? 200
+  const HISTORY_DEPT = options.historyDept ?? 50
+  const FIXTURE = resolve(root, options.fixture || 'k6/data/load-fixture.json')
+  const HOT_SIZE = Math.min(500, USERS)
+  const log = options.log ?? (msg => console.log(`[seed:load] ${msg}`))
+
+  async function api(method, path, { token, body, retries = 3 } = {}) {
+    for (let attempt = 0; ; attempt++) {
+      let res
+      try {
+        res = await fetch(`${BASE_URL}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: body === undefined ? undefined : JSON.stringify(body)
+        })
+      } catch (error) {
+        if (attempt < retries) {
+          await new Promise(r => setTimeout(r, 500 * 2 ** attempt))
+          continue
+        }
+        throw new Error(`${method} ${path}: ${error.cause?.message || error.message} — is the server running at ${BASE_URL}?`)
+      }
+      const text = await res.text()
+      let data
+      try {
+        data = text ? JSON.parse(text) : undefined
+      } catch {
+        data = text
+      }
+      if (res.ok) return data
+      const retryAfter = data?.error?.details?.retryAfterMs
+      if ((res.status === 429 || res.status >= 500) && attempt < retries) {
+        await new Promise(r => setTimeout(r, retryAfter ?? 500 * 2 ** attempt))
+        continue
+      }
+      throw new HttpError(method, path, res.status, data)
+    }
+  }
+
+  /**
+   * A session for load user i: the previous fixture's token when the server still accepts it, else
+   * sign in (one scrypt check on the server), else sign up for a user that does not exist yet.
+   */
+  async function signUpOrIn(i, previous) {
+    const email = `load${i}@example.com`
+    const displayName = `Load User ${i}`
+    const old = previous?.get(email)
+    if (old?.token && old.tokenExp * 1000 > Date.now() + 3600_000) {
+      try {
+        const { user } = await api('GET', '/api/me', { token: old.token, retries: 0 })
+        if (user.id === old.id) return { index: i, id: user.id, email, displayName: user.displayName, token: old.token, tokenExp: old.tokenExp }
+      } catch { /* stale: sign in below */ }
+    }
+    let session
     try {
-      const { user } = await api('GET', '/api/me', { token: old.token, retries: 0 })
-      if (user.id === old.id) return { index: i, id: user.id, email, displayName: user.displayName, token: old.token, tokenExp: old.tokenExp }
-    } catch { /* stale: sign in below */ }
+      session = await api('POST', '/api/auth/local/login', { body: { email, password: PASSWORD } })
+    } catch (error) {
+      if (error.status !== 401) throw error
+      session = await api('POST', '/api/auth/local/signup', { body: { email, password: PASSWORD, displayName } })
+    }
+    return { index: i, id: session.user.id, email, displayName: session.user.displayName, token: session.accessToken, tokenExp: jwtExp(session.accessToken) }
   }
-  let session
-  try {
-    session = await api('POST', '/api/auth/local/login', { body: { email, password: PASSWORD } })
-  } catch (error) {
-    if (error.status !== 401) throw error
-    session = await api('POST', '/api/auth/local/signup', { body: { email, password: PASSWORD, displayName } })
-  }
-  return { index: i, id: session.user.id, email, displayName: session.user.displayName, token: session.accessToken, tokenExp: jwtExp(session.accessToken) }
-}
 
-/** Users of an earlier fixture written for the same server, by email. */
-async function previousUsers() {
-  try {
-    const old = JSON.parse(await readFile(FIXTURE, 'utf8'))
-    if (old.baseUrl !== BASE_URL) return undefined
-    return new Map(old.users.map(u => [u.email, u]))
-  } catch {
-    return undefined
+  /** Users of an earlier fixture written for the same server, by email. */
+  async function previousUsers() {
+    try {
+      const old = JSON.parse(await readFile(FIXTURE, 'utf8'))
+      if (old.baseUrl !== BASE_URL) return undefined
+      return new Map(old.users.map(u => [u.email, u]))
+    } catch {
+      return undefined
+    }
   }
-}
 
-async function main() {
   const t0 = Date.now()
   log(`seeding ${BASE_URL}: ${USERS} users, project "${PROJECT}"`)
   await api('GET', '/api/health')
-
-  const admin = await api('POST', '/api/auth/local/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })
-  const adminToken = admin.accessToken
 
   const previous = await previousUsers()
   const users = await mapLimit(Array.from({ length: USERS }, (_, i) => i), CONCURRENCY, i => signUpOrIn(i, previous))
   log(`users ready in ${users.ms} ms`)
 
-  const { projects } = await api('GET', '/api/projects', { token: adminToken })
-  let project = projects.find(p => p.name === PROJECT)
-  if (!project) project = (await api('POST', '/api/projects', { token: adminToken, body: { name: PROJECT } })).project
+  // The first load user owns the project and adds the others (no demo admin needed).
+  const ownerToken = users[0].token
+  const { projects } = await api('GET', '/api/projects', { token: ownerToken })
+  let project = projects.find(p => p.name === PROJECT && (p.myRole === 'owner' || p.myRole === 'admin'))
+  if (!project) project = (await api('POST', '/api/projects', { token: ownerToken, body: { name: PROJECT } })).project
   const projectId = project.id
   log(`project ${PROJECT} ${projectId}`)
 
-  const { members: current = [] } = await api('GET', `/api/projects/${projectId}/members`, { token: adminToken }).catch(() => ({}))
+  const { members: current = [] } = await api('GET', `/api/projects/${projectId}/members`, { token: ownerToken }).catch(() => ({}))
   const already = new Set(current.map(m => m.userId ?? m.id))
   const added = await mapLimit(users.filter(u => !already.has(u.id)), CONCURRENCY, u =>
-    api('POST', `/api/projects/${projectId}/members`, { token: adminToken, body: { email: u.email, role: 'member' } }))
+    api('POST', `/api/projects/${projectId}/members`, { token: ownerToken, body: { email: u.email, role: 'member' } }))
   log(`${added.length} members added in ${added.ms} ms`)
 
   // The conversation plan: [kind, index, title, member indices].
@@ -247,9 +276,12 @@ async function main() {
   await mkdir(dirname(FIXTURE), { recursive: true })
   await writeFile(FIXTURE, JSON.stringify(fixture, null, 1))
   log(`wrote ${FIXTURE} in ${Date.now() - t0} ms total`)
+  return { path: FIXTURE, fixture }
 }
 
-main().catch((error) => {
-  console.error(`[seed:load] failed: ${error.message}`)
-  process.exit(1)
-})
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  seedLoad(seedOptionsFromEnv()).catch((error) => {
+    console.error(`[seed:load] failed: ${error.message}`)
+    process.exit(1)
+  })
+}

@@ -22,7 +22,6 @@ export const DATABASE_NAME = new URL(DATABASE_URL).pathname.slice(1)
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:63790/7'
 export const OUTPUT_DIR = resolve(ROOT, process.env.NUXT_OUTPUT_DIR || '.output-bench')
 export const SERVER_ENTRY = join(OUTPUT_DIR, 'server', 'index.mjs')
-export const K6 = process.env.K6 || join(ROOT, '.bin', 'k6')
 // Tokens are signed by the harness with the same secret the servers are started with.
 export const JWT_SECRET = process.env.BENCH_JWT_SECRET ?? 'bench-secret-not-for-production-0123456789'
 
@@ -83,7 +82,7 @@ export function machineBusyMs() {
 /**
  * CPU meter over a set of processes: call stop() to get ms of CPU each used. Postgres backends of
  * the benchmark database are polled every 250 ms, so short-lived connections (pgbench) count as
- * well; meter.track(name, pid) polls a short-lived process (k6, pgbench) the same way.
+ * well; meter.track(name, pid) polls a short-lived process (the load driver, pgbench) the same way.
  * `others` is the CPU the rest of the machine used meanwhile (other people's builds and tests):
  * machine busy time minus everything metered here, in cores.
  */
@@ -261,7 +260,7 @@ export async function signToken(user, ttlSeconds = 6 * 3600) {
 /**
  * Writes users, one project and rooms straight into the (migrated) database. `rooms` sizes are
  * drawn between minRoom and maxRoom; every user is in exactly one room. Returns the fixture the
- * k6 script and the bare server read: { users: [{ id, email, displayName, token, room }], rooms: [{ id, members }] }.
+ * load driver (converted, bench/lib/fanout.mjs) and the bare server read: { users: [{ id, email, displayName, token, room }], rooms: [{ id, members }] }.
  */
 export async function seedFixture({ users: userCount, minRoom = 10, maxRoom = 20, prefix = 'bench' }) {
   const db = sql()

@@ -1,61 +1,97 @@
-// Parts 1 and 5: the same k6 scenario (bench/k6-fanout.js) against our server on one instance,
-// our server on two instances behind one Redis, and the bare Socket.IO server — interleaved per
-// repetition so the three see the same machine.
+// Parts 1 and 5: the same load-driver run (load/run.mjs, chat members only, every member sending
+// its share of the rate to its room) against our server on one instance, our server on two
+// instances behind one Redis, and the bare Socket.IO server — interleaved per repetition so the
+// three see the same machine.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BENCH_DIR, K6, cpuMeter, cpuMs, load, log, median, redisPid, run, startBareServer, startChatServer } from './common.mjs'
+import { ROOT, cpuMeter, load, log, median, redisPid, run, startBareServer, startChatServer } from './common.mjs'
 
-/** One k6 run; returns the figures of the summary plus CPU used by each process. */
-export async function runK6({ instances, fixturePath, rate, durationS, connectS = 6, serverPids }) {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-k6-'))
-  const summary = join(dir, 'summary.json')
+/**
+ * The bench fixture (users in rooms, tokens signed by the harness) in the driver's fixture shape.
+ * @param {{ projectId: string, users: { id: string, email: string, token: string, room: number }[], rooms: { id: string }[] }} fixture
+ */
+function driverFixture(fixture) {
+  const exp = JSON.parse(Buffer.from(fixture.users[0].token.split('.')[1], 'base64url').toString()).exp
+  return {
+    projectId: fixture.projectId,
+    password: 'unused: the harness signs the tokens',
+    hotConversationId: fixture.rooms[0].id,
+    users: fixture.users.map((u, index) => ({ index, id: u.id, email: u.email, token: u.token, tokenExp: exp, conversations: { room: fixture.rooms[u.room].id } }))
+  }
+}
+
+/**
+ * One driver run: every fixture user is a chat member; the whole run offers `rate` msg/s for
+ * `durationS` (open model, fixed arrival rate). Only real-time delivery is audited (the bare
+ * server has no REST and no sync). Returns the figures plus CPU used by each process.
+ */
+export async function runDriver({ instances, fixture, rate, durationS, serverPids, workers, bare = false }) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-load-'))
+  const fixturePath = join(dir, 'fixture.json')
+  writeFileSync(fixturePath, JSON.stringify(driverFixture(fixture)))
+  const users = fixture.users.length
   let meter
-  const res = await run(K6, ['run', '--quiet', '--no-color', '--summary-export', summary, join(BENCH_DIR, 'k6-fanout.js')], {
+  const res = await run(process.execPath, [join(ROOT, 'load', 'run.mjs'), 'smoke'], {
     env: {
-      BENCH_FIXTURE: fixturePath,
       INSTANCES: instances.join(','),
-      RATE: String(rate),
-      DURATION_S: String(durationS),
-      CONNECT_S: String(connectS),
+      LOAD_FIXTURE: fixturePath,
+      LOAD_SEED: '0',
+      LOAD_AUDIT: '0',
+      ...(bare ? { LOAD_HEALTH_PATH: '/health' } : {}),
+      LOAD_REPORT_DIR: dir,
+      LOAD_REPORT_NAME: 'bench',
+      RETRY_RATIO: '0',
+      EDIT_RATIO: '0',
+      DELETE_RATIO: '0',
+      // Sends only, as the k6 fan-out did: a typing:start per send would double the events.
+      TYPING_RATIO: '0',
       DRAIN_MS: '2000',
-      K6_NO_USAGE_REPORT: 'true'
+      ...(workers ? { LOAD_WORKERS: String(workers) } : {}),
+      LOAD_PROFILE_OVERRIDES: JSON.stringify({
+        durationS,
+        chat: { members: users, sendEveryS: users / rate, mix: { room: 1 } },
+        history: { vus: 0 },
+        search: { vus: 0 },
+        storm: { members: 0 },
+        hot: { listeners: 0, senders: 0 }
+      })
     },
-    timeoutMs: (durationS + connectS + 90) * 1000,
+    timeoutMs: (durationS + 120) * 1000,
     onStart: (child) => {
-      // CPU is metered over the whole k6 run (connect + send + drain) for every process involved.
+      // CPU is metered over the whole driver run (connect + send + drain) for every process involved.
       meter = cpuMeter({ ...serverPids, redis: redisPid() })
-      meter.track('k6', child.pid) // polled: /proc/<pid> is gone once it exits
+      meter.track('driver', child.pid) // polled: /proc/<pid> is gone once it exits
     }
   })
   const cpu = meter()
   let s
   try {
-    s = JSON.parse(readFileSync(summary, 'utf8')).metrics
+    s = JSON.parse(readFileSync(join(dir, 'bench-summary.json'), 'utf8'))
   } catch {
-    throw new Error(`k6 exited ${res.code} without a summary:\n${res.stderr.slice(-3000)}\n${res.stdout.slice(-2000)}`)
+    throw new Error(`load driver exited ${res.code} without a summary:\n${res.stderr.slice(-3000)}\n${res.stdout.slice(-2000)}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  const m = (name, stat) => s[name]?.[stat] ?? NaN
-  const sent = m('chat_messages_sent', 'count')
-  const received = m('chat_messages_received', 'count')
-  const expected = m('bench_expected_deliveries', 'count')
+  const num = v => (v === null || v === undefined ? NaN : v)
   return {
     rate,
-    sentPerS: sent / durationS,
-    deliveriesPerS: received / durationS,
-    ackP50: m('chat_send_ack_ms', 'med'),
-    ackP99: m('chat_send_ack_ms', 'p(99)'),
-    deliverP50: m('chat_deliver_ms', 'med'),
-    deliverP99: m('chat_deliver_ms', 'p(99)'),
-    connectP50: m('chat_connect_ms', 'med'),
-    sent,
-    received,
-    missing: Number.isFinite(expected) ? expected - received : NaN,
-    errorRate: m('chat_errors', 'value'),
+    sentPerS: s.counts.sent / durationS,
+    deliveriesPerS: s.counts.received / durationS,
+    ackP50: num(s.latencyMs.sendAck.p50),
+    ackP99: num(s.latencyMs.sendAck.p99),
+    deliverP50: num(s.latencyMs.deliver.p50),
+    deliverP99: num(s.latencyMs.deliver.p99),
+    connectP50: num(s.latencyMs.connect.p50),
+    sent: s.counts.sent,
+    received: s.counts.received,
+    missing: s.lostDetail.ackedButMissing,
+    duplicates: s.duplicates,
+    errorRate: s.errorRate,
+    driverLoadCpuMsPerMsg: num(s.driverCpu.msPerMessage),
+    driverUsPerDelivery: num(s.driverCpu.usPerDelivery),
     cpu,
-    k6Exit: res.code,
+    driverExit: res.code,
     stderrTail: res.code === 0 ? undefined : res.stderr.slice(-1500)
   }
 }
@@ -69,7 +105,7 @@ export async function fanoutSuite({ A, fixture, fixturePath, rate, durationS, re
   const runs = []
   if (warmup) {
     log(`fan-out warm-up (our server, ${Math.max(5, Math.round(rate / 4))} msg/s, 5 s)`)
-    await runK6({ instances: [A.url], fixturePath, rate: Math.max(5, Math.round(rate / 4)), durationS: 4, connectS: 4, serverPids: { server: A.pid } })
+    await runDriver({ instances: [A.url], fixture, rate: Math.max(5, Math.round(rate / 4)), durationS: 4, serverPids: { server: A.pid } })
   }
   for (let rep = 0; rep < reps; rep++) {
     const order = kinds.map((_, i) => kinds[(i + rep) % kinds.length])
@@ -77,13 +113,13 @@ export async function fanoutSuite({ A, fixture, fixturePath, rate, durationS, re
       const loadBefore = load()
       let r
       if (kind === 'ours1') {
-        r = await runK6({ instances: [A.url], fixturePath, rate, durationS, serverPids: { server: A.pid } })
+        r = await runDriver({ instances: [A.url], fixture, rate, durationS, serverPids: { server: A.pid } })
       } else if (kind === 'ours2') {
         const B = await startChatServer()
         try {
           // Warm B's JIT and pools briefly so the comparison is not about a cold process.
-          await runK6({ instances: [B.url], fixturePath, rate: Math.max(5, Math.round(rate / 4)), durationS: 2, connectS: 3, serverPids: { server: B.pid } })
-          r = await runK6({ instances: [A.url, B.url], fixturePath, rate, durationS, serverPids: { server: A.pid, server2: B.pid } })
+          await runDriver({ instances: [B.url], fixture, rate: Math.max(5, Math.round(rate / 4)), durationS: 2, serverPids: { server: B.pid } })
+          r = await runDriver({ instances: [A.url, B.url], fixture, rate, durationS, serverPids: { server: A.pid, server2: B.pid } })
           if (r.errorRate > 0.01) log(`  second instance output:\n${B.output().slice(-3000)}`)
         } finally {
           await B.stop()
@@ -91,8 +127,8 @@ export async function fanoutSuite({ A, fixture, fixturePath, rate, durationS, re
       } else {
         const bare = await startBareServer(fixturePath)
         try {
-          await runK6({ instances: [bare.url], fixturePath, rate: Math.max(5, Math.round(rate / 4)), durationS: 2, connectS: 3, serverPids: { server: bare.pid } })
-          r = await runK6({ instances: [bare.url], fixturePath, rate, durationS, serverPids: { server: bare.pid } })
+          await runDriver({ instances: [bare.url], fixture, rate: Math.max(5, Math.round(rate / 4)), durationS: 2, serverPids: { server: bare.pid }, bare: true })
+          r = await runDriver({ instances: [bare.url], fixture, rate, durationS, serverPids: { server: bare.pid }, bare: true })
         } finally {
           await bare.stop()
         }
@@ -124,7 +160,10 @@ export async function fanoutSuite({ A, fixture, fixturePath, rate, durationS, re
       serverCpuMsPer1kMsgs: median(serverCpu),
       postgresCpuMsPer1kMsgs: cpuPer1k('postgres'),
       redisCpuMsPer1kMsgs: cpuPer1k('redis'),
-      k6CpuMsPer1kMsgs: cpuPer1k('k6'),
+      driverCpuMsPer1kMsgs: cpuPer1k('driver'),
+      driverLoadCpuMsPer1kMsgs: med('driverLoadCpuMsPerMsg') * 1000,
+      driverUsPerDelivery: med('driverUsPerDelivery'),
+      duplicates: rs.reduce((n, r) => n + (r.duplicates || 0), 0),
       load: median(rs.map(r => r.loadBefore[0])),
       othersCores: median(rs.map(r => r.cpu.othersCores))
     }]

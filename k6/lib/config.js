@@ -16,11 +16,12 @@ export const INSTANCES = (__ENV.INSTANCES || BASE_URL).split(',').map(s => s.tri
 export const PROFILE = (__ENV.PROFILE || 'smoke').toLowerCase()
 export const SCALE = Number(__ENV.SCALE || 1)
 
-/** The instance a VU talks to: VUs are spread round-robin over INSTANCES. */
+/** The instance a VU talks to: VUs are spread round-robin over INSTANCES. @param {number} vuId */
 export function instanceFor(vuId) {
   return INSTANCES[(vuId - 1) % INSTANCES.length]
 }
 
+/** @param {number} v */
 const n = v => Math.max(1, Math.round(v * SCALE))
 
 // Every duration below is in seconds. `chat`, `storm` and `hot` hold sockets for whole sessions;
@@ -30,6 +31,8 @@ const n = v => Math.max(1, Math.round(v * SCALE))
 //   search:  { vus, thinkS }                                 GET /api/search (404 = skipped)
 //   storm:   { vus, everyS, sessionS }                       all storm sockets drop and reconnect together, then sync
 //   hot:     { listeners, senders, ratePerSender }           one 500-member room at a high send rate
+/** @typedef {Omit<import('./types.js').Profile, 'name' | 'durationS'> & { durationS: number | null }} ProfileSpec */
+/** @type {Record<string, ProfileSpec>} */
 const PROFILES = {
   smoke: {
     description: 'about one minute, a handful of VUs: does everything work end to end?',
@@ -83,48 +86,62 @@ const PROFILES = {
   }
 }
 
+/** @param {string} text @returns {number} seconds */
 function parseDurationS(text) {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(String(text).trim())
   if (!m) throw new Error(`bad duration ${text} (use e.g. 90s, 30m, 2h)`)
-  return Number(m[1]) * ({ s: 1, m: 60, h: 3600 })[m[2] || 's']
+  const unit = /** @type {'s' | 'm' | 'h'} */ (m[2] || 's')
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[unit]
 }
 
+/**
+ * The named profile with SOAK_DURATION, DURATION and TIME_SCALE applied.
+ * @param {string} [name]
+ * @returns {import('./types.js').Profile}
+ */
 export function getProfile(name = PROFILE) {
   const p = PROFILES[name]
   if (!p) throw new Error(`unknown PROFILE ${name}; use one of ${Object.keys(PROFILES).join(', ')}`)
-  const profile = JSON.parse(JSON.stringify(p))
-  profile.name = name
-  if (name === 'soak') {
-    profile.durationS = parseDurationS(__ENV.SOAK_DURATION || '2h')
-  }
-  if (__ENV.DURATION) profile.durationS = parseDurationS(__ENV.DURATION) // constant-VU scenarios only
+  /** @type {ProfileSpec} */
+  const spec = JSON.parse(JSON.stringify(p))
+  let durationS = spec.durationS ?? parseDurationS(__ENV.SOAK_DURATION || '2h')
+  if (__ENV.DURATION) durationS = parseDurationS(__ENV.DURATION) // constant-VU scenarios only
+  /** @type {import('./types.js').Profile} */
+  const profile = { ...spec, name, durationS }
   // TIME_SCALE shrinks (or stretches) every duration of a profile: a quick dry run of its shape.
   const ts = Number(__ENV.TIME_SCALE || 1)
   if (ts !== 1) {
+    /** @param {number} v */
     const t = v => Math.max(1, Math.round(v * ts))
     profile.durationS = t(profile.durationS)
-    if (profile.chat.stages) profile.chat.stages = profile.chat.stages.map(([d, target]) => [t(d), target])
+    if (profile.chat.stages) profile.chat.stages = profile.chat.stages.map(([d, target]) => /** @type {import('./types.js').Stage} */ ([t(d), target]))
     profile.chat.sessionS = t(profile.chat.sessionS)
     profile.storm.sessionS = t(profile.storm.sessionS)
     profile.storm.everyS = t(profile.storm.everyS)
   }
-  for (const key of ['chat', 'storm']) {
-    profile[key].sessionS = Math.min(profile[key].sessionS, profile.durationS)
-  }
+  profile.chat.sessionS = Math.min(profile.chat.sessionS, profile.durationS)
+  profile.storm.sessionS = Math.min(profile.storm.sessionS, profile.durationS)
   return profile
 }
 
 export const ALL_SCENARIOS = ['chat', 'history', 'search', 'storm', 'hot']
 
+/** @returns {string[]} */
 export function selectedScenarios() {
   const list = (__ENV.SCENARIOS || ALL_SCENARIOS.join(',')).split(',').map(s => s.trim()).filter(Boolean)
   for (const s of list) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}; use ${ALL_SCENARIOS.join(', ')}`)
   return list
 }
 
-/** Seconds each k6 scenario runs, by k6 scenario name (used to end socket sessions in time). */
+/**
+ * Seconds each k6 scenario runs, by k6 scenario name (used to end socket sessions in time).
+ * @param {import('./types.js').Profile} profile
+ * @returns {import('./types.js').Durations}
+ */
 export function scenarioDurations(profile) {
+  /** @type {import('./types.js').Durations} */
   const out = {}
+  /** @param {import('./types.js').Stage[]} stages */
   const stagesS = stages => stages.reduce((t, [d]) => t + d, 0)
   out.chat = profile.chat.stages ? stagesS(profile.chat.stages) : profile.durationS
   for (const k of ['history', 'search', 'storm', 'hot_listeners']) out[k] = profile.durationS
@@ -134,10 +151,20 @@ export function scenarioDurations(profile) {
 
 const GRACE_S = 30
 
-/** k6 `scenarios` for a profile. */
+/**
+ * k6 `scenarios` for a profile.
+ * @param {import('./types.js').Profile} profile
+ * @param {string[]} [names]
+ * @returns {Record<string, import('k6/options').Scenario>}
+ */
 export function buildScenarios(profile, names = selectedScenarios()) {
+  /** @type {Record<string, import('k6/options').Scenario>} */
   const s = {}
   const durations = scenarioDurations(profile)
+  /**
+   * @param {string} exec @param {number} vus @param {number} durationS @param {{ startTime?: string }} [extra]
+   * @returns {import('k6/options').ConstantVUsScenario}
+   */
   const constant = (exec, vus, durationS, extra = {}) => ({
     executor: 'constant-vus', exec, vus: n(vus), duration: `${durationS}s`, gracefulStop: `${GRACE_S}s`, ...extra
   })
@@ -152,7 +179,7 @@ export function buildScenarios(profile, names = selectedScenarios()) {
           gracefulRampDown: `${c.sessionS + GRACE_S}s`,
           gracefulStop: `${GRACE_S}s`
         }
-      : constant('chatMembers', c.vus, durations.chat)
+      : constant('chatMembers', c.vus ?? 1, durations.chat)
   }
   if (names.includes('history')) s.history = constant('historyScroll', profile.history.vus, durations.history)
   if (names.includes('search')) s.search = constant('searchMessages', profile.search.vus, durations.search)
@@ -165,14 +192,20 @@ export function buildScenarios(profile, names = selectedScenarios()) {
   return s
 }
 
-/** Send rate per hot sender after SCALE. */
+/** Send rate per hot sender after SCALE. @param {import('./types.js').Profile} profile */
 export function hotRate(profile) {
   return profile.hot.ratePerSender * SCALE
 }
 
-/** Thresholds that fail the run (k6 exits with code 99 when one is crossed). */
+/**
+ * Thresholds that fail the run (k6 exits with code 99 when one is crossed).
+ * @param {import('./types.js').Profile} profile
+ * @param {string[]} [names]
+ * @returns {Record<string, string[]>}
+ */
 export function buildThresholds(profile, names = selectedScenarios()) {
   const l = profile.limits
+  /** @type {Record<string, string[]>} */
   const t = {
     chat_errors: [`rate<${l.errorRate}`],
     checks: [`rate>${1 - l.errorRate}`],

@@ -9,18 +9,19 @@ import { createTracker } from './tracker.js'
 import { meta } from './fixture.js'
 import * as M from './metrics.js'
 
+/** @param {number} ms @returns {Promise<void>} */
 export const sleepMs = ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
 
 const ACK_TIMEOUT_MS = Number(__ENV.ACK_TIMEOUT_MS || 10000)
 const DRAIN_MS = Number(__ENV.DRAIN_MS || 3000)
 
-/** When the running scenario ends (ms since epoch), from its start time and planned duration. */
+/** When the running scenario ends (ms since epoch), from its start time and planned duration. @param {import('./types.js').Durations} durations */
 export function scenarioEndMs(durations) {
   const d = durations[exec.scenario.name]
   return exec.scenario.startTime + (d === undefined ? 60 : d) * 1000
 }
 
-/** How long a session may last so that it drains and audits before its scenario ends. */
+/** How long a session may last so that it drains and audits before its scenario ends. @param {number} sessionS @param {import('./types.js').Durations} durations */
 export function sessionLengthMs(sessionS, durations) {
   return Math.min(sessionS * 1000, scenarioEndMs(durations) - Date.now() - DRAIN_MS - 2000)
 }
@@ -28,6 +29,10 @@ export function sessionLengthMs(sessionS, durations) {
 /**
  * Opens a session for one iteration lasting up to `sessionS`. Returns null (after backing off)
  * when the scenario is about to end or the connection fails, so the caller just returns.
+ * @param {number} sessionS
+ * @param {import('./types.js').Durations} durations
+ * @param {import('./types.js').Identity} id
+ * @returns {Promise<{ session: ChatSession, lengthMs: number } | null>}
  */
 export async function openSession(sessionS, durations, id) {
   const lengthMs = sessionLengthMs(sessionS, durations)
@@ -46,7 +51,7 @@ export async function openSession(sessionS, durations, id) {
 const WORDS = ('deploy release invoice roadmap budget meeting standup design review bugfix hotfix sprint backlog ' +
   'customer onboarding migration database latency dashboard incident postmortem alpha bravo charlie delta echo').split(' ')
 
-/** Message text: a tag with the send timestamp (read by receivers for chat_deliver_ms), then words. */
+/** Message text: a tag with the send timestamp (read by receivers for chat_deliver_ms), then words. @param {string} tag @param {number} sentAt */
 export function makeContent(tag, sentAt) {
   const count = 3 + Math.floor(Math.random() * 25)
   const words = []
@@ -58,36 +63,65 @@ export function makeContent(tag, sentAt) {
   return text
 }
 
+/** @typedef {import('./socketio.js').AckReply} AckReply */
+/** @typedef {import('./types.js').Message} Message */
+/** @typedef {{ clientId: string, content: string, message: Message }} SentMessage */
+
+/**
+ * The message of an ok ack that carries one (message:send, message:edit), else null.
+ * @param {AckReply} reply
+ * @returns {Message | null}
+ */
+function sendAckMessage(reply) {
+  if (!reply || reply.ok !== true) return null
+  const m = /** @type {Message | undefined} */ (reply.message)
+  return m && typeof m.id === 'string' ? m : null
+}
+
 export class ChatSession {
-  /** id: { vuId, user, token, baseUrl, projectId } from fixture.identity() */
+  /** @param {import('./types.js').Identity} id from fixture.identity() */
   constructor(id) {
     this.id = id
     this.rest = client(id.baseUrl, id.token)
     this.tracker = createTracker({ userId: id.user.id, label: `vu${id.vuId}` })
+    /** @type {import('./socketio.js').SocketClient | null} */
     this.sock = null
+    /** @type {{ message: string } | null} */
+    this.connectError = null
     this.active = false
     this.outstanding = 0
     this.sendCount = 0
+    /** @type {import('k6/timers').IntervalID | null} */
     this.gapTimer = null
     this.reconnecting = false
     this.logged = 0
+    /** The ack function the tracker's sync pages with. @type {import('./ledger.js').SyncAck} */
+    this.syncAck = (event, data) => /** @type {Promise<import('./ledger.js').SyncReply>} */ (this.ack(event, data))
   }
 
+  /** @param {string} msg */
   log(msg) {
     if (this.logged++ < 5) console.warn(`[vu${this.id.vuId} ${this.id.user.email}] ${msg}`)
   }
 
-  /** Promise of the first ack argument (or { ok:false, error } on timeout / disconnect). */
+  /**
+   * Promise of the first ack argument (or { ok:false, error } on timeout / disconnect).
+   * @param {string} event @param {unknown} data @param {number} [timeoutMs]
+   * @returns {Promise<AckReply>}
+   */
   ack(event, data, timeoutMs = ACK_TIMEOUT_MS) {
     return new Promise((resolve) => {
-      if (!this.sock || !this.sock.connected()) {
+      const sock = this.sock
+      if (!sock || !sock.connected()) {
         resolve({ ok: false, error: { code: 'DISCONNECTED', message: 'not connected' } })
         return
       }
-      this.sock.emitWithAck(event, data, reply => resolve(reply), timeoutMs)
+      sock.emitWithAck(event, data, reply => resolve(reply), timeoutMs)
     })
   }
 
+
+  /** @returns {Promise<boolean>} */
   connectSocket() {
     const started = Date.now()
     return new Promise((resolve) => {
@@ -101,9 +135,9 @@ export class ChatSession {
           resolve(false)
         },
         disconnect: reason => this.onDisconnect(sock, reason),
-        'message:new': p => this.tracker.onNew(p.message),
-        'message:updated': p => this.tracker.onUpdated(p.message),
-        'message:deleted': p => this.tracker.onDeleted(p)
+        'message:new': /** @param {{ message: Message }} p */ p => this.tracker.onNew(p.message),
+        'message:updated': /** @param {{ message: Message }} p */ p => this.tracker.onUpdated(p.message),
+        'message:deleted': /** @param {{ conversationId: string, updatedSeq: number }} p */ p => this.tracker.onDeleted(p)
       }, { ackTimeoutMs: ACK_TIMEOUT_MS })
       this.sock = sock
     })
@@ -113,7 +147,7 @@ export class ChatSession {
   async connectWithRetry(attempts = 4) {
     for (let i = 0; i < attempts; i++) {
       if (await this.connectSocket()) return true
-      const err = this.connectError || {}
+      const err = this.connectError || { message: 'unknown' }
       this.log(`connect failed: ${JSON.stringify(err)}`)
       if (err.message === 'UNAUTHENTICATED') {
         this.id.token = login(this.id.baseUrl, this.id.user.email, meta().password).accessToken
@@ -124,6 +158,7 @@ export class ChatSession {
     return false
   }
 
+  /** @param {import('./socketio.js').SocketClient} sock @param {string} reason */
   onDisconnect(sock, reason) {
     if (sock !== this.sock || reason === 'io client disconnect') return
     M.unexpectedDisconnects.add(1)
@@ -147,10 +182,10 @@ export class ChatSession {
       return false
     }
     const r = this.rest.conversations(this.id.projectId)
-    const ok = r.status === 200 && r.body && Array.isArray(r.body.conversations)
+    const ok = r.status === 200 && !!r.body && Array.isArray(r.body.conversations)
     check(r, { 'conversations listed': () => ok })
     M.errors.add(!ok)
-    if (ok) for (const c of r.body.conversations) this.tracker.setBaseline(c.id, c.lastSeq)
+    if (ok && r.body) for (const c of r.body.conversations) this.tracker.setBaseline(c.id, c.lastSeq)
     else this.log(`GET conversations: ${r.status} ${String(r.res.body).slice(0, 200)}`)
     this.gapTimer = setInterval(() => this.checkGaps(), 1000)
     return true
@@ -159,7 +194,7 @@ export class ChatSession {
   checkGaps() {
     if (!this.sock || !this.sock.connected() || this.reconnecting) return
     const ids = this.tracker.staleHoles()
-    if (ids.length) this.tracker.sync((e, d) => this.ack(e, d), ids, 'gap')
+    if (ids.length) this.tracker.sync(this.syncAck, ids, 'gap')
   }
 
   /** Drops the socket and reconnects, then syncs every conversation; records chat_reconnect_ms. */
@@ -174,7 +209,7 @@ export class ChatSession {
       check(connected, { 'socket reconnected': c => c })
       M.errors.add(!connected)
       if (!connected) return false
-      const synced = await this.tracker.sync((e, d) => this.ack(e, d), this.tracker.conversations(), 'reconnect')
+      const synced = await this.tracker.sync(this.syncAck, this.tracker.conversations(), 'reconnect')
       if (synced && measure) M.reconnect.add(Date.now() - started)
       return synced
     } finally {
@@ -185,6 +220,8 @@ export class ChatSession {
   /**
    * message:send with a fresh clientId; resolves { clientId, message } or null. Records
    * chat_send_ack_ms and chat_messages_sent for acknowledged sends.
+   * @param {string} conversationId
+   * @returns {Promise<SentMessage | null>}
    */
   async send(conversationId) {
     const clientId = crypto.randomUUID()
@@ -194,35 +231,40 @@ export class ChatSession {
     const reply = await this.ack('message:send', { clientId, conversationId, content })
     this.outstanding--
     const ms = Date.now() - sentAt
-    const ok = !!(reply && reply.ok === true && reply.message && reply.message.conversationId === conversationId && reply.duplicate === false)
+    const message = sendAckMessage(reply)
+    const ok = !!(message && message.conversationId === conversationId && reply.duplicate === false)
     check(reply, { 'message:send acked ok': () => ok })
     M.errors.add(!ok)
-    if (!ok) {
+    if (!ok || !message) {
       this.log(`message:send failed after ${ms} ms: ${JSON.stringify(reply && reply.error)}`)
       return null
     }
     M.sendAck.add(ms)
     M.sent.add(1)
-    return { clientId, content, message: reply.message }
+    return { clientId, content, message }
   }
 
-  /** A retry with the same clientId must return the original message, flagged duplicate. */
+  /** A retry with the same clientId must return the original message, flagged duplicate. @param {SentMessage} original */
   async retrySend(original) {
     const reply = await this.ack('message:send', { clientId: original.clientId, conversationId: original.message.conversationId, content: original.content })
-    const ok = !!(reply && reply.ok === true && reply.duplicate === true && reply.message && reply.message.id === original.message.id)
+    const message = sendAckMessage(reply)
+    const ok = !!(message && reply.duplicate === true && message.id === original.message.id)
     check(reply, { 'retry with same clientId returns the original': () => ok })
     M.errors.add(!ok)
     if (!ok) this.log(`idempotent retry: ${JSON.stringify(reply).slice(0, 300)}`)
   }
 
+  /** @param {Message} message */
   async edit(message) {
     const reply = await this.ack('message:edit', { messageId: message.id, content: `${message.content} (edited)` })
-    const ok = !!(reply && reply.ok === true && reply.message && reply.message.updatedSeq > message.updatedSeq)
+    const edited = sendAckMessage(reply)
+    const ok = !!(edited && edited.updatedSeq > message.updatedSeq)
     check(reply, { 'message:edit ok': () => ok })
     M.errors.add(!ok)
     if (!ok) this.log(`message:edit: ${JSON.stringify(reply).slice(0, 300)}`)
   }
 
+  /** @param {Message} message */
   async remove(message) {
     const reply = await this.ack('message:delete', { messageId: message.id })
     const ok = !!(reply && reply.ok === true)
@@ -238,7 +280,7 @@ export class ChatSession {
     await sleepMs(DRAIN_MS)
     while (this.reconnecting) await sleepMs(100)
     if (this.sock && this.sock.connected()) {
-      await this.tracker.sync((e, d) => this.ack(e, d), this.tracker.conversations(), 'final')
+      await this.tracker.sync(this.syncAck, this.tracker.conversations(), 'final')
     }
     this.active = false
     if (this.gapTimer) clearInterval(this.gapTimer)
@@ -251,6 +293,9 @@ export class ChatSession {
 /**
  * Wraps a scenario's async body: an exception counts as an error and is logged, and the VU
  * pauses a moment so a broken iteration cannot spin.
+ * @param {string} name
+ * @param {(data: import('./types.js').SetupData) => Promise<void>} body
+ * @returns {(data: import('./types.js').SetupData) => Promise<void>}
  */
 export function guarded(name, body) {
   return async function (data) {
@@ -258,7 +303,7 @@ export function guarded(name, body) {
       await body(data)
     } catch (error) {
       M.errors.add(true)
-      console.error(`[${name}] ${error && error.stack ? error.stack : error}`)
+      console.error(`[${name}] ${error instanceof Error && error.stack ? error.stack : error}`)
       await sleepMs(1000)
     }
   }

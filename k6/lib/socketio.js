@@ -1,52 +1,61 @@
 // A small Socket.IO v5 client (Engine.IO v4, websocket transport, text framing) for k6.
-// k6 has no Socket.IO support, so this speaks the wire format directly over k6/websockets:
-//   server → `0{sid,pingInterval,pingTimeout,maxPayload}`  Engine.IO open
-//   client → `40{"token":"…"}`                             Socket.IO CONNECT with auth
-//   server → `40{"sid":…}` | `44{"message":"UNAUTHENTICATED",…}`
-//   events   `42["event",data]`, with ack id `42<id>["event",data]`, ack reply `43<id>[data]`
-//   server ping `2` → client pong `3`; `41` = server-side disconnect; `1` = engine close.
+// k6 has no Socket.IO support, so this speaks the wire format (lib/engineio.js) over k6/websockets.
 import { WebSocket } from 'k6/websockets'
 import { setTimeout, clearTimeout } from 'k6/timers'
+import { DISCONNECT, decodeFrame, encodeConnect, encodeEvent, encodePong, socketUrl } from './engineio.js'
 
-/** http(s)://host[:port] → ws(s)://host[:port]/socket.io/?EIO=4&transport=websocket */
-export function socketUrl(baseUrl) {
-  const base = baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')
-  return `${base}/socket.io/?EIO=4&transport=websocket`
-}
+export { socketUrl }
 
-/** Splits `<digits><json>` into [id|null, parsed json]. */
-function splitId(body) {
-  let i = 0
-  while (i < body.length && body.charCodeAt(i) >= 48 && body.charCodeAt(i) <= 57) i++
-  const id = i > 0 ? parseInt(body.slice(0, i), 10) : null
-  return [id, body.length > i ? JSON.parse(body.slice(i)) : undefined]
-}
+/** @typedef {{ ok: boolean, error?: { code: string, message?: string, details?: unknown }, [key: string]: unknown }} AckReply */
+/** @typedef {{ timedOut?: boolean, disconnected?: boolean }} AckMeta */
+/** @typedef {(reply: AckReply, meta: AckMeta) => void} AckCallback */
+/** @typedef {(...args: any[]) => void} Listener */
+/**
+ * @typedef {object} SocketHandlers
+ * @property {(sid: string | null) => void} [connect]
+ * @property {(err: { message: string, data?: unknown }) => void} [connect_error]
+ * @property {(reason: string) => void} [disconnect]
+ * @property {(err: unknown) => void} [error]
+ */
+/**
+ * @typedef {object} SocketOptions
+ * @property {Record<string, string>} [tags]
+ * @property {number} [ackTimeoutMs] default 10000
+ * @property {number} [connectTimeoutMs] default 10000
+ */
+/**
+ * @typedef {object} SocketClient
+ * @property {(event: string, fn: Listener) => SocketClient} on
+ * @property {(event: string) => SocketClient} off
+ * @property {(event: string, data?: unknown) => boolean} emit
+ * @property {(event: string, data: unknown, cb: AckCallback, timeoutMs?: number) => void} emitWithAck
+ * @property {(options?: { abrupt?: boolean }) => void} close
+ * @property {() => boolean} connected
+ * @property {() => string | null} sid
+ */
 
 /**
- * Opens a Socket.IO connection. `handlers` may hold:
- *   connect(sid), connect_error(err), disconnect(reason), error(err), and any server event name.
- * Options: { tags, ackTimeoutMs (default 10000), connectTimeoutMs (default 10000) }.
- * Returns { on, off, emit, emitWithAck, close, connected(), sid() }.
+ * Opens a Socket.IO connection. `handlers` may hold connect, connect_error, disconnect, error and
+ * any server event name (called with the event's arguments).
+ * @param {string} baseUrl
+ * @param {string} token
+ * @param {SocketHandlers & Record<string, Listener | undefined>} [handlers]
+ * @param {SocketOptions} [options]
+ * @returns {SocketClient}
  */
 export function connect(baseUrl, token, handlers = {}, options = {}) {
-  const api = {}
+  /** @type {Record<string, Listener[]>} */
   const listeners = {}
-  const pendingAcks = {}
+  /** @type {Map<number, { cb: AckCallback, timer: import('k6/timers').TimeoutID }>} */
+  const pendingAcks = new Map()
   const ackTimeoutMs = options.ackTimeoutMs ?? 10000
   let nextAckId = 0
   let isConnected = false
   let closed = false
+  /** @type {string | null} */
   let sid = null
-  let connectTimer = null
 
-  const on = (event, fn) => {
-    (listeners[event] = listeners[event] || []).push(fn)
-    return api
-  }
-  const off = (event) => {
-    delete listeners[event]
-    return api
-  }
+  /** @type {(event: string, ...args: unknown[]) => void} */
   const fire = (event, ...args) => {
     const fns = listeners[event]
     if (!fns) return
@@ -54,23 +63,23 @@ export function connect(baseUrl, token, handlers = {}, options = {}) {
       try {
         fn(...args)
       } catch (e) {
-        console.error(`socketio handler for ${event} threw: ${e && e.stack ? e.stack : e}`)
+        console.error(`socketio handler for ${event} threw: ${e instanceof Error && e.stack ? e.stack : e}`)
       }
     }
   }
-  for (const [event, fn] of Object.entries(handlers)) on(event, fn)
 
   const ws = new WebSocket(socketUrl(baseUrl), null, options.tags ? { tags: options.tags } : undefined)
 
+  /** @param {string} reason */
   const failAllAcks = (reason) => {
-    for (const id of Object.keys(pendingAcks)) {
-      const pending = pendingAcks[id]
-      delete pendingAcks[id]
+    for (const [id, pending] of pendingAcks) {
+      pendingAcks.delete(id)
       clearTimeout(pending.timer)
       pending.cb({ ok: false, error: { code: 'DISCONNECTED', message: reason } }, { timedOut: false, disconnected: true })
     }
   }
 
+  /** @param {string} reason */
   const finish = (reason) => {
     if (closed) return
     closed = true
@@ -82,121 +91,115 @@ export function connect(baseUrl, token, handlers = {}, options = {}) {
     else fire('connect_error', { message: reason })
   }
 
-  connectTimer = setTimeout(() => {
+  const closeQuietly = () => {
+    try { ws.close() } catch (_) { /* already closed */ }
+  }
+
+  const connectTimer = setTimeout(() => {
     if (!isConnected && !closed) {
       finish('connect timeout')
-      try { ws.close() } catch (_) { /* already closed */ }
+      closeQuietly()
     }
   }, options.connectTimeoutMs ?? 10000)
 
   ws.onmessage = (e) => {
-    const data = typeof e.data === 'string' ? e.data : String(e.data)
-    const engineType = data[0]
-    if (engineType === '2') { // ping
-      ws.send('3' + data.slice(1))
-      return
-    }
-    if (engineType === '0') { // open: authenticate the default namespace
-      ws.send('40' + JSON.stringify({ token }))
-      return
-    }
-    if (engineType === '1') { // engine close
-      finish('transport close')
-      return
-    }
-    if (engineType !== '4') return // 3 pong, 6 noop
-    const sioType = data[1]
-    const body = data.slice(2)
-    switch (sioType) {
-      case '0': { // CONNECT
-        const payload = body ? JSON.parse(body) : {}
-        sid = payload.sid
+    if (!e) return
+    const frame = decodeFrame(typeof e.data === 'string' ? e.data : String(e.data))
+    switch (frame.kind) {
+      case 'ping':
+        ws.send(encodePong(frame.probe))
+        break
+      case 'open': // authenticate the default namespace
+        ws.send(encodeConnect({ token }))
+        break
+      case 'close':
+        finish('transport close')
+        break
+      case 'connect':
+        sid = frame.sid
         isConnected = true
         clearTimeout(connectTimer)
         fire('connect', sid)
         break
-      }
-      case '4': { // CONNECT_ERROR
-        const err = body ? JSON.parse(body) : { message: 'connect_error' }
+      case 'connect_error':
         clearTimeout(connectTimer)
         closed = true
-        fire('connect_error', err)
-        try { ws.close() } catch (_) { /* ignore */ }
+        fire('connect_error', frame.error)
+        closeQuietly()
         break
-      }
-      case '1': // DISCONNECT from server
+      case 'disconnect':
         finish('io server disconnect')
-        try { ws.close() } catch (_) { /* ignore */ }
+        closeQuietly()
         break
-      case '2': { // EVENT
-        const [, args] = splitId(body)
-        if (Array.isArray(args) && args.length) fire(args[0], ...args.slice(1))
+      case 'event':
+        fire(frame.name, ...frame.args)
         break
-      }
-      case '3': { // ACK
-        const [id, args] = splitId(body)
-        const pending = pendingAcks[id]
+      case 'ack': {
+        const pending = pendingAcks.get(frame.ackId)
         if (!pending) return
-        delete pendingAcks[id]
+        pendingAcks.delete(frame.ackId)
         clearTimeout(pending.timer)
-        pending.cb(Array.isArray(args) ? args[0] : args, { timedOut: false })
+        pending.cb(/** @type {AckReply} */ (frame.args[0]), { timedOut: false })
         break
       }
-      default:
-        // binary packets are not used by this server's contract
+      case 'ignored':
         break
     }
   }
   ws.onclose = () => finish('transport close')
   ws.onerror = (e) => {
-    fire('error', e && e.error ? e.error : e)
+    fire('error', e ? e.error : e)
     finish('transport error')
   }
 
+  /** @param {string} frame */
   const send = (frame) => {
     if (closed) return false
     ws.send(frame)
     return true
   }
 
-  const emit = (event, data) => send('42' + JSON.stringify(data === undefined ? [event] : [event, data]))
-
-  /**
-   * Emits with an ack id; cb(reply, meta) is called once with the server's first ack argument,
-   * or with { ok:false, error:{code:'ACK_TIMEOUT'|'DISCONNECTED'} } and meta.timedOut/meta.disconnected.
-   */
-  const emitWithAck = (event, data, cb, timeoutMs = ackTimeoutMs) => {
-    const id = nextAckId++
-    const timer = setTimeout(() => {
-      if (!pendingAcks[id]) return
-      delete pendingAcks[id]
-      cb({ ok: false, error: { code: 'ACK_TIMEOUT', message: `no ack for ${event} within ${timeoutMs} ms` } }, { timedOut: true })
-    }, timeoutMs)
-    pendingAcks[id] = { cb, timer }
-    if (!send('42' + id + JSON.stringify([event, data]))) {
-      clearTimeout(timer)
-      delete pendingAcks[id]
-      cb({ ok: false, error: { code: 'DISCONNECTED', message: 'socket is closed' } }, { disconnected: true })
-    }
-  }
-
-  /** Client disconnect; { abrupt: true } drops the transport without a Socket.IO DISCONNECT (like a network loss). */
-  const close = ({ abrupt = false } = {}) => {
-    if (closed) return
-    if (isConnected && !abrupt) {
-      try { ws.send('41') } catch (_) { /* ignore */ }
-    }
-    finish('io client disconnect')
-    try { ws.close() } catch (_) { /* ignore */ }
-  }
-
-  return Object.assign(api, {
-    on,
-    off,
-    emit,
-    emitWithAck,
-    close,
+  /** @type {SocketClient} */
+  const api = {
+    on(event, fn) {
+      (listeners[event] = listeners[event] || []).push(fn)
+      return api
+    },
+    off(event) {
+      delete listeners[event]
+      return api
+    },
+    emit: (event, data) => send(encodeEvent(event, data)),
+    /**
+     * Emits with an ack id; cb(reply, meta) is called once with the server's first ack argument,
+     * or with { ok:false, error:{code:'ACK_TIMEOUT'|'DISCONNECTED'} } and meta.timedOut/meta.disconnected.
+     */
+    emitWithAck(event, data, cb, timeoutMs = ackTimeoutMs) {
+      const id = nextAckId++
+      const timer = setTimeout(() => {
+        if (!pendingAcks.has(id)) return
+        pendingAcks.delete(id)
+        cb({ ok: false, error: { code: 'ACK_TIMEOUT', message: `no ack for ${event} within ${timeoutMs} ms` } }, { timedOut: true })
+      }, timeoutMs)
+      pendingAcks.set(id, { cb, timer })
+      if (!send(encodeEvent(event, data, id))) {
+        clearTimeout(timer)
+        pendingAcks.delete(id)
+        cb({ ok: false, error: { code: 'DISCONNECTED', message: 'socket is closed' } }, { disconnected: true })
+      }
+    },
+    /** Client disconnect; { abrupt: true } drops the transport without a Socket.IO DISCONNECT (like a network loss). */
+    close({ abrupt = false } = {}) {
+      if (closed) return
+      if (isConnected && !abrupt) {
+        try { ws.send(DISCONNECT) } catch (_) { /* ignore */ }
+      }
+      finish('io client disconnect')
+      closeQuietly()
+    },
     connected: () => isConnected,
     sid: () => sid
-  })
+  }
+  for (const [event, fn] of Object.entries(handlers)) if (fn) api.on(event, fn)
+  return api
 }

@@ -9,6 +9,7 @@ const RETRY_RATIO = Number(__ENV.RETRY_RATIO || 0.03)
 const EDIT_RATIO = Number(__ENV.EDIT_RATIO || 0.05)
 const DELETE_RATIO = Number(__ENV.DELETE_RATIO || 0.02)
 
+/** @param {import('../lib/types.js').UserConversations} convs */
 function pickConversation(convs) {
   const r = Math.random()
   if (r < 0.4) return convs.pair
@@ -16,6 +17,7 @@ function pickConversation(convs) {
   return convs.dept
 }
 
+/** @param {import('../lib/types.js').Profile} profile @param {import('../lib/types.js').Durations} durations */
 export function makeChatMembers(profile, durations) {
   return guarded('chatMembers', async (data) => {
     const opened = await openSession(profile.chat.sessionS, durations, identity(data))
@@ -24,6 +26,7 @@ export function makeChatMembers(profile, durations) {
     const convs = session.id.user.conversations
     const everyMs = profile.chat.sendEveryS * 1000
     const end = Date.now() + lengthMs
+    /** @type {Promise<void>[]} */
     const pending = []
     // First send at a random offset so VUs do not send in lockstep.
     let next = Date.now() + Math.random() * everyMs

@@ -3,6 +3,7 @@
 import { hotUserForVu, identity, meta } from '../lib/fixture.js'
 import { guarded, openSession, sleepMs } from '../lib/session.js'
 
+/** @param {import('../lib/types.js').Profile} profile @param {import('../lib/types.js').Durations} durations */
 export function makeHotListener(profile, durations) {
   return guarded('hotListener', async (data) => {
     const opened = await openSession(profile.durationS, durations, identity(data, hotUserForVu()))
@@ -13,6 +14,7 @@ export function makeHotListener(profile, durations) {
   })
 }
 
+/** @param {import('../lib/types.js').Profile} profile @param {import('../lib/types.js').Durations} durations @param {number} ratePerSender */
 export function makeHotSender(profile, durations, ratePerSender) {
   return guarded('hotSender', async (data) => {
     const opened = await openSession(profile.durationS, durations, identity(data, hotUserForVu()))
@@ -21,6 +23,7 @@ export function makeHotSender(profile, durations, ratePerSender) {
     const conversationId = meta().hotConversationId
     const intervalMs = 1000 / ratePerSender
     const end = Date.now() + lengthMs
+    /** @type {Promise<unknown>[]} */
     const pending = []
     let next = Date.now()
     while (true) {

@@ -7,7 +7,9 @@ import { errors, searchSkipped } from '../lib/metrics.js'
 
 const QUERIES = ['deploy', 'release invoice', '"design review"', 'hotfix', 'roadmap from:me', 'budget has:file', 'incident', 'migration']
 
+/** @param {import('../lib/types.js').Profile} profile */
 export function makeSearchMessages(profile) {
+  /** @param {import('../lib/types.js').SetupData} data */
   return function searchMessages(data) {
     const id = identity(data)
     const rest = client(id.baseUrl, id.token)

@@ -6,6 +6,7 @@
 import { identity } from '../lib/fixture.js'
 import { guarded, openSession, sleepMs } from '../lib/session.js'
 
+/** @param {import('../lib/types.js').Profile} profile @param {import('../lib/types.js').Durations} durations */
 export function makeReconnectStorm(profile, durations) {
   return guarded('reconnectStorm', async (data) => {
     const opened = await openSession(profile.storm.sessionS, durations, identity(data))
