@@ -23,10 +23,10 @@ export async function purgeUnsentUploads(ttlMs = getPolicyLimits().unsentUploadT
       .limit(BATCH).for('update', { skipLocked: true })
     const removed = await db.delete(attachments)
       .where(and(inArray(attachments.id, stale), isNull(attachments.messageId)))
-      .returning({ storageKey: attachments.storageKey })
-    for (const { storageKey } of removed) {
+      .returning({ storageKey: attachments.storageKey, thumbnailKey: attachments.thumbnailKey })
+    for (const key of removed.flatMap(r => r.thumbnailKey ? [r.storageKey, r.thumbnailKey] : [r.storageKey])) {
       // The row is gone, so the object is unreachable either way; a failed delete only leaves garbage.
-      await storage.delete(storageKey).catch((error: unknown) => console.warn(`[uploads] could not delete ${storageKey}`, error))
+      await storage.delete(key).catch((error: unknown) => console.warn(`[uploads] could not delete ${key}`, error))
     }
     purged += removed.length
     if (removed.length < BATCH) return purged
