@@ -1,7 +1,7 @@
 import type { Ack, ErrorBody } from '#shared/errors'
 import type { SyncResult } from '#shared/events'
 import type { Attachment, Conversation, Message, Participant, Project, ProjectMember, User } from '#shared/types'
-import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '#shared/limits'
+import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, SYNC_REQUEST_MAX_CONVERSATIONS } from '#shared/limits'
 import type { ChatMessage, ChosenPresence } from '~/stores/chat'
 
 const ACK_TIMEOUT_MS = 10_000
@@ -134,9 +134,15 @@ export function useChatActions() {
       let batch = (only ?? Object.keys(chat.history).filter(id => chat.history[id]?.loaded))
         .map(conversationId => ({ conversationId, afterSeq: from?.[conversationId] ?? chat.cursors[conversationId] ?? 0 }))
       while (batch.length && socket.connected) {
-        const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sync:request', { conversations: batch }) as Ack<{ results: SyncResult[] }>
+        // The server takes a bounded number of conversations per request: the rest waits for the next round.
+        const chunk = batch.slice(0, SYNC_REQUEST_MAX_CONVERSATIONS)
+        const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sync:request', { conversations: chunk }) as Ack<{ results: SyncResult[] }>
+        if (!ack.ok && ack.error.code === 'RATE_LIMITED') {
+          await new Promise(resolve => setTimeout(resolve, Number(ack.error.details?.retryAfterMs) || 1000))
+          continue
+        }
         if (!ack.ok) throw new Error(ack.error.message)
-        const next: typeof batch = []
+        const next: typeof batch = batch.slice(SYNC_REQUEST_MAX_CONVERSATIONS)
         for (const result of ack.results) {
           chat.applySync(result)
           // lastSeq of a partial page is its last updatedSeq: the next page starts exactly there.

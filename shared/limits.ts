@@ -7,3 +7,10 @@ export const SYNC_PAGE_MAX = 200
 /** Largest socket event payload a handler accepts, in bytes of JSON. */
 export const SOCKET_EVENT_MAX_BYTES = 64 * 1024
 export const TYPING_EXPIRY_MS = 5000
+/**
+ * Most conversations one sync:request may name. The client asks for every conversation it has
+ * loaded; past this it sends several requests.
+ */
+export const SYNC_REQUEST_MAX_CONVERSATIONS = 100
+/** A user's typing:start reaches a conversation at most once per this interval. */
+export const TYPING_START_INTERVAL_MS = 1000

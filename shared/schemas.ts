@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from './limits'
+import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, SYNC_REQUEST_MAX_CONVERSATIONS } from './limits'
 
 export const uuid = z.uuid()
 
@@ -65,8 +65,17 @@ export const deleteMessageEventSchema = z.object({ messageId: uuid })
 export const readMarkBodySchema = z.object({ seq: z.coerce.number().int().min(0) })
 export const readMarkEventSchema = readMarkBodySchema.extend({ conversationId: uuid })
 
+/** One entry per conversation: a repeated conversation keeps its lowest cursor, so it is answered once. */
 export const syncRequestSchema = z.object({
-  conversations: z.array(z.object({ conversationId: uuid, afterSeq: z.number().int().min(0) })).max(500)
+  conversations: z.array(z.object({ conversationId: uuid, afterSeq: z.number().int().min(0) }))
+    .max(SYNC_REQUEST_MAX_CONVERSATIONS, `at most ${SYNC_REQUEST_MAX_CONVERSATIONS} conversations per request`)
+    .transform((entries) => {
+      const lowest = new Map<string, number>()
+      for (const { conversationId, afterSeq } of entries) {
+        lowest.set(conversationId, Math.min(afterSeq, lowest.get(conversationId) ?? afterSeq))
+      }
+      return [...lowest].map(([conversationId, afterSeq]) => ({ conversationId, afterSeq }))
+    })
 })
 
 export const typingEventSchema = z.object({ conversationId: uuid })

@@ -1,12 +1,15 @@
 import { typingEventSchema } from '#shared/schemas'
-import { TYPING_EXPIRY_MS } from '#shared/limits'
+import { TYPING_EXPIRY_MS, TYPING_START_INTERVAL_MS } from '#shared/limits'
+import { claimTypingAnnouncement } from '../infra/rate-limit'
 import { conversationRoom } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
 import { onEvent, type ChatSocket } from './handle'
 
 /**
  * typing:start / typing:stop. The socket's rooms mirror its memberships, so membership is checked
- * without a query; a start not renewed within the expiry stops by itself.
+ * without a query; a start not renewed within the expiry stops by itself. A user's start is
+ * announced at most once per interval per conversation (across sockets and instances), and a stop
+ * only follows an announced start, so toggling cannot flood the room.
  */
 export function registerTypingHandlers(socket: ChatSocket) {
   const timers = new Map<string, ReturnType<typeof setTimeout>>()
@@ -29,10 +32,13 @@ export function registerTypingHandlers(socket: ChatSocket) {
   }
   onEvent(socket, 'typing:start', async (_actor, payload) => {
     const conversationId = parse(payload)
-    const wasTyping = timers.has(conversationId)
+    if (!timers.has(conversationId)) {
+      const retryAfterMs = await claimTypingAnnouncement(socket.data.userId, conversationId, TYPING_START_INTERVAL_MS)
+      if (retryAfterMs > 0) throw new AppError('RATE_LIMITED', 'typing announced too often', { retryAfterMs })
+      emit(conversationId, true)
+    }
     clearTimeout(timers.get(conversationId))
     timers.set(conversationId, setTimeout(() => stop(conversationId), TYPING_EXPIRY_MS))
-    if (!wasTyping) emit(conversationId, true)
     return {}
   })
   onEvent(socket, 'typing:stop', async (_actor, payload) => {

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client'
-import { conversationParticipants, conversations, projectMembers, type ConversationRow, type ParticipantRow } from '../db/schema'
+import { conversationParticipants, conversations, messages, projectMembers, type ConversationRow, type MessageRow, type ParticipantRow } from '../db/schema'
 import { AppError } from '../utils/errors'
 import type { Actor } from './users'
 
@@ -18,7 +18,26 @@ export async function requireParticipant(db: DbOrTx, actor: Actor, conversationI
     .from(conversationParticipants)
     .innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId))
     .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, actor.id)))
-  if (!row) throw new AppError('FORBIDDEN', 'you are not a participant of this conversation')
+  if (!row) throw notParticipant()
+  return row
+}
+
+const notParticipant = () => new AppError('FORBIDDEN', 'you are not a participant of this conversation')
+
+/** The one answer for a message or attachment the caller may not see: the same for a missing id and for someone else's. */
+export const notVisible = (what: 'message' | 'attachment') => new AppError('FORBIDDEN', `no such ${what} in a conversation of yours`)
+
+/**
+ * A message with the caller's place in its conversation, in one query. A message id that does
+ * not exist answers exactly like one in a conversation the caller is not in.
+ */
+export async function requireMessageAccess(db: DbOrTx, actor: Actor, messageId: string): Promise<Membership & { message: MessageRow }> {
+  const [row] = await db.select({ message: messages, conversation: conversations, participant: conversationParticipants })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(conversationParticipants, and(eq(conversationParticipants.conversationId, messages.conversationId), eq(conversationParticipants.userId, actor.id)))
+    .where(eq(messages.id, messageId))
+  if (!row) throw notVisible('message')
   return row
 }
 

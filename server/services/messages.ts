@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm'
 import type { Message } from '#shared/types'
 import type { MessageDeletedPayload, SyncResult } from '#shared/events'
 import {
@@ -6,45 +6,32 @@ import {
 } from '#shared/schemas'
 import { SYNC_PAGE_MAX } from '#shared/limits'
 import { rowsOf, useDb, type Db, type DbOrTx } from '../db/client'
-import { conversationParticipants, conversations, messageEdits, messages, userSanctions, type MessageRow } from '../db/schema'
-import { consumeMessageBudget } from '../infra/rate-limit'
+import { conversationParticipants, conversations, messageEdits, messages, type MessageRow } from '../db/schema'
+import { consumeSyncBudget } from '../infra/rate-limit'
 import { publishToConversation } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
 import { getConfig } from '../utils/config'
 import { AppError, parseInput } from '../utils/errors'
-import { canModerate, requireParticipant } from './access'
+import { canModerate, requireMessageAccess, requireParticipant } from './access'
 import { renderMarkdown } from './markdown'
 import { loadMessage, loadMessages, toMessage } from './message-view'
 import { isUniqueViolation, takeNextSeq } from './sequence'
+import { getPolicyLimits } from './policy-limits'
+import { enforcePostingPolicy } from './posting-policy'
 import { claimAttachments } from './uploads'
 import type { Actor } from './users'
 
 export interface SendResult { message: Message, duplicate: boolean }
 
-async function findByClientId(db: DbOrTx, actor: Actor, clientId: string): Promise<Message | undefined> {
-  const [row] = await db.select({ id: messages.id }).from(messages)
+/** The sender's earlier message with this clientId; one from another conversation is a misused clientId, not a retry. */
+async function findByClientId(db: DbOrTx, actor: Actor, clientId: string, conversationId: string): Promise<Message | undefined> {
+  const [row] = await db.select({ id: messages.id, conversationId: messages.conversationId }).from(messages)
     .where(and(eq(messages.senderId, actor.id), eq(messages.clientId, clientId)))
-  return row ? loadMessage(db, row.id) : undefined
-}
-
-async function assertMayPost(db: DbOrTx, actor: Actor, conversationId: string) {
-  const { conversation, participant } = await requireParticipant(db, actor, conversationId)
-  if (conversation.status !== 'active' && !canModerate(actor, participant)) {
-    throw new AppError('CONVERSATION_LOCKED', `this conversation is ${conversation.status}`)
+  if (!row) return undefined
+  if (row.conversationId !== conversationId) {
+    throw new AppError('CONFLICT', 'clientId: already used for another message', { fields: [{ field: 'clientId', message: 'already used' }] })
   }
-  const [sanction] = await db.select({ kind: userSanctions.kind, until: userSanctions.until }).from(userSanctions)
-    .where(and(eq(userSanctions.userId, actor.id), isNull(userSanctions.revokedAt),
-      sql`(${userSanctions.until} is null or ${userSanctions.until} > now())`))
-    .limit(1)
-  if (sanction) throw new AppError('MUTED', sanction.kind === 'ban' ? 'you are banned' : 'you are muted', sanction.until ? { until: sanction.until.toISOString() } : undefined)
-  const slow = conversation.settings.slowModeSeconds
-  if (slow > 0 && !canModerate(actor, participant)) {
-    const [last] = await db.select({ createdAt: messages.createdAt }).from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.senderId, actor.id)))
-      .orderBy(desc(messages.seq)).limit(1)
-    const waitMs = last ? last.createdAt.getTime() + slow * 1000 - Date.now() : 0
-    if (waitMs > 0) throw new AppError('SLOW_MODE', `slow mode: wait ${Math.ceil(waitMs / 1000)} s`, { retryAfterMs: waitMs })
-  }
+  return loadMessage(db, row.id)
 }
 
 /**
@@ -99,11 +86,12 @@ async function insertPlainMessage(db: Db, actor: Actor, data: SendMessageInput, 
 export async function sendMessage(actor: Actor, input: unknown): Promise<SendResult> {
   const data = parseInput(sendMessageEventSchema(getConfig().maxMessageLength), input)
   const db = await useDb()
-  const existing = await findByClientId(db, actor, data.clientId)
+  // Membership first: someone removed since must not read a message back through a replayed clientId.
+  const membership = await requireParticipant(db, actor, data.conversationId)
+  const existing = await findByClientId(db, actor, data.clientId, data.conversationId)
   if (existing) return { message: existing, duplicate: true }
 
-  await assertMayPost(db, actor, data.conversationId)
-  await consumeMessageBudget(actor.id)
+  await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content })
   const contentHtml = renderMarkdown(data.content)
 
   let row: MessageRow
@@ -146,7 +134,7 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
     })
   } catch (error) {
     if (isUniqueViolation(error)) {
-      const original = await findByClientId(db, actor, data.clientId)
+      const original = await findByClientId(db, actor, data.clientId, data.conversationId)
       if (original) return { message: original, duplicate: true }
     }
     throw error
@@ -168,11 +156,10 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
 export async function editMessage(actor: Actor, input: unknown): Promise<Message> {
   const { messageId, content } = parseInput(editMessageEventSchema(getConfig().maxMessageLength), input)
   const db = await useDb()
-  const [current] = await db.select().from(messages).where(eq(messages.id, messageId))
-  if (!current) throw new AppError('NOT_FOUND', 'message not found')
-  await requireParticipant(db, actor, current.conversationId)
+  const { message: current, ...membership } = await requireMessageAccess(db, actor, messageId)
   if (current.senderId !== actor.id) throw new AppError('FORBIDDEN', 'only the author can edit a message')
   if (current.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
+  await enforcePostingPolicy(db, actor, { action: 'edit', membership, content })
   const contentHtml = renderMarkdown(content)
   await db.transaction(async (tx) => {
     const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
@@ -193,9 +180,7 @@ export async function editMessage(actor: Actor, input: unknown): Promise<Message
 export async function deleteMessage(actor: Actor, input: unknown): Promise<MessageDeletedPayload> {
   const { messageId } = parseInput(deleteMessageEventSchema, input)
   const db = await useDb()
-  const [current] = await db.select().from(messages).where(eq(messages.id, messageId))
-  if (!current) throw new AppError('NOT_FOUND', 'message not found')
-  const { participant } = await requireParticipant(db, actor, current.conversationId)
+  const { message: current, participant } = await requireMessageAccess(db, actor, messageId)
   if (current.senderId !== actor.id && !canModerate(actor, participant)) {
     throw new AppError('FORBIDDEN', 'only the author or a moderator can delete this message')
   }
@@ -234,6 +219,8 @@ export async function listHistory(actor: Actor, conversationId: string, query: u
  */
 export async function syncConversations(actor: Actor, input: unknown): Promise<SyncResult[]> {
   const { conversations: wanted } = parseInput(syncRequestSchema, input)
+  // Charged per conversation before any is read, so neither size nor repetition is free.
+  await consumeSyncBudget(actor.id, wanted.length, getPolicyLimits().syncConversationsPerMinute)
   const db = await useDb()
   const results: SyncResult[] = []
   for (const { conversationId, afterSeq } of wanted) {

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { Project, ProjectMember } from '#shared/types'
 import { addProjectMemberSchema, createProjectSchema } from '#shared/schemas'
-import { useDb } from '../db/client'
+import { useDb, type DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, profiles, projectMembers, projects } from '../db/schema'
 import { setConversationMembership } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
@@ -45,6 +45,23 @@ export async function listProjectMembers(actor: Actor, projectId: string): Promi
   return rows.map(({ m, u }) => ({ id: u.id, userId: u.id, displayName: u.displayName, avatarUrl: u.avatarUrl, email: u.email, role: m.role, presence: presence[u.id] ?? 'offline' }))
 }
 
+const RANK = { member: 0, admin: 1, owner: 2 } as const
+type ProjectRole = keyof typeof RANK
+
+/**
+ * Re-adding an existing member changes their role: only someone ranked above that member may
+ * (owners may change anyone, server admins too), and the project's last owner stays an owner.
+ */
+async function assertMayChangeRole(tx: DbOrTx, actor: Actor, myRole: ProjectRole, projectId: string, currentRole: ProjectRole) {
+  if (actor.role !== 'admin' && myRole !== 'owner' && RANK[currentRole] >= RANK[myRole]) {
+    throw new AppError('FORBIDDEN', `a project ${myRole} cannot change the role of a project ${currentRole}`)
+  }
+  if (currentRole !== 'owner') return
+  const owners = await tx.select({ userId: projectMembers.userId }).from(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, 'owner'))).for('update')
+  if (owners.length <= 1) throw new AppError('CONFLICT', 'a project keeps at least one owner')
+}
+
 /**
  * Adds a registered user to a project (owners and admins only) and to its project-wide
  * conversations, so a newcomer lands in #general like in Slack.
@@ -58,6 +75,10 @@ export async function addProjectMember(actor: Actor, projectId: string, input: u
   const [user] = await db.select().from(profiles).where(eq(profiles.email, email))
   if (!user) throw new AppError('NOT_FOUND', 'no registered user has this email', { fields: [{ field: 'email', message: 'not registered' }] })
   const joined = await db.transaction(async (tx) => {
+    // Locked so two concurrent role changes cannot both pass the last-owner check.
+    const [current] = await tx.select({ role: projectMembers.role }).from(projectMembers)
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, user.id))).for('update')
+    if (current && current.role !== role) await assertMayChangeRole(tx, actor, me.role, projectId, current.role)
     await tx.insert(projectMembers).values({ projectId, userId: user.id, role })
       .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } })
     const wide = await tx.select({ id: conversations.id }).from(conversations)

@@ -1,10 +1,10 @@
 import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { Message } from '#shared/types'
 import { hasSearchText, nextSearchDay, type SearchQuery } from '#shared/search-query'
-import { SEARCH_TOTAL_CAP, searchQuerySchema } from '#shared/search-schemas'
+import { SEARCH_TOTAL_CAP, searchQuerySchema, type SearchCursor } from '#shared/search-schemas'
 import { useDb } from '../db/client'
 import { attachments, conversationParticipants, conversations, messages, profiles } from '../db/schema'
-import { AppError, parseInput } from '../utils/errors'
+import { parseInput } from '../utils/errors'
 import { requireParticipant } from './access'
 import { loadMessages } from './message-view'
 import type { Actor } from './users'
@@ -21,11 +21,6 @@ const MARKS = `StartSel="${MARK_OPEN}", StopSel="${MARK_CLOSE}"`
 /** Up to this length a message is shown whole; longer ones as fragments around the matches. */
 const WHOLE_CHARS = 280
 const PREVIEW_CHARS = 200
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** Postgres' ISO text form of a timestamptz, kept verbatim so the cursor keeps microseconds. */
-const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/
-
-interface Cursor { rank: string, createdAt: string, id: string }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' })[c]!)
 
@@ -43,21 +38,7 @@ function preview(content: string): string {
   return escapeHtml(flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}…` : flat)
 }
 
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.rank, c.createdAt, c.id])).toString('base64url')
-
-function decodeCursor(value: string): Cursor {
-  const invalid = () => new AppError('VALIDATION', 'cursor: invalid cursor', { fields: [{ field: 'cursor', message: 'invalid cursor' }] })
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
-  } catch {
-    throw invalid()
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every(p => typeof p === 'string')) throw invalid()
-  const [rank, createdAt, id] = parsed as string[]
-  if (!Number.isFinite(Number(rank)) || !PG_TIMESTAMP.test(createdAt!) || !UUID.test(id!)) throw invalid()
-  return { rank: rank!, createdAt: createdAt!, id: id! }
-}
+const encodeCursor = (c: SearchCursor) => Buffer.from(JSON.stringify([c.rank, c.createdAt, c.id])).toString('base64url')
 
 /** The tsquery for the words and phrases, or null for a filters-only query. */
 function textQuery(q: SearchQuery): SQL | null {
@@ -102,7 +83,7 @@ function conditions(actor: Actor, q: SearchQuery, tsquery: SQL | null, scope: { 
  */
 export async function searchMessages(actor: Actor, input: unknown): Promise<SearchPage> {
   const { q, projectId, conversationId, limit, cursor } = parseInput(searchQuerySchema, input)
-  const after = cursor ? decodeCursor(cursor) : null
+  const after = cursor ?? null
   const db = await useDb()
   if (conversationId) await requireParticipant(db, actor, conversationId)
 

@@ -14,7 +14,9 @@ import {
 import { MultipartError, multipartBoundary, parseMultipart, type PartSink } from '../infra/storage/multipart'
 import { getConfig } from '../utils/config'
 import { AppError } from '../utils/errors'
-import { canModerate, requireParticipant } from './access'
+import { notVisible, requireParticipant } from './access'
+import { enforcePostingPolicy } from './posting-policy'
+import { assertUploadQuota, recordWithinQuota } from './upload-quota'
 import { toAttachment } from './message-view'
 import type { Actor } from './users'
 
@@ -110,15 +112,14 @@ export interface UploadRequest {
  */
 export async function uploadAttachment(actor: Actor, conversationId: string, request: UploadRequest): Promise<Attachment> {
   const db = await useDb()
-  const { conversation, participant } = await requireParticipant(db, actor, conversationId)
-  if (conversation.status !== 'active' && !canModerate(actor, participant)) {
-    throw new AppError('CONVERSATION_LOCKED', `this conversation is ${conversation.status}`)
-  }
+  const membership = await requireParticipant(db, actor, conversationId)
+  await enforcePostingPolicy(db, actor, { action: 'upload', membership })
   const boundary = multipartBoundary(request.contentType)
   if (!boundary) throw fileError('send multipart/form-data with a "file" field')
   const { uploadMaxBytes: maxBytes, dataDir } = getConfig()
   const declaredLength = Number(request.contentLength)
   if (request.contentLength && Number.isFinite(declaredLength) && declaredLength > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes)
+  await assertUploadQuota(db, actor, Number.isFinite(declaredLength) ? declaredLength - MULTIPART_OVERHEAD : 0)
 
   const tmpDir = join(dataDir, 'tmp')
   await mkdir(tmpDir, { recursive: true })
@@ -145,7 +146,7 @@ export async function uploadAttachment(actor: Actor, conversationId: string, req
       throw error
     }
     try {
-      const [row] = await db.insert(attachments).values({
+      const [row] = await recordWithinQuota(db, actor, received.size, tx => tx.insert(attachments).values({
         id,
         conversationId,
         uploaderId: actor.id,
@@ -155,7 +156,7 @@ export async function uploadAttachment(actor: Actor, conversationId: string, req
         storageKey,
         width: size?.width ?? null,
         height: size?.height ?? null
-      }).returning()
+      }).returning())
       return toAttachment(row!)
     } catch (error) {
       // No row, no way to reach the object: do not leave it behind.
@@ -255,10 +256,11 @@ async function authorizeDownload(db: DbOrTx, userId: string, attachmentId: strin
     .from(attachments)
     .leftJoin(messages, eq(messages.id, attachments.messageId))
     .where(eq(attachments.id, attachmentId))
-  if (!row) throw new AppError('NOT_FOUND', 'attachment not found')
+  // An unknown id answers like someone else's, so ids cannot be probed for existence.
+  if (!row) throw notVisible('attachment')
   const [member] = await db.select({ userId: conversationParticipants.userId }).from(conversationParticipants)
     .where(and(eq(conversationParticipants.conversationId, row.attachment.conversationId), eq(conversationParticipants.userId, userId)))
-  if (!member) throw new AppError('FORBIDDEN', 'you are not a participant of this conversation')
+  if (!member) throw notVisible('attachment')
   const hidden = row.attachment.messageId === null ? row.attachment.uploaderId !== userId : row.deletedAt !== null
   if (hidden) throw new AppError('NOT_FOUND', 'attachment not found')
   return row.attachment

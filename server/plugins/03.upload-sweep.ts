@@ -1,0 +1,26 @@
+import { databaseReady } from '../db/ready'
+import { getPolicyLimits } from '../services/policy-limits'
+import { purgeUnsentUploads } from '../services/upload-sweep'
+
+/** Every instance sweeps unsent uploads now and then; the sweep itself is safe to run concurrently. */
+export default defineNitroPlugin((nitroApp) => {
+  const ttlMs = getPolicyLimits().unsentUploadTtlMs
+  // An upload outlives its TTL by at most a quarter of it, and never by more than 15 minutes.
+  const everyMs = Math.min(Math.max(ttlMs / 4, 1000), 15 * 60_000)
+  let running: Promise<unknown> | null = null
+  const sweep = () => {
+    running ??= databaseReady().then(() => purgeUnsentUploads(ttlMs))
+      .catch((error: unknown) => console.warn('[uploads] unsent upload sweep failed', error))
+      .finally(() => { running = null })
+  }
+  const timer = setInterval(sweep, everyMs)
+  timer.unref()
+  // Soon after boot as well, so instances that restart often still sweep.
+  const first = setTimeout(sweep, Math.min(everyMs, 60_000))
+  first.unref()
+  nitroApp.hooks.hook('close', async () => {
+    clearInterval(timer)
+    clearTimeout(first)
+    await running
+  })
+})

@@ -1,0 +1,73 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client'
+import { messages, userSanctions } from '../db/schema'
+import { consumeMessageBudget, consumeUploadBudget } from '../infra/rate-limit'
+import { AppError } from '../utils/errors'
+import { canModerate, type Membership } from './access'
+import { getPolicyLimits } from './policy-limits'
+import type { Actor } from './users'
+
+/** What a user is about to put into a conversation. */
+export type PostingAction = 'send' | 'edit' | 'upload'
+
+export interface PostingRequest {
+  action: PostingAction
+  /** The caller's place in the conversation, already checked. */
+  membership: Membership
+  /** The text being sent or edited in; uploads have none. */
+  content?: string
+}
+
+/** A content rule (automod): throws CONTENT_BLOCKED (details `{ rule, kind }`) to refuse the text. */
+export type ContentCheck = (actor: Actor, request: PostingRequest & { content: string }) => void | Promise<void>
+
+const contentChecks: ContentCheck[] = []
+
+/** Adds a content rule every send and edit passes; returns a function that removes it again. */
+export function registerContentCheck(check: ContentCheck): () => void {
+  contentChecks.push(check)
+  return () => {
+    const at = contentChecks.indexOf(check)
+    if (at >= 0) contentChecks.splice(at, 1)
+  }
+}
+
+async function assertNotSanctioned(db: DbOrTx, actor: Actor) {
+  const [sanction] = await db.select({ kind: userSanctions.kind, until: userSanctions.until }).from(userSanctions)
+    .where(and(eq(userSanctions.userId, actor.id), isNull(userSanctions.revokedAt),
+      sql`(${userSanctions.until} is null or ${userSanctions.until} > now())`))
+    .limit(1)
+  if (sanction) throw new AppError('MUTED', sanction.kind === 'ban' ? 'you are banned' : 'you are muted', sanction.until ? { until: sanction.until.toISOString() } : undefined)
+}
+
+async function assertSlowMode(db: DbOrTx, actor: Actor, { conversation }: Membership) {
+  const slow = conversation.settings.slowModeSeconds
+  if (!(slow > 0)) return
+  const [last] = await db.select({ createdAt: messages.createdAt }).from(messages)
+    .where(and(eq(messages.conversationId, conversation.id), eq(messages.senderId, actor.id)))
+    .orderBy(desc(messages.seq)).limit(1)
+  const waitMs = last ? last.createdAt.getTime() + slow * 1000 - Date.now() : 0
+  if (waitMs > 0) throw new AppError('SLOW_MODE', `slow mode: wait ${Math.ceil(waitMs / 1000)} s`, { retryAfterMs: waitMs })
+}
+
+/**
+ * The one gate every send, edit and upload passes: lock and archive, mute and ban, slow mode
+ * (new messages only), content rules, then the rate budget. The budget is taken last, so a post
+ * refused for another reason costs nothing. Moderators pass locks and slow mode, not sanctions.
+ */
+export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: PostingRequest): Promise<void> {
+  const { conversation, participant } = request.membership
+  const moderator = canModerate(actor, participant)
+  if (conversation.status !== 'active' && !moderator) {
+    throw new AppError('CONVERSATION_LOCKED', `this conversation is ${conversation.status}`)
+  }
+  await assertNotSanctioned(db, actor)
+  if (request.action === 'send' && !moderator) await assertSlowMode(db, actor, request.membership)
+  const { content } = request
+  if (content !== undefined) {
+    for (const check of contentChecks) await check(actor, { ...request, content })
+  }
+  // An edit rewrites a message, so it draws on the same per-minute budget as a send.
+  if (request.action === 'upload') await consumeUploadBudget(actor.id, getPolicyLimits().uploadsPerMinute)
+  else await consumeMessageBudget(actor.id)
+}
