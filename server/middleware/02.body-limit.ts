@@ -22,7 +22,7 @@ export function bodyLimit(path: string): number {
 }
 
 /** The body, or null as soon as it grows past `limit` (the rest is never buffered). */
-function readCapped(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+function readCapped(req: IncomingMessage, limit: number): Promise<Buffer<ArrayBuffer> | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
