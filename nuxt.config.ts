@@ -16,7 +16,46 @@ const nitro: NitroConfig = {
 
 export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
-  modules: ['@nuxt/ui', '@pinia/nuxt', '@vueuse/nuxt'],
+  modules: ['@nuxt/ui', '@pinia/nuxt', '@vueuse/nuxt', 'nuxt-security'],
+  // Page headers and a per-request CSP nonce on the SPA shell's scripts. The app answers its own
+  // limits and errors in the contract's shape (server/middleware, services), so nuxt-security's
+  // limiters and validators stay off: its XSS validator would refuse legitimate messages, its
+  // size limiter answers in another shape and only reads Content-Length. HSTS is sent by
+  // server/middleware/03.security-headers.ts, only behind TLS.
+  security: {
+    rateLimiter: false,
+    requestSizeLimiter: false,
+    xssValidator: false,
+    corsHandler: false,
+    allowedMethodsRestricter: false,
+    removeLoggers: false,
+    nonce: true,
+    headers: {
+      // Avatars and Supabase-hosted images are cross-origin and carry no CORP header.
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: false,
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'no-referrer',
+      contentSecurityPolicy: {
+        'default-src': ["'self'"],
+        'base-uri': ["'none'"],
+        'object-src': ["'none'"],
+        'frame-ancestors': ["'none'"],
+        'form-action': ["'self'"],
+        // Nuxt's inline config and colour-mode scripts carry the nonce; chunks they import are trusted by 'strict-dynamic'.
+        'script-src': ["'self'", "'strict-dynamic'", "'nonce-{{nonce}}'"],
+        'script-src-attr': ["'none'"],
+        // Nuxt UI and the icon module write <style> elements and style attributes at run time.
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:', 'https:'],
+        'font-src': ["'self'", 'data:'],
+        // Supabase's origin is added at run time (server/plugins/03.csp-origins.ts).
+        'connect-src': ["'self'"],
+        'worker-src': ["'self'", 'blob:'],
+        'upgrade-insecure-requests': false
+      }
+    }
+  },
   css: ['~/assets/css/main.css'],
   devtools: { enabled: false },
   telemetry: false,

@@ -1,9 +1,10 @@
 import { databaseReady } from '../db/ready'
+import { logger } from '../infra/logger'
 
 /** Starts migrations at boot; the ready middleware holds requests until they finish. */
 export default defineNitroPlugin(() => {
   databaseReady().catch((error) => {
-    console.error('[db] migration failed', error)
+    logger.fatal({ err: error }, 'database migration failed')
     process.exitCode = 1
   })
 })

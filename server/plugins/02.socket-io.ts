@@ -2,18 +2,30 @@ import { Server as Engine } from 'engine.io'
 import { Server } from 'socket.io'
 import type { Peer } from 'crossws'
 import { databaseReady } from '../db/ready'
+import { logger } from '../infra/logger'
 import { setRealtimeServer, type ChatServer } from '../infra/realtime'
 import { createRedisConnection, getRedis } from '../infra/redis'
 import { onConnection, prepareRooms } from '../realtime/connection'
 import { resolveActor } from '../utils/auth'
 import { toErrorBody } from '../utils/errors'
 
+/** The largest Engine.IO payload (a polling POST body or one websocket message), in bytes. */
+const TRANSPORT_MAX_BYTES = 1e6
+
 /** Socket.IO bound to Nitro: polling through the HTTP handler, websocket through crossws' peer. */
 export default defineNitroPlugin(async (nitroApp) => {
+  // The websocket server is crossws' (created by Nitro's node entry right after the plugins have
+  // started), not engine.io's, so engine.io's maxHttpBufferSize never reaches it. Its options come
+  // from the h3 app's websocket options, read once when Nitro creates the server: set the frame
+  // cap there, before the first await, so an oversized frame is refused by `ws` from its header
+  // (close 1009) instead of being buffered and parsed.
+  const h3Options = nitroApp.h3App.options as { websocket?: Record<string, unknown> }
+  h3Options.websocket = { ...h3Options.websocket, serverOptions: { maxPayload: TRANSPORT_MAX_BYTES } }
+
   const engine = new Engine({
     pingInterval: 25000,
     pingTimeout: 20000,
-    maxHttpBufferSize: 1e6,
+    maxHttpBufferSize: TRANSPORT_MAX_BYTES,
     transports: ['polling', 'websocket']
   })
   const io: ChatServer = new Server({ serveClient: false })
@@ -68,7 +80,7 @@ export default defineNitroPlugin(async (nitroApp) => {
   })
   io.on('connection', (socket) => {
     onConnection(socket).catch((error) => {
-      console.error('[socket] connection setup failed', error)
+      logger.error({ err: error, socketId: socket.id, userId: socket.data.userId }, 'socket connection setup failed')
       socket.disconnect(true)
     })
   })

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io'
 import type { Ack } from '#shared/errors'
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '#shared/events'
 import { SOCKET_EVENT_MAX_BYTES } from '#shared/limits'
+import { logger } from '../infra/logger'
 import { useMetrics } from '../infra/metrics'
 import { AppError, toErrorBody } from '../utils/errors'
 import type { Actor } from '../services/users'
@@ -45,7 +46,7 @@ export function onEvent<T extends object>(
       reply({ ok: true, ...result })
     } catch (error) {
       const body = toErrorBody(error)
-      if (body.code === 'INTERNAL') console.error(`[socket] ${event} failed`, error)
+      if (body.code === 'INTERNAL') logger.error({ err: error, event, socketId: socket.id, userId: socket.data.userId }, 'socket event failed')
       useMetrics().errors.inc({ code: body.code })
       reply({ ok: false, error: body })
     }

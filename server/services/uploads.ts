@@ -7,6 +7,7 @@ import type { Attachment, MessageType } from '#shared/types'
 import { UPLOAD_TYPES, type UploadMimeType } from '#shared/upload-schemas'
 import { useDb, type DbOrTx } from '../db/client'
 import { appSettings, attachments, conversationParticipants, messages } from '../db/schema'
+import { logger } from '../infra/logger'
 import { StorageError, useFileStorage, type Download } from '../infra/storage'
 import {
   TextScanner, readImageSize, resolveUploadType, sanitizeFileName, sniffKind, storageKeyName
@@ -314,5 +315,5 @@ export async function discardAttachment(actor: Actor, attachmentId: string): Pro
     .returning({ storageKey: attachments.storageKey })
   if (!removed) throw new AppError('CONFLICT', 'the attachment is part of a message; delete the message instead')
   // The row is gone, so the object is unreachable either way; a failed delete only leaves garbage.
-  await useFileStorage().delete(removed.storageKey).catch((error: unknown) => console.warn(`[uploads] could not delete ${removed.storageKey}`, error))
+  await useFileStorage().delete(removed.storageKey).catch((error: unknown) => logger.warn({ err: error, storageKey: removed.storageKey }, 'could not delete a discarded upload'))
 }

@@ -14,6 +14,7 @@ export interface ServerConfig {
   rateLimitPerMinute: number
   maxMessageLength: number
   uploadMaxBytes: number
+  jsonBodyMaxBytes: number
   seedDemo: boolean
   tokenTtlSeconds: number
 }
@@ -40,6 +41,7 @@ export function getConfig(): ServerConfig {
     rateLimitPerMinute: int(env.CHAT_RATE_LIMIT_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINUTE),
     maxMessageLength: int(env.CHAT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_MESSAGE_LENGTH),
     uploadMaxBytes: int(env.UPLOAD_MAX_BYTES, 26214400),
+    jsonBodyMaxBytes: int(env.JSON_BODY_MAX_BYTES, 64 * 1024),
     seedDemo: env.SEED_DEMO !== 'false',
     tokenTtlSeconds: int(env.LOCAL_TOKEN_TTL_SECONDS, 12 * 3600)
   }

@@ -1,6 +1,7 @@
 import type { EventHandlerRequest, H3Event } from 'h3'
 import { defineEventHandler, getRouterParams, readBody, setResponseStatus } from 'h3'
 import { ERROR_STATUS } from '#shared/errors'
+import { requestLog, scrubUrl } from '../infra/logger'
 import { useMetrics } from '../infra/metrics'
 import { AppError, parseInput, toErrorBody } from './errors'
 
@@ -11,7 +12,7 @@ export function defineApiHandler<T>(handler: (event: H3Event<EventHandlerRequest
       return await handler(event)
     } catch (error) {
       const body = toErrorBody(error)
-      if (body.code === 'INTERNAL') console.error(`[api] ${event.method} ${event.path} failed`, error)
+      if (body.code === 'INTERNAL') requestLog(event).error({ err: error, method: event.method, url: scrubUrl(event.path) }, 'api request failed')
       useMetrics().errors.inc({ code: body.code })
       setResponseStatus(event, ERROR_STATUS[body.code])
       return { error: body }

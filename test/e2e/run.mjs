@@ -7,7 +7,7 @@
 // playwright-core. Screenshots land in test-output/e2e/. E2E_ONLY=<substring> runs some scenarios.
 import { existsSync } from 'node:fs'
 import { chromium } from 'playwright-core'
-import { LAUNCH_OPTIONS, OUTPUT_DIR, USERS, pageErrorLog, restClient, screenshot } from './lib/helpers.mjs'
+import { LAUNCH_OPTIONS, OUTPUT_DIR, USERS, cspViolationLog, pageErrorLog, restClient, screenshot } from './lib/helpers.mjs'
 import { ensureBuilt, startServer } from './lib/server.mjs'
 import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mjs'
 import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
@@ -135,6 +135,11 @@ async function main() {
 
   // Uncaught errors inside the app are worth seeing even when the scenarios passed.
   for (const entry of new Set(pageErrorLog)) env.warn(`uncaught page error — ${entry}`)
+
+  // The security headers must not cost the app anything: any CSP violation fails the run.
+  const violations = [...new Set(cspViolationLog)]
+  for (const v of violations) env.warn(`CSP violation — ${v}`)
+  if (violations.length) results.push({ name: 'no CSP violations', ok: false, ms: 0, error: new Error(violations.join('\n')) })
 
   const failed = results.filter(r => !r.ok)
   log(`\n${results.length - failed.length}/${results.length} scenarios passed in ${elapsed()} (tests ${((Date.now() - buildDone) / 1000).toFixed(1)} s); screenshots in ${OUTPUT_DIR}`)

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { getConfig } from '../../utils/config'
+import { logger } from '../logger'
 import { LocalDiskDriver } from './local'
 import { SupabaseStorageDriver } from './supabase'
 import type { StorageDriver } from './types'
@@ -20,7 +21,7 @@ export function useFileStorage(): StorageDriver {
   if (config.supabase?.serviceRoleKey) {
     driver = new SupabaseStorageDriver({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, bucket: ATTACHMENTS_BUCKET })
   } else {
-    if (config.supabase) console.warn('[storage] SUPABASE_URL is set without SUPABASE_SERVICE_ROLE_KEY: attachments go to local disk')
+    if (config.supabase) logger.warn('SUPABASE_URL is set without SUPABASE_SERVICE_ROLE_KEY: attachments go to local disk')
     driver = new LocalDiskDriver(join(config.dataDir, 'uploads'))
   }
   return driver

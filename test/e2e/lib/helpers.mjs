@@ -86,6 +86,10 @@ export async function newContext(env, { session, colorMode, viewport = { width: 
   context.setDefaultTimeout(15_000)
   context.setDefaultNavigationTimeout(20_000)
   await context.addInitScript(({ session, colorMode }) => {
+    // Reported to the run through the console: the page's CSP must never block the app itself.
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`[csp-violation] ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || location.pathname}:${e.lineNumber}`)
+    })
     if (colorMode) localStorage.setItem('nuxt-color-mode', colorMode)
     if (session && !sessionStorage.getItem('e2e-session-seeded')) {
       // Only on the first load of the tab, so a later sign-out in the test stays signed out.
@@ -100,7 +104,10 @@ export async function newContext(env, { session, colorMode, viewport = { width: 
 /** Uncaught errors of every page the run opened, as "label: message". */
 export const pageErrorLog = []
 
-/** A page that records what a user would never want: uncaught errors and dialogs. */
+/** Content-Security-Policy violations any page of the run reported, as "label: directive …". */
+export const cspViolationLog = []
+
+/** A page that records what a user would never want: uncaught errors, dialogs and CSP violations. */
 export async function newPage(context, label) {
   const page = await context.newPage()
   page.label = label
@@ -109,6 +116,10 @@ export async function newPage(context, label) {
   page.on('pageerror', (error) => {
     page.pageErrors.push(error.message)
     pageErrorLog.push(`${label}: ${error.message.split('\n')[0]}`)
+  })
+  page.on('console', (message) => {
+    const text = message.text()
+    if (text.startsWith('[csp-violation]') || /Content Security Policy/i.test(text)) cspViolationLog.push(`${label}: ${text}`)
   })
   page.on('dialog', (dialog) => {
     page.dialogs.push(`${dialog.type()}: ${dialog.message()}`)
