@@ -25,7 +25,7 @@ node -e "
 redis-cli -u "$REDIS" flushdb >/dev/null
 
 for port in "${PORTS[@]}"; do
-  DATABASE_URL="$PG/chat_k6" REDIS_URL="$REDIS" CHAT_RATE_LIMIT_PER_MINUTE=100000 DATA_DIR="$(mktemp -d)" \
+  DATABASE_URL="$PG/chat_k6" REDIS_URL="$REDIS" SEED_DEMO=true AUTH_SIGNUPS_PER_IP=100000 AUTH_LOGIN_FAILS_PER_IP=100000 CHAT_RATE_LIMIT_PER_MINUTE=100000 DATA_DIR="$(mktemp -d)" \
     HOST=127.0.0.1 PORT="$port" NODE_ENV=production node "$OUTPUT/server/index.mjs" > "/tmp/k6-ci-$port.log" 2>&1 &
   pids+=("$!")
 done
