@@ -41,21 +41,28 @@ export async function isBanned(db: DbOrTx, userId: string): Promise<boolean> {
   return !!row
 }
 
-async function issue(db: DbOrTx, user: User, sessionId: string): Promise<IssuedSession> {
+/** Stores a new refresh token for the session (inside the caller's transaction). */
+async function addRefreshToken(db: DbOrTx, sessionId: string): Promise<{ refreshToken: string, refreshExpiresAt: Date }> {
   const refreshToken = newRefreshToken()
   const refreshExpiresAt = new Date(Date.now() + getConfig().refreshTtlSeconds * 1000)
   await db.insert(authRefreshTokens).values({ sessionId, tokenHash: hashToken(refreshToken), expiresAt: refreshExpiresAt })
+  return { refreshToken, refreshExpiresAt }
+}
+
+// Signed after the transaction: reading the signing secret needs the database, and PGlite has one connection.
+async function withAccessToken(user: User, sessionId: string, refresh: { refreshToken: string, refreshExpiresAt: Date }): Promise<IssuedSession> {
   const { token, exp } = await signLocalToken(user, sessionId)
-  return { accessToken: token, expiresAt: new Date(exp * 1000).toISOString(), expiresIn: exp - Math.floor(Date.now() / 1000), refreshToken, refreshExpiresAt, sessionId, user }
+  return { accessToken: token, expiresAt: new Date(exp * 1000).toISOString(), expiresIn: exp - Math.floor(Date.now() / 1000), ...refresh, sessionId, user }
 }
 
 /** Opens a new session (one per sign-in) with its first refresh token. */
 export async function startSession(user: User, userAgent?: string): Promise<IssuedSession> {
   const db = await useDb()
-  return db.transaction(async (tx) => {
+  const { sessionId, refresh } = await db.transaction(async (tx) => {
     const [session] = await tx.insert(authSessions).values({ userId: user.id, userAgent: userAgent?.slice(0, 300) ?? null }).returning({ id: authSessions.id })
-    return issue(tx, user, session!.id)
+    return { sessionId: session!.id, refresh: await addRefreshToken(tx, session!.id) }
   })
+  return withAccessToken(user, sessionId, refresh)
 }
 
 const sessionEnded = () => new AppError('UNAUTHENTICATED', 'session ended, please sign in again')
@@ -90,13 +97,13 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
       .returning({ id: authRefreshTokens.id })
     if (!rotated.length) return null
     await tx.update(authSessions).set({ refreshedAt: sql`now()` }).where(eq(authSessions.id, row.session.id))
-    return issue(tx, user, row.session.id)
+    return addRefreshToken(tx, row.session.id)
   })
   if (!issued) {
     await revokeSession(row.session.id, 'refresh token reused')
     throw sessionEnded()
   }
-  return issued
+  return withAccessToken(user, row.session.id, issued)
 }
 
 /** The session a refresh token belongs to, or null. */
