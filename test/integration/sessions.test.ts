@@ -39,7 +39,6 @@ describe('refresh tokens rotate, and a replayed one ends the session', () => {
     expect(next.body.user?.id).toBe(session.user.id)
     expect(next.cookie).toBeTruthy()
     expect(next.cookie).not.toBe(session.cookie)
-    expect(next.body.accessToken).not.toBe(session.token)
     expect(decodeJwt(next.body.accessToken!).session_id).toBe(decodeJwt(session.token).session_id)
     expect(await meStatus(baseUrl(), next.body.accessToken!)).toBe(200)
     // And again from the new cookie, on the other instance.
