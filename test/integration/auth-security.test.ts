@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../support/server'
-import { authPost, loginWithCookie, signUpWithCookie } from './auth-helpers'
-import { api, baseUrl, servers } from './helpers'
+import { authPost } from './auth-helpers'
+import { api, baseUrl, logIn, servers, signUp } from './helpers'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
@@ -16,9 +16,9 @@ describe('a production server refuses a weak LOCAL_JWT_SECRET', () => {
   // Anyone who guesses the secret can mint an admin token; the server must not even start with one.
   for (const [label, secret] of [
     ['short', 'supersecret'],
-    ['a documented placeholder', 'your-super-secret-jwt-token-with-at-least-32-characters-long'],
+    ['documented placeholder', 'your-super-secret-jwt-token-with-at-least-32-characters-long'],
     ['low entropy', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
-    ['a repeated pattern', 'abab1212abab1212abab1212abab1212']
+    ['repeated pattern', 'abab1212abab1212abab1212abab1212']
   ] as const) {
     it(`exits with a clear message for a ${label} secret`, async () => {
       let server: RunningServer | undefined
@@ -42,7 +42,7 @@ describe('a production server refuses a weak LOCAL_JWT_SECRET', () => {
 
 describe('sign-in brute force is throttled per account and IP', () => {
   it('locks an account for this IP after 5 wrong passwords, refusing the right one too, on every instance', async () => {
-    const victim = await signUpWithCookie('Victim')
+    const victim = await signUp('Victim')
     const email = victim.user.email
     const statuses: number[] = []
     let locked: Awaited<ReturnType<typeof authPost>> | undefined
@@ -66,18 +66,18 @@ describe('sign-in brute force is throttled per account and IP', () => {
   })
 
   it('a successful sign-in resets the run of failures', async () => {
-    const member = await signUpWithCookie('Forgetful')
+    const member = await signUp('Forgetful')
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 4; i++) {
         expect((await authPost(baseUrl(), '/api/auth/local/login', { body: { email: member.user.email, password: 'nope-nope' } })).status).toBe(401)
       }
-      await loginWithCookie(member.user.email)
+      await logIn(member.user.email, 'secret-password')
     }
   })
 
   it('answers a wrong password for a known email as fast as an unknown email (no timing oracle)', async () => {
     const tries = 7
-    const known = await Promise.all(Array.from({ length: tries }, () => signUpWithCookie('Timed')))
+    const known = await Promise.all(Array.from({ length: tries }, () => signUp('Timed')))
     const knownMs: number[] = []
     const unknownMs: number[] = []
     await timedLogin(baseUrl(), `warm-${randomUUID()}@test.local`, 'warm-up-pass')
@@ -105,7 +105,7 @@ describe('per-IP limits (a server with small limits)', () => {
 
   it('limits sign-ups per IP, before any password is hashed', async () => {
     const made = []
-    for (let i = 0; i < 3; i++) made.push(await signUpWithCookie(`Bulk${i}`, server.url))
+    for (let i = 0; i < 3; i++) made.push(await signUp(`Bulk${i}`, server.url))
     expect(made).toHaveLength(3)
     const fourth = await authPost(server.url, '/api/auth/local/signup', { body: { email: `bulk-${randomUUID()}@test.local`, password: 'secret-password', displayName: 'Bulk' } })
     expect(fourth.status).toBe(429)
