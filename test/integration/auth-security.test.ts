@@ -22,9 +22,12 @@ describe('a production server refuses a weak LOCAL_JWT_SECRET', () => {
   ] as const) {
     it(`exits with a clear message for a ${label} secret`, async () => {
       let server: RunningServer | undefined
-      const started = startServer({ LOCAL_JWT_SECRET: secret }).then((s) => { server = s })
-      await expect(started).rejects.toThrow(/server exited with 1[\s\S]*LOCAL_JWT_SECRET is too weak for production/)
-      await server?.stop()
+      try {
+        const started = startServer({ LOCAL_JWT_SECRET: secret }).then((s) => { server = s })
+        await expect(started).rejects.toThrow(/server exited with 1[\s\S]*LOCAL_JWT_SECRET is too weak for production/)
+      } finally {
+        await server?.stop()
+      }
     })
   }
 
