@@ -30,15 +30,20 @@ export function useApi() {
   const nuxtApp = useNuxtApp()
 
   return async function api<T>(url: string, options: ApiOptions = {}): Promise<T> {
+    // Plain string URL on purpose: typed Nitro routes would turn every call site into a union chase.
+    const fetcher = $fetch as (url: string, opts: object) => Promise<T>
+    const call = () => fetcher(url, { ...options, headers: auth.token ? { Authorization: `Bearer ${auth.token}` } : {} })
+    const statusOf = (err: unknown) => (err as { status?: number }).status ?? (err as { response?: { status?: number } }).response?.status ?? 0
     try {
-      // Plain string URL on purpose: typed Nitro routes would turn every call site into a union chase.
-      const fetcher = $fetch as (url: string, opts: object) => Promise<T>
-      return await fetcher(url, {
-        ...options,
-        headers: auth.token ? { Authorization: `Bearer ${auth.token}` } : {}
-      })
+      try {
+        return await call()
+      } catch (err) {
+        // An expired access token is renewed once (refresh cookie or Supabase session), then the call retried.
+        if (statusOf(err) !== 401 || !auth.signedIn || !(await renewSession())) throw err
+        return await call()
+      }
     } catch (err) {
-      const status = (err as { status?: number }).status ?? (err as { response?: { status?: number } }).response?.status ?? 0
+      const status = statusOf(err)
       const data = (err as { data?: unknown }).data
       if (status === 401) {
         auth.signOut()

@@ -21,6 +21,8 @@ export interface AuthBackend {
   sendMagicLink: ((email: string) => Promise<void>) | null
   /** A fresh access token when the provider can refresh the session, else null. */
   refresh: () => Promise<string | null>
+  /** The session to resume on app start (local mode: from the httpOnly refresh cookie), else null. */
+  restore: () => Promise<{ accessToken: string, user: User } | null>
   signOut: () => Promise<void>
 }
 
@@ -30,6 +32,21 @@ export function useAuthBackend(): AuthBackend {
 }
 
 export type { SupabaseClient }
+
+/** Renews the access token through the backend and stores it; null when the session is gone. */
+export async function renewSession(): Promise<string | null> {
+  const auth = useAuthStore()
+  const fresh = await useAuthBackend().refresh().catch(() => null)
+  if (fresh && auth.user) auth.setSession(fresh, auth.user)
+  return fresh
+}
+
+/** The current access token, renewed first when it is about to expire (for socket reconnects). */
+export async function freshAccessToken(marginMs = 30_000): Promise<string | null> {
+  const auth = useAuthStore()
+  if (auth.token && auth.expiresAt - Date.now() > marginMs) return auth.token
+  return (await renewSession()) ?? auth.token
+}
 
 /** The contract code, status and message of a failed sign-in or sign-up, whatever the backend. */
 export function describeAuthError(error: unknown): { code: string | undefined, status: number | undefined, message: string } {

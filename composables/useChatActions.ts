@@ -301,8 +301,9 @@ export function useChatActions() {
   }
 
   async function signOut(reason?: string) {
-    await useAuthBackend().signOut().catch(() => {})
+    // Forget the session here first, so the server dropping this tab's socket is not taken for a lost session.
     auth.signOut()
+    await useAuthBackend().signOut().catch(() => {})
     chat.reset()
     bootstrapping = null
     readMarked.clear()

@@ -7,17 +7,43 @@ async function fetchMe(accessToken: string): Promise<User> {
   return user
 }
 
+type LocalSession = { accessToken: string, user: User }
+
 function localBackend(config: ClientConfig): AuthBackend {
   const post = <T>(url: string, body: object) => $fetch<T>(url, { method: 'POST', body })
+  let inFlight: Promise<LocalSession | null> | null = null
+
+  // Tabs share the refresh cookie: one rotation at a time across them, or a tab would replay a spent token.
+  async function rotate(): Promise<LocalSession | null> {
+    const run = () => post<LocalSession>('/api/auth/refresh', {}).catch(() => null)
+    return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('chat-auth-refresh', run) : run()
+  }
+  const refreshOnce = () => (inFlight ??= rotate().finally(() => { inFlight = null }))
+
   return {
     mode: 'local',
     config,
     signIn: (email, password) => post('/api/auth/local/login', { email, password }),
     signUp: input => post('/api/auth/local/signup', input),
     sendMagicLink: null,
-    refresh: async () => null,
-    signOut: async () => {}
+    refresh: async () => (await refreshOnce())?.accessToken ?? null,
+    restore: refreshOnce,
+    signOut: async () => {
+      await post('/api/auth/logout', {}).catch(() => {})
+    }
   }
+}
+
+/** Renews local access tokens shortly before they expire, so REST calls and reconnects never carry a dead one. */
+function scheduleLocalRefresh() {
+  const auth = useAuthStore()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  watch(() => auth.token, () => {
+    clearTimeout(timer)
+    if (!auth.token || !auth.expiresAt) return
+    const msLeft = auth.expiresAt - Date.now()
+    timer = setTimeout(() => { void renewSession() }, Math.max(1000, Math.min(msLeft * 0.8, msLeft - 30_000)))
+  }, { immediate: true })
 }
 
 /** An error shaped like the API's, so the pages show one kind of message whatever the backend. */
@@ -54,6 +80,10 @@ function supabaseBackend(config: ClientConfig, client: SupabaseClient): AuthBack
       const { data, error } = await client.auth.refreshSession()
       return error || !data.session ? null : data.session.access_token
     },
+    async restore() {
+      const { data } = await client.auth.getSession()
+      return data.session ? { accessToken: data.session.access_token, user: await fetchMe(data.session.access_token) } : null
+    },
     async signOut() {
       await client.auth.signOut()
     }
@@ -73,15 +103,14 @@ export default defineNuxtPlugin({
     }))
     let backend = localBackend(config)
     if (config.auth === 'supabase' && config.supabaseUrl && config.supabaseAnonKey) {
-      const client = createBrowserClient(config.supabaseUrl, config.supabaseAnonKey)
-      backend = supabaseBackend(config, client)
-      // A magic link lands here with a session: adopt it.
-      const { data } = await client.auth.getSession()
-      const auth = useAuthStore()
-      if (data.session && data.session.access_token !== auth.token) {
-        auth.setSession(data.session.access_token, await fetchMe(data.session.access_token))
-      }
+      // Supabase keeps and refreshes its own session; a magic link also lands here with one.
+      backend = supabaseBackend(config, createBrowserClient(config.supabaseUrl, config.supabaseAnonKey))
+    } else {
+      scheduleLocalRefresh()
     }
+    // The access token lives in memory only: every page load resumes the session from the backend.
+    const session = await backend.restore().catch(() => null)
+    if (session) useAuthStore().setSession(session.accessToken, session.user)
     return { provide: { authBackend: backend } }
   }
 })

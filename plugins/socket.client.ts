@@ -13,40 +13,42 @@ export default defineNuxtPlugin({
 
     const socket: ChatSocket = io({
       autoConnect: false,
-      // A callback so every reconnect carries the current token.
-      auth: cb => cb({ token: auth.token }),
+      // A callback so every reconnect carries a current token, renewed first when it is about to expire.
+      auth: (cb) => {
+        void freshAccessToken().then(token => cb({ token }))
+      },
       transports: ['websocket', 'polling']
     })
     nuxtApp.provide('socket', socket)
 
     const actions = useChatActions()
     const router = useRouter()
-    let refreshing = false
+    // Set once a renewal was tried since the last good connect: a second refusal means sign in again.
+    let renewed = false
+    let renewing: Promise<void> | null = null
 
     socket.on('connect', () => {
-      refreshing = false
+      renewed = false
       chat.connected = true
       void actions.onConnected()
     })
-    socket.on('disconnect', () => {
+    // The server drops a socket when its token expires or its session ends (sign-out elsewhere, ban).
+    // Renew the session once and reconnect; when it cannot be renewed, the member signs in again.
+    function renewOrSignOut(reason: string) {
+      renewing ??= (async () => {
+        const fresh = renewed ? null : await renewSession()
+        renewed = true
+        if (fresh) socket.connect()
+        else if (auth.signedIn) await actions.signOut(reason)
+      })().finally(() => { renewing = null })
+      return renewing
+    }
+    socket.on('disconnect', (reason) => {
       chat.connected = false
+      if (reason === 'io server disconnect' && auth.signedIn) void renewOrSignOut('Your session has ended. Please sign in again.')
     })
-    // An expired token is refreshed once (Supabase mode); the token watcher below reconnects with
-    // it. Only when that is impossible does the member have to sign in again.
-    async function renewOrSignOut(reason: string) {
-      const fresh = refreshing ? null : await refreshOnce()
-      if (fresh && auth.user) auth.setSession(fresh, auth.user)
-      else await actions.signOut(reason)
-    }
-    async function refreshOnce() {
-      refreshing = true
-      return useAuthBackend().refresh()
-    }
     socket.on('connect_error', (error) => {
       if (error.message === 'UNAUTHENTICATED') void renewOrSignOut('Your session has ended. Please sign in again.')
-    })
-    socket.on('session:expired', () => {
-      void renewOrSignOut('Your session has expired. Please sign in again.')
     })
 
     socket.on('message:new', ({ message }) => {
@@ -79,9 +81,11 @@ export default defineNuxtPlugin({
       }
     })
 
-    watch(() => auth.token, (token, previous) => {
+    // Reconnect when the member changes; a renewed token for the same member is picked up by the
+    // auth callback on the next (re)connect.
+    watch(() => auth.signedIn ? auth.user?.id : null, (id, previous) => {
       if (previous) socket.disconnect()
-      if (token) socket.connect()
+      if (id) socket.connect()
     }, { immediate: true })
   }
 })

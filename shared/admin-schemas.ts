@@ -24,6 +24,14 @@ export const adminUsersQuerySchema = z.object({
   limit: limit(50, 20)
 })
 
+export const adminBanSchema = z.object({
+  reason: z.string().trim().max(500).optional(),
+  /** Where the ban was decided (recorded in the audit log); a ban is account-wide. */
+  projectId: z.uuid().optional(),
+  /** Omitted: until lifted. */
+  until: z.iso.datetime({ offset: true }).optional()
+})
+
 export const adminAuditQuerySchema = z.object({
   action: optional(z.string().trim().max(100)),
   targetId: optional(z.string().trim().max(100)),

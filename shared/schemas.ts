@@ -27,6 +27,11 @@ export const loginSchema = z.object({
   password: z.string().min(1).max(200)
 })
 
+export const logoutSchema = z.object({
+  /** "local" ends this session; "global" every session of the user. */
+  scope: z.enum(['local', 'global']).default('local')
+})
+
 export const createProjectSchema = z.object({ name: z.string().trim().min(1).max(100) })
 export const participantRoleSchema = z.enum(['owner', 'admin', 'member'])
 export const addProjectMemberSchema = z.object({

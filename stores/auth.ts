@@ -1,49 +1,47 @@
 import type { User } from '#shared/types'
 
-const STORAGE_KEY = 'chat.auth'
+// Earlier versions kept the access token here; it must not linger in storage any script can read.
+const LEGACY_STORAGE_KEY = 'chat.auth'
 
-interface StoredSession { token: string, user: User }
-
-function readStored(): StoredSession | null {
-  if (import.meta.server) return null
+/** Seconds-since-epoch `exp` of a JWT, read without verifying (the server verifies); 0 when unreadable. */
+function tokenExp(token: string | null): number {
+  if (!token) return 0
   try {
-    const raw = localStorage.getItem(STORAGE_KEY)
-    return raw ? JSON.parse(raw) as StoredSession : null
+    const part = token.split('.')[1] ?? ''
+    const json = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown }
+    return typeof json.exp === 'number' ? json.exp : 0
   } catch {
-    return null
+    return 0
   }
 }
 
-/** The signed-in session: access token and user, persisted so a reload stays signed in. */
+/**
+ * The signed-in session, in memory only: a reload gets a fresh access token from the httpOnly
+ * refresh cookie (local mode) or from Supabase's own session.
+ */
 export const useAuthStore = defineStore('auth', () => {
-  const stored = readStored()
-  const token = ref<string | null>(stored?.token ?? null)
-  const user = ref<User | null>(stored?.user ?? null)
+  if (import.meta.client) localStorage.removeItem(LEGACY_STORAGE_KEY)
+  const token = ref<string | null>(null)
+  const user = ref<User | null>(null)
 
   const signedIn = computed(() => !!token.value && !!user.value)
   const isAdmin = computed(() => user.value?.role === 'admin')
-
-  function persist() {
-    if (token.value && user.value) localStorage.setItem(STORAGE_KEY, JSON.stringify({ token: token.value, user: user.value }))
-    else localStorage.removeItem(STORAGE_KEY)
-  }
+  /** When the access token stops working (ms since epoch; 0 when signed out). */
+  const expiresAt = computed(() => tokenExp(token.value) * 1000)
 
   function setSession(accessToken: string, nextUser: User) {
     token.value = accessToken
     user.value = nextUser
-    persist()
   }
 
   function setUser(nextUser: User) {
     user.value = nextUser
-    persist()
   }
 
   function signOut() {
     token.value = null
     user.value = null
-    persist()
   }
 
-  return { token, user, signedIn, isAdmin, setSession, setUser, signOut }
+  return { token, user, signedIn, isAdmin, expiresAt, setSession, setUser, signOut }
 })

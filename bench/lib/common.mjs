@@ -6,7 +6,7 @@ import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
 import { SignJWT } from 'jose'
@@ -23,7 +23,8 @@ export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:63790
 export const OUTPUT_DIR = resolve(ROOT, process.env.NUXT_OUTPUT_DIR || '.output-bench')
 export const SERVER_ENTRY = join(OUTPUT_DIR, 'server', 'index.mjs')
 // Tokens are signed by the harness with the same secret the servers are started with.
-export const JWT_SECRET = process.env.BENCH_JWT_SECRET ?? 'bench-secret-not-for-production-0123456789'
+// Random per run: a production server refuses a guessable LOCAL_JWT_SECRET.
+export const JWT_SECRET = process.env.BENCH_JWT_SECRET ?? randomBytes(32).toString('base64url')
 
 export const sleep = ms => new Promise(r => setTimeout(r, ms))
 export const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a)
@@ -237,13 +238,20 @@ export async function startBareServer(fixturePath, { nodeArgs = [] } = {}) {
   return wrap(child, url, port, () => out)
 }
 
+/** One live session per user (auth_sessions), so tokens signed by signToken are accepted. */
+export async function insertSessions(tx, users) {
+  for (const u of users) u.sessionId ??= randomUUID()
+  for (let i = 0; i < users.length; i += 2000) await tx`insert into auth_sessions ${tx(users.slice(i, i + 2000).map(u => ({ id: u.sessionId, user_id: u.id })))}`
+}
+
 /** A local access token of the shape the server signs (HS256, Supabase-like claims). */
 export async function signToken(user, ttlSeconds = 6 * 3600) {
   return new SignJWT({
     email: user.email,
     role: 'authenticated',
     aal: 'aal1',
-    session_id: randomUUID(),
+    // The server only accepts tokens of a live session row (see insertSessions).
+    session_id: user.sessionId ?? randomUUID(),
     is_anonymous: false,
     app_metadata: { provider: 'email', role: 'member' },
     user_metadata: { display_name: user.displayName }
@@ -281,6 +289,7 @@ export async function seedFixture({ users: userCount, minRoom = 10, maxRoom = 20
     for (let i = 0; i < users.length; i += 2000) {
       await tx`insert into profiles ${tx(users.slice(i, i + 2000).map(u => ({ id: u.id, email: u.email, display_name: u.displayName })))}`
     }
+    await insertSessions(tx, users)
     await tx`insert into projects (id, name) values (${projectId}, ${'bench-' + tag})`
     for (let i = 0; i < users.length; i += 2000) {
       await tx`insert into project_members ${tx(users.slice(i, i + 2000).map(u => ({ project_id: projectId, user_id: u.id })))}`

@@ -5,7 +5,7 @@
 //   search:  full-text queries on messages.search (GIN over the generated tsvector), measured
 //            with EXPLAIN ANALYZE in SQL — GET /api/search is not built yet.
 import { randomUUID } from 'node:crypto'
-import { cpuMeter, load, log, median, pct, signToken, sql } from './common.mjs'
+import { cpuMeter, insertSessions, load, log, median, pct, signToken, sql } from './common.mjs'
 
 // A vocabulary of pseudo-words (no English stopwords) with a Zipf-like frequency, so search terms
 // range from "in most messages" to "in a handful".
@@ -67,6 +67,7 @@ export async function seedMillion({ total }) {
   await db.unsafe('truncate messages cascade')
   await db.begin(async (tx) => {
     await tx`insert into profiles ${tx(users.map(u => ({ id: u.id, email: u.email, display_name: u.displayName })))}`
+    await insertSessions(tx, users)
     await tx`insert into projects (id, name) values (${projectId}, 'bench-history')`
     await tx`insert into project_members ${tx(users.map(u => ({ project_id: projectId, user_id: u.id })))}`
     await tx`insert into conversations (id, project_id, type, title) values (${bigId}, ${projectId}, 'group', 'bench-big')`

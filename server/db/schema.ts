@@ -29,6 +29,33 @@ export const appSettings = pgTable('app_settings', {
   value: text('value').notNull()
 })
 
+/** A signed-in device in local mode; access tokens name it (`session_id`) and die with it. */
+export const authSessions = pgTable('auth_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  userAgent: text('user_agent'),
+  createdAt: createdAt(),
+  refreshedAt: timestamp('refreshed_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  revokedReason: text('revoked_reason')
+}, t => [index('auth_sessions_user_idx').on(t.userId)])
+
+/**
+ * Rotating refresh tokens, stored only as SHA-256 hashes. A session's tokens form one family:
+ * presenting one that was already rotated means it was copied, and ends the whole session.
+ */
+export const authRefreshTokens = pgTable('auth_refresh_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  sessionId: uuid('session_id').notNull().references(() => authSessions.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  rotatedAt: timestamp('rotated_at', { withTimezone: true })
+}, t => [
+  uniqueIndex('auth_refresh_tokens_hash_idx').on(t.tokenHash),
+  index('auth_refresh_tokens_session_idx').on(t.sessionId)
+])
+
 export const projects = pgTable('projects', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),

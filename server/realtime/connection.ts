@@ -1,8 +1,10 @@
 import { eq } from 'drizzle-orm'
+import { decodeJwt } from 'jose'
 import { useDb } from '../db/client'
 import { conversationParticipants } from '../db/schema'
 import { conversationRoom, userRoom } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
+import { sessionRoom } from '../services/sessions'
 import type { ChatSocket } from './handle'
 import { registerMessageHandlers } from './messages'
 import { registerPresenceHandlers } from './presence'
@@ -12,17 +14,28 @@ import { registerTypingHandlers } from './typing'
 
 const initialRooms = new WeakMap<ChatSocket, string[]>()
 
+/** The session named by the handshake token (already verified by the auth middleware), so a sign-out can drop its sockets. */
+function handshakeSessionRooms(socket: ChatSocket): string[] {
+  const token = (socket.handshake.auth as { token?: unknown }).token
+  try {
+    const sessionId = typeof token === 'string' ? decodeJwt(token).session_id : undefined
+    return typeof sessionId === 'string' ? [sessionRoom(sessionId)] : []
+  } catch {
+    return []
+  }
+}
+
 /** Runs in the handshake, so the socket is in every room before the client sees "connect". */
 export async function prepareRooms(socket: ChatSocket) {
   const db = await useDb()
   const memberships = await db.select({ id: conversationParticipants.conversationId })
     .from(conversationParticipants).where(eq(conversationParticipants.userId, socket.data.userId))
-  initialRooms.set(socket, [userRoom(socket.data.userId), ...memberships.map(m => conversationRoom(m.id))])
+  initialRooms.set(socket, [userRoom(socket.data.userId), ...handshakeSessionRooms(socket), ...memberships.map(m => conversationRoom(m.id))])
 }
 
 /** Wires a freshly authenticated socket: its rooms, its handlers, and its token's deadline. */
 export async function onConnection(socket: ChatSocket) {
-  socket.join(initialRooms.get(socket) ?? [userRoom(socket.data.userId)])
+  socket.join(initialRooms.get(socket) ?? [userRoom(socket.data.userId), ...handshakeSessionRooms(socket)])
   initialRooms.delete(socket)
   const metrics = useMetrics()
   metrics.socketsConnected.inc()

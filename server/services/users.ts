@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto'
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { User, UserSummary } from '#shared/types'
 import { signupSchema, loginSchema } from '#shared/schemas'
 import { useDb } from '../db/client'
 import { localCredentials, profiles, type ProfileRow } from '../db/schema'
 import { hashPassword, verifyPassword } from '../infra/auth/passwords'
-import { signLocalToken, type AccessClaims } from '../infra/auth/tokens'
+import { type AccessClaims } from '../infra/auth/tokens'
+import { assertSignInAllowed, consumeSignUp, recordSignInFailure, recordSignInSuccess } from '../infra/auth/throttle'
+import { isBanned, startSession, type IssuedSession } from './sessions'
 import { AppError, parseInput } from '../utils/errors'
 import { getConfig } from '../utils/config'
 
@@ -16,6 +19,8 @@ export interface Actor {
   role: 'member' | 'admin'
   avatarUrl: string | null
   tokenExp: number
+  /** The session the access token belongs to (local mode; Supabase's own id otherwise). */
+  sessionId?: string | null
 }
 
 export const toUser = (row: ProfileRow): User => ({
@@ -25,14 +30,23 @@ export const toUserSummary = (row: Pick<ProfileRow, 'id' | 'displayName' | 'avat
   id: row.id, displayName: row.displayName, avatarUrl: row.avatarUrl
 })
 
-function assertLocalMode() {
+/** Local sign-in routes exist only when Supabase Auth is not configured. */
+export function assertLocalAuth() {
   if (getConfig().supabase) throw new AppError('NOT_FOUND', 'local sign-in is disabled: this server uses Supabase Auth')
 }
 
-/** Creates a local account and returns a session for it. */
-export async function signUpLocal(input: unknown): Promise<{ accessToken: string, user: User }> {
-  assertLocalMode()
+/** Where a sign-in attempt comes from; the throttle counts per IP. */
+export interface SignInContext { ip: string, userAgent?: string }
+
+// An unknown email is checked against this hash, so it costs the same scrypt work as a wrong password.
+let dummyHash: Promise<string> | undefined
+const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString('base64url')))
+
+/** Creates a local account and opens a session for it. */
+export async function signUpLocal(input: unknown, ctx: SignInContext): Promise<IssuedSession> {
+  assertLocalAuth()
   const { email, password, displayName } = parseInput(signupSchema, input)
+  await consumeSignUp(ctx.ip)
   const db = await useDb()
   const passwordHash = await hashPassword(password)
   const row = await db.transaction(async (tx) => {
@@ -41,21 +55,29 @@ export async function signUpLocal(input: unknown): Promise<{ accessToken: string
     await tx.insert(localCredentials).values({ userId: created.id, passwordHash })
     return created
   })
-  const user = toUser(row)
-  return { accessToken: await signLocalToken(user), user }
+  return startSession(toUser(row), ctx.userAgent)
 }
 
-/** Checks local credentials; the same error for an unknown email and a wrong password. */
-export async function logInLocal(input: unknown): Promise<{ accessToken: string, user: User }> {
-  assertLocalMode()
+/**
+ * Checks local credentials and opens a session. An unknown email and a wrong password get the same
+ * answer after the same work; repeated failures lock the account for that IP, and the IP itself.
+ */
+export async function logInLocal(input: unknown, ctx: SignInContext): Promise<IssuedSession> {
+  assertLocalAuth()
   const { email, password } = parseInput(loginSchema, input)
+  await assertSignInAllowed(email, ctx.ip)
   const db = await useDb()
   const [row] = await db.select({ profile: profiles, hash: localCredentials.passwordHash })
     .from(profiles).innerJoin(localCredentials, eq(localCredentials.userId, profiles.id))
     .where(eq(profiles.email, email))
-  if (!row || !(await verifyPassword(password, row.hash))) throw new AppError('UNAUTHENTICATED', 'wrong email or password')
-  const user = toUser(row.profile)
-  return { accessToken: await signLocalToken(user), user }
+  const matches = await verifyPassword(password, row?.hash ?? await getDummyHash())
+  if (!row || !matches) {
+    await recordSignInFailure(email, ctx.ip)
+    throw new AppError('UNAUTHENTICATED', 'wrong email or password')
+  }
+  await recordSignInSuccess(email, ctx.ip)
+  if (await isBanned(db, row.profile.id)) throw new AppError('FORBIDDEN', 'this account is banned')
+  return startSession(toUser(row.profile), ctx.userAgent)
 }
 
 /** Supabase mode: the role comes from app_metadata (set by the service role), never from user_metadata. */
@@ -90,7 +112,7 @@ export async function actorFromClaims(claims: AccessClaims): Promise<Actor> {
     // The token is the authority on the role; keep the stored copy in step for queries and the admin UI.
     ;[row] = await db.update(profiles).set({ role: roleFromClaims(claims), updatedAt: sql`now()` }).where(eq(profiles.id, row.id)).returning()
   }
-  return { id: row!.id, email: row!.email, displayName: row!.displayName, role: row!.role, avatarUrl: row!.avatarUrl, tokenExp: claims.exp }
+  return { id: row!.id, email: row!.email, displayName: row!.displayName, role: row!.role, avatarUrl: row!.avatarUrl, tokenExp: claims.exp, sessionId: claims.session_id ?? null }
 }
 
 export async function getUser(id: string): Promise<User> {

@@ -16,8 +16,27 @@ export interface ServerConfig {
   uploadMaxBytes: number
   jsonBodyMaxBytes: number
   seedDemo: boolean
+  /** Local access tokens: short-lived, renewed through the refresh cookie. */
   tokenTtlSeconds: number
+  refreshTtlSeconds: number
+  /** Proxies in front of the server whose X-Forwarded-For / -Proto entries are trusted. */
+  trustProxyHops: number
+  authThrottle: AuthThrottleConfig
 }
+
+/** Sign-in throttling; the defaults suit production, test and load set-ups raise the per-IP ones. */
+export interface AuthThrottleConfig {
+  /** Consecutive failed sign-ins for one email from one IP before it is locked. */
+  failsPerAccountIp: number
+  /** Failed sign-ins from one IP per hour before the IP is locked. */
+  failsPerIp: number
+  /** Sign-ups from one IP per hour. */
+  signupsPerIp: number
+  lockoutSeconds: number
+}
+
+/** The ceiling for local access tokens: revocation is only as quick as the longest-lived token. */
+export const MAX_TOKEN_TTL_SECONDS = 900
 
 let cached: ServerConfig | undefined
 
@@ -42,8 +61,17 @@ export function getConfig(): ServerConfig {
     maxMessageLength: int(env.CHAT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_MESSAGE_LENGTH),
     uploadMaxBytes: int(env.UPLOAD_MAX_BYTES, 26214400),
     jsonBodyMaxBytes: int(env.JSON_BODY_MAX_BYTES, 64 * 1024),
-    seedDemo: env.SEED_DEMO !== 'false',
-    tokenTtlSeconds: int(env.LOCAL_TOKEN_TTL_SECONDS, 12 * 3600)
+    // The well-known demo passwords must never appear on a real database by accident.
+    seedDemo: env.SEED_DEMO === 'true' || (!env.DATABASE_URL && env.SEED_DEMO !== 'false'),
+    tokenTtlSeconds: Math.min(int(env.LOCAL_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS), MAX_TOKEN_TTL_SECONDS),
+    refreshTtlSeconds: int(env.LOCAL_REFRESH_TTL_SECONDS, 30 * 24 * 3600),
+    trustProxyHops: Number.parseInt(env.TRUST_PROXY_HOPS ?? '', 10) > 0 ? Number.parseInt(env.TRUST_PROXY_HOPS!, 10) : 0,
+    authThrottle: {
+      failsPerAccountIp: int(env.AUTH_LOGIN_FAILS_PER_ACCOUNT_IP, 5),
+      failsPerIp: int(env.AUTH_LOGIN_FAILS_PER_IP, 50),
+      signupsPerIp: int(env.AUTH_SIGNUPS_PER_IP, 10),
+      lockoutSeconds: int(env.AUTH_LOCKOUT_SECONDS, 900)
+    }
   }
   return cached
 }

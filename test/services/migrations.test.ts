@@ -30,7 +30,7 @@ describe('migrations on a shared Postgres', () => {
     const servers: RunningServer[] = []
     try {
       // No REDIS_URL: this test is about the database only, and must not talk to the suite's instances.
-      const env = { DATABASE_URL: url, DATA_DIR: dataDir }
+      const env = { DATABASE_URL: url, DATA_DIR: dataDir, SEED_DEMO: 'true' }
       const [one, two, script] = await Promise.allSettled([startServer(env), startServer(env), migrateScript(url)])
       for (const r of [one, two]) if (r.status === 'fulfilled') servers.push(r.value)
       if (one.status === 'rejected') throw one.reason

@@ -37,6 +37,13 @@ export function freePort(): Promise<number> {
   })
 }
 
+/**
+ * The suites sign up and sign in hundreds of users from 127.0.0.1: raise the per-IP sign-in
+ * limits (the per-account lockout keeps its production default, and the throttle tests start
+ * their own servers with the defaults).
+ */
+export const SUITE_AUTH_LIMITS = { AUTH_SIGNUPS_PER_IP: '100000', AUTH_LOGIN_FAILS_PER_IP: '100000' }
+
 export interface RunningServer {
   url: string
   port: number

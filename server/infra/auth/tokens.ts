@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose'
 import { sql } from 'drizzle-orm'
 import { appSettings } from '../../db/schema'
@@ -11,6 +11,8 @@ export interface AccessClaims extends JWTPayload {
   email?: string
   role?: string
   exp: number
+  /** The session the token belongs to; local mode revokes tokens through it. */
+  session_id?: string
   app_metadata?: { role?: string, [key: string]: unknown }
   user_metadata?: { display_name?: string, full_name?: string, name?: string, [key: string]: unknown }
 }
@@ -31,13 +33,18 @@ async function getLocalSecret(): Promise<Uint8Array> {
   return (localSecret = new TextEncoder().encode(rows[0]!.value))
 }
 
-/** Signs a local-mode access token with the claim shape of a Supabase access token. */
-export async function signLocalToken(user: { id: string, email: string, role: 'member' | 'admin', displayName: string }, ttlSeconds = getConfig().tokenTtlSeconds): Promise<string> {
-  return new SignJWT({
+/** Signs a local-mode access token for one session, with the claim shape of a Supabase access token. */
+export async function signLocalToken(
+  user: { id: string, email: string, role: 'member' | 'admin', displayName: string },
+  sessionId: string,
+  ttlSeconds = getConfig().tokenTtlSeconds
+): Promise<{ token: string, exp: number }> {
+  const exp = Math.floor(Date.now() / 1000) + ttlSeconds
+  const token = await new SignJWT({
     email: user.email,
     role: 'authenticated',
     aal: 'aal1',
-    session_id: randomUUID(),
+    session_id: sessionId,
     is_anonymous: false,
     app_metadata: { provider: 'email', role: user.role },
     user_metadata: { display_name: user.displayName }
@@ -47,8 +54,9 @@ export async function signLocalToken(user: { id: string, email: string, role: 'm
     .setIssuer(LOCAL_ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .setExpirationTime(exp)
     .sign(await getLocalSecret())
+  return { token, exp }
 }
 
 /** Verifies an access token for the configured mode; throws on anything invalid or expired. */

@@ -64,6 +64,13 @@ export function restClient(baseUrl) {
     call,
     ok,
     login: (email, password = PASSWORD) => ok('POST', '/api/auth/local/login', { body: { email, password } }),
+    /** A new session's refresh cookie value (each browser context needs its own: refresh tokens rotate). */
+    async refreshCookie(email, password = PASSWORD) {
+      const res = await fetch(baseUrl + '/api/auth/local/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) })
+      const cookie = res.headers.getSetCookie().find(c => c.startsWith('chat_refresh='))
+      if (!res.ok || !cookie) throw new Error(`login ${email} → ${res.status}, no refresh cookie`)
+      return decodeURIComponent(cookie.slice('chat_refresh='.length).split(';')[0])
+    },
     signup: (email, displayName, password = PASSWORD) => ok('POST', '/api/auth/local/signup', { body: { email, password, displayName } })
   }
 }
@@ -73,8 +80,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 export const LAUNCH_OPTIONS = { executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS }
 
 /**
- * Opens a browser context with the app's base URL. `session` ({ token, user }) signs in by
- * seeding localStorage like the app does; `colorMode` pins 'light' or 'dark' before any script runs.
+ * Opens a browser context with the app's base URL. `session` ({ token, user }) signs that user in
+ * with a fresh session's refresh cookie, as a reload would; `colorMode` pins 'light' or 'dark' before any script runs.
  */
 export async function newContext(env, { session, colorMode, viewport = { width: 1280, height: 800 }, mobile = false } = {}) {
   const context = await env.browser.newContext({
@@ -85,18 +92,17 @@ export async function newContext(env, { session, colorMode, viewport = { width: 
   })
   context.setDefaultTimeout(15_000)
   context.setDefaultNavigationTimeout(20_000)
-  await context.addInitScript(({ session, colorMode }) => {
+  if (session) {
+    const value = await env.rest.refreshCookie(session.user.email)
+    await context.addCookies([{ name: 'chat_refresh', value, domain: new URL(env.baseUrl).hostname, path: '/api/auth', httpOnly: true, sameSite: 'Strict' }])
+  }
+  await context.addInitScript(({ colorMode }) => {
     // Reported to the run through the console: the page's CSP must never block the app itself.
     document.addEventListener('securitypolicyviolation', (e) => {
       console.error(`[csp-violation] ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || location.pathname}:${e.lineNumber}`)
     })
     if (colorMode) localStorage.setItem('nuxt-color-mode', colorMode)
-    if (session && !sessionStorage.getItem('e2e-session-seeded')) {
-      // Only on the first load of the tab, so a later sign-out in the test stays signed out.
-      sessionStorage.setItem('e2e-session-seeded', '1')
-      localStorage.setItem('chat.auth', JSON.stringify(session))
-    }
-  }, { session: session ?? null, colorMode: colorMode ?? null })
+  }, { colorMode: colorMode ?? null })
   env.track(context)
   return context
 }

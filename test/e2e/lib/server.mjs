@@ -52,7 +52,8 @@ export async function startServer(env = {}) {
   let log = ''
   const child = spawn(process.execPath, [entry], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env },
+    // The scenarios sign in and up many times from 127.0.0.1: raise the per-IP sign-in limits.
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, AUTH_SIGNUPS_PER_IP: '100000', AUTH_LOGIN_FAILS_PER_IP: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   child.stdout.on('data', (d) => { log += d.toString() })

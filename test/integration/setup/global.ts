@@ -1,10 +1,10 @@
 import type { TestProject } from 'vitest/node'
-import { ensureBuilt, startServer } from '../../support/server'
+import { ensureBuilt, startServer, SUITE_AUTH_LIMITS } from '../../support/server'
 
 /** Builds once, then runs one server on embedded defaults (PGlite, memory adapter) for the suite. */
 export default async function setup(project: TestProject) {
   ensureBuilt()
-  const server = await startServer()
+  const server = await startServer(SUITE_AUTH_LIMITS)
   project.provide('servers', [server.url])
   return async () => {
     await server.stop()

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
-import { ensureBuilt, startServer, type RunningServer } from '../../support/server'
+import { ensureBuilt, startServer, SUITE_AUTH_LIMITS, type RunningServer } from '../../support/server'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 
@@ -65,6 +65,9 @@ export default async function setup(project: TestProject) {
     DATABASE_URL: SERVICES.databaseUrl,
     REDIS_URL: SERVICES.redisUrl,
     DATA_DIR: dataDir,
+    // The suites sign in as the demo users, which a Postgres database only gets when asked for.
+    SEED_DEMO: 'true',
+    ...SUITE_AUTH_LIMITS,
     ...(process.env.SOCKET_ADAPTER ? { SOCKET_ADAPTER: process.env.SOCKET_ADAPTER } : {})
   }
   const started = performance.now()

@@ -1,3 +1,7 @@
+import { sessionResponse } from '../../../infra/auth/refresh-cookie'
 import { logInLocal } from '../../../services/users'
 
-export default defineApiHandler(async event => logInLocal(await readJson(event)))
+export default defineApiHandler(async (event) => {
+  const session = await logInLocal(await readJson(event), { ip: requestIp(event), userAgent: getHeader(event, 'user-agent') })
+  return sessionResponse(event, session)
+})

@@ -1,3 +1,7 @@
+import { sessionResponse } from '../../../infra/auth/refresh-cookie'
 import { signUpLocal } from '../../../services/users'
 
-export default defineApiHandler(async event => signUpLocal(await readJson(event)))
+export default defineApiHandler(async (event) => {
+  const session = await signUpLocal(await readJson(event), { ip: requestIp(event), userAgent: getHeader(event, 'user-agent') })
+  return sessionResponse(event, session)
+})

@@ -1,0 +1,8 @@
+import { idParamsSchema } from '#shared/schemas'
+import { liftBan } from '~~/server/services/admin-bans'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = readParams(event, idParamsSchema)
+  return { user: await liftBan(actor, id) }
+})
