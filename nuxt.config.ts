@@ -15,8 +15,23 @@ const nitro: NitroConfig = {
 }
 
 export default defineNuxtConfig({
+  modules: ['@nuxt/ui', '@pinia/nuxt', '@vueuse/nuxt', 'nuxt-security', '@nuxt/eslint'],
+  ssr: false,
+  devtools: { enabled: false },
+  css: ['~/assets/css/main.css'],
+  // No network at build or run time: fonts come from the system stack, icons from installed collections.
+  ui: { fonts: false },
+  // Separate build folders let a test build run beside a dev server in the same checkout.
+  buildDir: process.env.NUXT_BUILD_DIR || undefined,
   compatibilityDate: '2026-11-01',
-  modules: ['@nuxt/ui', '@pinia/nuxt', '@vueuse/nuxt', 'nuxt-security'],
+  // Nuxt's schema types only a subset of Nitro's options; the full config is typed above.
+  nitro: nitro as NuxtConfig['nitro'],
+  typescript: { strict: true },
+  telemetry: false,
+  // Lint follows the project's style: no semicolons, single quotes, two spaces, no trailing commas.
+  eslint: { config: { stylistic: { commaDangle: 'never', braceStyle: '1tbs' } } },
+  // The icon endpoint sits outside /api, where unknown paths answer the contract's NOT_FOUND.
+  icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true }, fallbackToApi: false, localApiEndpoint: '/_nuxt_icon' },
   // Page headers and a per-request CSP nonce on the SPA shell's scripts. The app answers its own
   // limits and errors in the contract's shape (server/middleware, services), so nuxt-security's
   // limiters and validators stay off: its XSS validator would refuse legitimate messages, its
@@ -37,36 +52,23 @@ export default defineNuxtConfig({
       xFrameOptions: 'DENY',
       referrerPolicy: 'no-referrer',
       contentSecurityPolicy: {
-        'default-src': ["'self'"],
-        'base-uri': ["'none'"],
-        'object-src': ["'none'"],
-        'frame-ancestors': ["'none'"],
-        'form-action': ["'self'"],
+        'default-src': ['\'self\''],
+        'base-uri': ['\'none\''],
+        'object-src': ['\'none\''],
+        'frame-ancestors': ['\'none\''],
+        'form-action': ['\'self\''],
         // Nuxt's inline config and colour-mode scripts carry the nonce; chunks they import are trusted by 'strict-dynamic'.
-        'script-src': ["'self'", "'strict-dynamic'", "'nonce-{{nonce}}'"],
-        'script-src-attr': ["'none'"],
+        'script-src': ['\'self\'', '\'strict-dynamic\'', '\'nonce-{{nonce}}\''],
+        'script-src-attr': ['\'none\''],
         // Nuxt UI and the icon module write <style> elements and style attributes at run time.
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:', 'blob:', 'https:'],
-        'font-src': ["'self'", 'data:'],
+        'style-src': ['\'self\'', '\'unsafe-inline\''],
+        'img-src': ['\'self\'', 'data:', 'blob:', 'https:'],
+        'font-src': ['\'self\'', 'data:'],
         // Supabase's origin is added at run time (server/plugins/03.csp-origins.ts).
-        'connect-src': ["'self'"],
-        'worker-src': ["'self'", 'blob:'],
+        'connect-src': ['\'self\''],
+        'worker-src': ['\'self\'', 'blob:'],
         'upgrade-insecure-requests': false
       }
     }
-  },
-  css: ['~/assets/css/main.css'],
-  devtools: { enabled: false },
-  telemetry: false,
-  ssr: false,
-  // No network at build or run time: fonts come from the system stack, icons from installed collections.
-  ui: { fonts: false },
-  // The icon endpoint sits outside /api, where unknown paths answer the contract's NOT_FOUND.
-  icon: { serverBundle: { collections: ['lucide'] }, clientBundle: { scan: true }, fallbackToApi: false, localApiEndpoint: '/_nuxt_icon' },
-  typescript: { strict: true },
-  // Separate build folders let a test build run beside a dev server in the same checkout.
-  buildDir: process.env.NUXT_BUILD_DIR || undefined,
-  // Nuxt's schema types only a subset of Nitro's options; the full config is typed above.
-  nitro: nitro as NuxtConfig['nitro']
+  }
 })

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { log, median, startBareServer } from './lib/common.mjs'
 
-const KINDS = { ws: '../load/lib/socket-ws.mjs', 'socket.io-client': '../load/lib/socket-sio.mjs' }
+const KINDS = { 'ws': '../load/lib/socket-ws.mjs', 'socket.io-client': '../load/lib/socket-sio.mjs' }
 
 if (process.argv[2] === '--worker') {
   await worker(JSON.parse(process.argv[3]))
@@ -81,8 +81,8 @@ async function worker({ kind, url, fixture, rate, seconds }) {
   let sent = 0
   const sockets = await Promise.all(fixture.users.map(u => new Promise((resolve, reject) => {
     const s = connect(url, u.token, {
-      connect: () => resolve(s),
-      connect_error: e => reject(new Error(e.message)),
+      'connect': () => resolve(s),
+      'connect_error': e => reject(new Error(e.message)),
       'message:new': (p) => { if (p.message.senderId !== u.id) delivered++ }
     })
   })))

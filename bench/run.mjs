@@ -17,11 +17,10 @@
 // Node driver (load/run.mjs); its own CPU per message is reported beside the servers'.
 // Uses its own database chat_perf (created if missing, schema dropped and re-created; BENCH_DATABASE_URL
 // overrides) and Redis db 7 (flushed; BENCH_REDIS_URL overrides).
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { mkdtempSync } from 'node:fs'
 import {
   RESULTS_DIR, ensureBuild, f, load, log, resetDatabase, seedFixture, servicesUp, sleep, startChatServer
 } from './lib/common.mjs'
@@ -33,19 +32,19 @@ import { summarizeProfile } from './lib/profile.mjs'
 
 const { values: a } = parseArgs({
   options: {
-    parts: { type: 'string', default: '1,2,3,4,5' },
-    reps: { type: 'string' },
-    users: { type: 'string' },
-    rate: { type: 'string' },
-    duration: { type: 'string' },
-    concurrency: { type: 'string' },
-    pool: { type: 'string', default: '10' },
+    'parts': { type: 'string', default: '1,2,3,4,5' },
+    'reps': { type: 'string' },
+    'users': { type: 'string' },
+    'rate': { type: 'string' },
+    'duration': { type: 'string' },
+    'concurrency': { type: 'string' },
+    'pool': { type: 'string', default: '10' },
     'persist-seconds': { type: 'string' },
-    idle: { type: 'string' },
-    messages: { type: 'string' },
+    'idle': { type: 'string' },
+    'messages': { type: 'string' },
     'history-requests': { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    dry: { type: 'boolean', default: false }
+    'profile': { type: 'boolean', default: false },
+    'dry': { type: 'boolean', default: false }
   }
 })
 const dry = a.dry
@@ -206,7 +205,7 @@ if (result.persist) {
   p('')
   p('| | rows/s | p50 ms | p99 ms | ÷ ours | Postgres CPU ms/row | load before | other processes, cores |')
   p('|---|---:|---:|---:|---:|---:|---:|---:|')
-  const label = { ours: 'ours: message:send → ack (committed)', insert: 'raw: 1 INSERT per transaction', tx: 'raw: sendMessage\'s transaction (counter UPDATE + INSERT + read-mark UPDATE)', 'tx×50': 'raw: same transaction, 50 messages per commit' }
+  const label = { 'ours': 'ours: message:send → ack (committed)', 'insert': 'raw: 1 INSERT per transaction', 'tx': 'raw: sendMessage\'s transaction (counter UPDATE + INSERT + read-mark UPDATE)', 'tx×50': 'raw: same transaction, 50 messages per commit' }
   for (const k of Object.keys(s)) p(`| ${label[k]} | ${f(s[k].perSecond, 0)} | ${f(s[k].p50)} | ${f(s[k].p99)} | ${ratio(s[k].perSecond, s.ours.perSecond)} | ${f(s[k].postgresCpuMsPerMsg, 3)} | ${loadTxt(s[k].load)} | ${f(s[k].othersCores, 2)} |`)
   p(`\nOur server: ${f(s.ours.serverCpuMsPerMsg, 2)} ms of server CPU and ${f(s.ours.commitsPerMsg, 1)} Postgres commits (autocommit statements + transactions, pg_stat_database) per persisted message; ${s.ours.errors} errors.`)
 }

@@ -59,4 +59,3 @@ export function formatBytes(bytes: number): string {
 export function presenceLabel(status: PresenceStatus): string {
   return { online: 'Online', away: 'Away', dnd: 'Do not disturb', offline: 'Offline' }[status]
 }
-

@@ -9,7 +9,7 @@
 // Exit code: 0 when every threshold held, 1 when one was crossed, 2 on a usage or setup error.
 // See load/README.md for the environment it reads.
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { seedLoad } from '../scripts/seed-load.mjs'
 import { getProfile, PROFILE_NAMES } from './lib/profiles.mjs'

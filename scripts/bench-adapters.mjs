@@ -74,13 +74,13 @@ async function startInstance(env) {
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  child.stdout.on('data', d => { out += d })
-  child.stderr.on('data', d => { out += d })
+  child.stdout.on('data', (d) => { out += d })
+  child.stderr.on('data', (d) => { out += d })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 120000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`instance exited ${child.exitCode}:\n${out}`)
-    try { if ((await fetch(`${url}/api/health`)).ok) break } catch {}
+    try { if ((await fetch(`${url}/api/health`)).ok) break } catch { /* not listening yet */ }
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`instance not healthy:\n${out}`) }
     await sleep(200)
   }

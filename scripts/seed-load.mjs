@@ -69,13 +69,11 @@ class HttpError extends Error {
 async function mapLimit(items, limit, fn) {
   const results = new Array(items.length)
   let next = 0
-  let done = 0
   const started = Date.now()
   const worker = async () => {
     while (next < items.length) {
       const i = next++
       results[i] = await fn(items[i], i)
-      done++
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
@@ -122,7 +120,7 @@ export async function seedLoad(options = {}) {
           await new Promise(r => setTimeout(r, 500 * 2 ** attempt))
           continue
         }
-        throw new Error(`${method} ${path}: ${error.cause?.message || error.message} — is the server running at ${BASE_URL}?`)
+        throw new Error(`${method} ${path}: ${error.cause?.message || error.message} — is the server running at ${BASE_URL}?`, { cause: error })
       }
       const text = await res.text()
       let data

@@ -75,13 +75,13 @@ export async function preparePgbench(fixture, clients) {
 
 const CONTENT = `'pgbench deploy release roadmap budget meeting standup ' || md5(random()::text)`
 const SCRIPTS = {
-  insert: n => `
+  'insert': n => `
 \\set c random(1, ${n})
 INSERT INTO messages (conversation_id, seq, updated_seq, client_id, sender_id, content, content_html)
   SELECT id, nextval('bench_raw_seq'), currval('bench_raw_seq'), gen_random_uuid(), sender, ${CONTENT}, '<p>x</p>'
   FROM bench_convs WHERE n = :c;
 `,
-  tx: n => `
+  'tx': n => `
 \\set c random(1, ${n})
 BEGIN;
 SELECT id AS cid, sender AS sid FROM bench_convs WHERE n = :c \\gset

@@ -214,8 +214,8 @@ export function buildThresholds(profile, names = selectedScenarios()) {
   const sockets = names.some(x => ['chat', 'storm', 'hot'].includes(x))
   if (sockets) {
     Object.assign(t, {
-      chat_messages_lost: ['count==0'],
-      chat_duplicates: ['count==0'],
+      'chat_messages_lost': ['count==0'],
+      'chat_duplicates': ['count==0'],
       // Always true: listed so the summary shows recovered messages per reason.
       'chat_messages_recovered{reason:gap}': ['count>=0'],
       'chat_messages_recovered{reason:reconnect}': ['count>=0'],

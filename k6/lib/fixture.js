@@ -26,7 +26,7 @@ function readFixture() {
   try {
     text = open(FIXTURE_PATH)
   } catch (e) {
-    throw new Error(`cannot read ${FIXTURE_PATH} (relative to k6/lib): run \`npm run seed:load\` first (${e})`)
+    throw new Error(`cannot read ${FIXTURE_PATH} (relative to k6/lib): run \`npm run seed:load\` first (${e})`, { cause: e })
   }
   return JSON.parse(text)
 }

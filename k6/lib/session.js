@@ -48,8 +48,8 @@ export async function openSession(sessionS, durations, id) {
   return { session, lengthMs }
 }
 
-const WORDS = ('deploy release invoice roadmap budget meeting standup design review bugfix hotfix sprint backlog ' +
-  'customer onboarding migration database latency dashboard incident postmortem alpha bravo charlie delta echo').split(' ')
+const WORDS = ('deploy release invoice roadmap budget meeting standup design review bugfix hotfix sprint backlog '
+  + 'customer onboarding migration database latency dashboard incident postmortem alpha bravo charlie delta echo').split(' ')
 
 /** Message text: a tag with the send timestamp (read by receivers for chat_deliver_ms), then words. @param {string} tag @param {number} sentAt */
 export function makeContent(tag, sentAt) {
@@ -120,21 +120,20 @@ export class ChatSession {
     })
   }
 
-
   /** @returns {Promise<boolean>} */
   connectSocket() {
     const started = Date.now()
     return new Promise((resolve) => {
       const sock = connect(this.id.baseUrl, this.id.token, {
-        connect: () => {
+        'connect': () => {
           M.connectTime.add(Date.now() - started)
           resolve(true)
         },
-        connect_error: (err) => {
+        'connect_error': (err) => {
           this.connectError = err
           resolve(false)
         },
-        disconnect: reason => this.onDisconnect(sock, reason),
+        'disconnect': reason => this.onDisconnect(sock, reason),
         'message:new': /** @param {{ message: Message }} p */ p => this.tracker.onNew(p.message),
         'message:updated': /** @param {{ message: Message }} p */ p => this.tracker.onUpdated(p.message),
         'message:deleted': /** @param {{ conversationId: string, updatedSeq: number }} p */ p => this.tracker.onDeleted(p)

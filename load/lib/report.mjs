@@ -96,20 +96,20 @@ export function renderHtml(s, title) {
 <h2>Latency (ms)</h2><table><tr><th></th><th>count</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>
 ${row('send → ack', l.sendAck)}${row('send → deliver', l.deliver)}${row('reconnect + sync (storm)', l.reconnect)}${row('connect', l.connect)}${row('sync:request', l.sync)}${row('history page', l.history)}${row('search', l.search)}</table>
 ${lineChart('send → ack and send → deliver per second (log scale)', [
-    { name: 'ack p50', color: '#2563eb', points: series.map(x => [x.s, x.ackP50]) },
-    { name: 'ack p99', color: '#93c5fd', points: series.map(x => [x.s, x.ackP99]) },
-    { name: 'deliver p50', color: '#059669', points: series.map(x => [x.s, x.deliverP50]) },
-    { name: 'deliver p99', color: '#6ee7b7', points: series.map(x => [x.s, x.deliverP99]) }
-  ], { yLabel: 'ms', log: true, marker: s.killedAtS })}
+  { name: 'ack p50', color: '#2563eb', points: series.map(x => [x.s, x.ackP50]) },
+  { name: 'ack p99', color: '#93c5fd', points: series.map(x => [x.s, x.ackP99]) },
+  { name: 'deliver p50', color: '#059669', points: series.map(x => [x.s, x.deliverP50]) },
+  { name: 'deliver p99', color: '#6ee7b7', points: series.map(x => [x.s, x.deliverP99]) }
+], { yLabel: 'ms', log: true, marker: s.killedAtS })}
 ${lineChart('throughput per second', [
-    { name: 'acks/s', color: '#2563eb', points: series.map(x => [x.s, x.acks]) },
-    { name: 'deliveries/s', color: '#059669', points: series.map(x => [x.s, x.deliveries]) },
-    { name: 'errors/s', color: '#dc2626', points: series.map(x => [x.s, x.errors]) }
-  ], { yLabel: 'per second', marker: s.killedAtS })}
+  { name: 'acks/s', color: '#2563eb', points: series.map(x => [x.s, x.acks]) },
+  { name: 'deliveries/s', color: '#059669', points: series.map(x => [x.s, x.deliveries]) },
+  { name: 'errors/s', color: '#dc2626', points: series.map(x => [x.s, x.errors]) }
+], { yLabel: 'per second', marker: s.killedAtS })}
 ${histogramChart('latency distribution (share of samples per bin, log ms)', [
-    { name: 'send → ack', color: '#2563eb', bins: s.bins.sendAck },
-    { name: 'send → deliver', color: '#059669', bins: s.bins.deliver }
-  ])}
+  { name: 'send → ack', color: '#2563eb', bins: s.bins.sendAck },
+  { name: 'send → deliver', color: '#059669', bins: s.bins.deliver }
+])}
 <h2>Errors by code</h2>${Object.keys(s.errorsByCode).length ? `<table>${Object.entries(s.errorsByCode).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v}</td></tr>`).join('')}</table>` : '<p>none</p>'} <p>${s.counts.ops} operations, error rate ${f(s.errorRate * 100, 2)} %.</p>
 <h2>The driver itself</h2><p>${f(s.driverCpu.msPerMessage, 3)} ms CPU per acked message, ${f(s.driverCpu.usPerDelivery, 1)} µs per delivery, ${f(s.driverCpu.cores, 2)} cores during the load (${s.driverCpu.loadMs} ms), ${s.driverCpu.connectMs} ms CPU to connect.</p>
 </body></html>

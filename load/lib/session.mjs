@@ -30,8 +30,8 @@ import { login, jwtExpMs, request } from './rest.mjs'
  */
 
 const T_RE = /\bt=(\d{13})\b/
-const WORDS = ('deploy release invoice roadmap budget meeting standup design review bugfix hotfix sprint backlog ' +
-  'customer onboarding migration database latency dashboard incident postmortem alpha bravo charlie delta echo').split(' ')
+const WORDS = ('deploy release invoice roadmap budget meeting standup design review bugfix hotfix sprint backlog '
+  + 'customer onboarding migration database latency dashboard incident postmortem alpha bravo charlie delta echo').split(' ')
 
 export const sleep = (/** @type {number} */ ms) => new Promise(r => setTimeout(r, Math.max(0, ms)))
 
@@ -138,16 +138,16 @@ export class Session {
     const started = performance.now()
     return new Promise((resolve) => {
       const sock = this.o.connect(this.instance, /** @type {string} */ (this.token), {
-        connect: () => {
+        'connect': () => {
           this.m.trend('connect', performance.now() - started)
           resolve(null)
         },
-        connect_error: (/** @type {{ message: string }} */ e) => resolve(e.message || 'connect_error'),
-        disconnect: (/** @type {string} */ reason) => this.onDisconnect(sock, reason),
+        'connect_error': (/** @type {{ message: string }} */ e) => resolve(e.message || 'connect_error'),
+        'disconnect': (/** @type {string} */ reason) => this.onDisconnect(sock, reason),
         'message:new': (/** @type {{ message: Message }} */ p) => this.onMessage(p.message),
         'message:updated': (/** @type {{ message: Message }} */ p) => this.ledger.onUpdated(p.message),
         'message:deleted': (/** @type {{ conversationId: string, updatedSeq: number }} */ p) => this.ledger.onDeleted(p),
-        error: () => {}
+        'error': () => {}
       }, { ackTimeoutMs: this.o.settings.ackTimeoutMs, connectTimeoutMs: 10000 })
       this.sock = sock
     })

@@ -159,8 +159,8 @@ async function history(vu) {
       /** @type {{ seq: number }[] | undefined} */
       const msgs = r?.body?.messages
       const cursor = beforeSeq
-      const ok = !!r && r.status === 200 && Array.isArray(msgs) && msgs.length <= 50 &&
-        msgs.every((m, i) => (i === 0 || /** @type {{ seq: number }} */ (msgs[i - 1]).seq < m.seq) && (cursor === undefined || m.seq < cursor))
+      const ok = !!r && r.status === 200 && Array.isArray(msgs) && msgs.length <= 50
+        && msgs.every((m, i) => (i === 0 || /** @type {{ seq: number }} */ (msgs[i - 1]).seq < m.seq) && (cursor === undefined || m.seq < cursor))
       metrics.op(ok ? null : r ? `HISTORY_${r.status}` : 'HISTORY_UNREACHABLE')
       if (!ok || !msgs || !msgs.length || !r.body.hasMore) break
       beforeSeq = /** @type {{ seq: number }} */ (msgs[0]).seq

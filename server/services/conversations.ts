@@ -71,8 +71,8 @@ export async function getOrCreateDirect(actor: Actor, input: unknown): Promise<C
   const mine = await db.select({ projectId: projectMembers.projectId }).from(projectMembers).where(eq(projectMembers.userId, actor.id))
   const shared = mine.length
     ? await db.select({ projectId: projectMembers.projectId }).from(projectMembers)
-      .where(and(eq(projectMembers.userId, userId), inArray(projectMembers.projectId, mine.map(m => m.projectId))))
-      .orderBy(asc(projectMembers.joinedAt)).limit(1)
+        .where(and(eq(projectMembers.userId, userId), inArray(projectMembers.projectId, mine.map(m => m.projectId))))
+        .orderBy(asc(projectMembers.joinedAt)).limit(1)
     : []
   if (!shared[0]) throw new AppError('FORBIDDEN', 'you share no project with this user')
   const projectId = shared[0].projectId

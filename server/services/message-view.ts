@@ -2,9 +2,9 @@ import { and, eq, inArray, type SQL } from 'drizzle-orm'
 import type { Attachment, Mention, Message, Reaction } from '#shared/types'
 import type { DbOrTx } from '../db/client'
 import { attachments, mentions, messages, profiles, reactions, type MessageRow, type ProfileRow } from '../db/schema'
+import { toUserSummary } from './users'
 
 type AttachmentRow = typeof attachments.$inferSelect
-import { toUserSummary } from './users'
 
 type SenderRow = Pick<ProfileRow, 'id' | 'displayName' | 'avatarUrl'>
 

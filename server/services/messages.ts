@@ -98,40 +98,42 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
   let attached: Message['attachments'] = []
   const plain = !data.threadRootId && !data.replyToId && !data.attachmentIds?.length
   try {
-    row = plain ? await insertPlainMessage(db, actor, data, contentHtml) : await db.transaction(async (tx) => {
-      const threadRootId = data.threadRootId ?? null
-      const replyToId = data.replyToId ?? null
-      for (const [field, id] of [['threadRootId', threadRootId], ['replyToId', replyToId]] as const) {
-        if (!id) continue
-        const [target] = await tx.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, id))
-        if (target?.conversationId !== data.conversationId) {
-          throw new AppError('VALIDATION', `${field}: message not found in this conversation`, { fields: [{ field, message: 'not in this conversation' }] })
-        }
-      }
-      // Checked and locked before the seq is taken, so a bad id fails the send and changes nothing.
-      const claim = data.attachmentIds?.length ? await claimAttachments(tx, actor, data.conversationId, data.attachmentIds, data.content) : null
-      const seq = await takeNextSeq(tx, data.conversationId, { newMessage: true })
-      const [inserted] = await tx.insert(messages).values({
-        conversationId: data.conversationId,
-        seq,
-        updatedSeq: seq,
-        clientId: data.clientId,
-        senderId: actor.id,
-        content: data.content,
-        contentHtml,
-        replyToId,
-        threadRootId,
-        type: claim?.type ?? 'text'
-      }).returning()
-      if (claim) attached = await claim.link(inserted!.id)
-      if (threadRootId) {
-        const rootSeq = await takeNextSeq(tx, data.conversationId)
-        await tx.update(messages).set({ replyCount: sql`${messages.replyCount} + 1`, updatedSeq: rootSeq }).where(eq(messages.id, threadRootId))
-      }
-      await tx.update(conversationParticipants).set({ lastReadSeq: sql`greatest(${conversationParticipants.lastReadSeq}, ${seq})` })
-        .where(and(eq(conversationParticipants.conversationId, data.conversationId), eq(conversationParticipants.userId, actor.id)))
-      return inserted!
-    })
+    row = plain
+      ? await insertPlainMessage(db, actor, data, contentHtml)
+      : await db.transaction(async (tx) => {
+          const threadRootId = data.threadRootId ?? null
+          const replyToId = data.replyToId ?? null
+          for (const [field, id] of [['threadRootId', threadRootId], ['replyToId', replyToId]] as const) {
+            if (!id) continue
+            const [target] = await tx.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, id))
+            if (target?.conversationId !== data.conversationId) {
+              throw new AppError('VALIDATION', `${field}: message not found in this conversation`, { fields: [{ field, message: 'not in this conversation' }] })
+            }
+          }
+          // Checked and locked before the seq is taken, so a bad id fails the send and changes nothing.
+          const claim = data.attachmentIds?.length ? await claimAttachments(tx, actor, data.conversationId, data.attachmentIds, data.content) : null
+          const seq = await takeNextSeq(tx, data.conversationId, { newMessage: true })
+          const [inserted] = await tx.insert(messages).values({
+            conversationId: data.conversationId,
+            seq,
+            updatedSeq: seq,
+            clientId: data.clientId,
+            senderId: actor.id,
+            content: data.content,
+            contentHtml,
+            replyToId,
+            threadRootId,
+            type: claim?.type ?? 'text'
+          }).returning()
+          if (claim) attached = await claim.link(inserted!.id)
+          if (threadRootId) {
+            const rootSeq = await takeNextSeq(tx, data.conversationId)
+            await tx.update(messages).set({ replyCount: sql`${messages.replyCount} + 1`, updatedSeq: rootSeq }).where(eq(messages.id, threadRootId))
+          }
+          await tx.update(conversationParticipants).set({ lastReadSeq: sql`greatest(${conversationParticipants.lastReadSeq}, ${seq})` })
+            .where(and(eq(conversationParticipants.conversationId, data.conversationId), eq(conversationParticipants.userId, actor.id)))
+          return inserted!
+        })
   } catch (error) {
     if (isUniqueViolation(error)) {
       const original = await findByClientId(db, actor, data.clientId, data.conversationId)

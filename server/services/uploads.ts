@@ -36,7 +36,6 @@ const STORAGE_REDIRECT_TTL_SECONDS = 60
 const fileError = (message: string) => new AppError('VALIDATION', `file: ${message}`, { fields: [{ field: FILE_FIELD, message }] })
 const tooLarge = (max: number) => new AppError('PAYLOAD_TOO_LARGE', `file: larger than ${max} bytes`, { maxBytes: max, fields: [{ field: FILE_FIELD, message: `at most ${max} bytes` }] })
 
-
 /** The Content-Type a stored type is served with: text types are verified UTF-8 on upload. */
 export function servedContentType(mimeType: string): string {
   const known = UPLOAD_TYPES[mimeType as UploadMimeType]

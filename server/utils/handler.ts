@@ -33,4 +33,3 @@ export async function readJson(event: H3Event): Promise<unknown> {
 export function readParams<T>(event: H3Event, schema: Parameters<typeof parseInput<T>>[0]): T {
   return parseInput(schema, getRouterParams(event, { decode: true }))
 }
-

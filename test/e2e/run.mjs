@@ -152,7 +152,7 @@ async function main() {
   return failed.length || !results.length ? 1 : 0
 }
 
-let code = 1
+let code
 try {
   code = await main()
 } catch (error) {

@@ -160,7 +160,7 @@ describe('request body cap', () => {
     const sent = await api(alice.base, 'POST', `/api/conversations/${conversation.id}/messages`, { token: alice.token, body: { clientId: randomUUID(), content: '"'.repeat(5000) } })
     expect(sent.status).toBe(200)
     const chunked = await rawRequest(url('/api/projects'), {
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` }, chunks: ['{"name":', '"chunked"}']
+      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${alice.token}` }, chunks: ['{"name":', '"chunked"}']
     })
     expect(chunked.status).toBe(200)
   })

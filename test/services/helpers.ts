@@ -68,7 +68,6 @@ export function closeSockets() {
   for (const s of opened.splice(0)) s.close()
 }
 
-
 export function send(socket: Socket, conversationId: string, content: string, clientId: string = randomUUID(), ms = 10000): Promise<SendAck> {
   return socket.timeout(ms).emitWithAck('message:send', { clientId, conversationId, content })
 }
@@ -127,4 +126,3 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((x, y) => x - y)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 }
-

@@ -23,7 +23,7 @@ const sockets: Socket[] = []
 afterEach(() => { for (const s of sockets.splice(0)) s.close() })
 
 async function auth<T = Record<string, unknown>>(path: string, init: { method?: string, body?: unknown, key?: string, bearer?: string } = {}): Promise<{ status: number, body: T }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', apikey: init.key ?? env.anonKey }
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'apikey': init.key ?? env.anonKey }
   if (init.bearer) headers.authorization = `Bearer ${init.bearer}`
   const res = await fetch(`${env.supabaseUrl}/auth/v1${path}`, { method: init.method ?? 'POST', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) })
   return { status: res.status, body: await res.json() as T }
@@ -34,7 +34,7 @@ async function api(method: string, path: string, token?: string, body?: unknown)
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(env.serverUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> }
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> }
 }
 interface Session { access_token: string, user: { id: string, email: string } }
 const email = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.test`

@@ -4,7 +4,7 @@ import { assertLocalSecretPolicy, weakSecretReason } from '../../server/infra/au
 
 const saved = { ...process.env }
 function withEnv(env: Record<string, string | undefined>) {
-  for (const key of ['DATABASE_URL', 'SEED_DEMO', 'LOCAL_TOKEN_TTL_SECONDS']) delete process.env[key]
+  for (const key of ['DATABASE_URL', 'SEED_DEMO', 'LOCAL_TOKEN_TTL_SECONDS']) Reflect.deleteProperty(process.env, key)
   Object.assign(process.env, env)
   resetConfig()
   return getConfig()

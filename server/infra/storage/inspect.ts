@@ -195,6 +195,7 @@ export function sanitizeFileName(raw: string | null | undefined): string {
   let name = (raw ?? '').normalize('NFC')
   name = name.split(/[\\/]/).pop() ?? ''
   name = name
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001F\u007F-\u009F]/g, '')
     .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, '')
     .replace(/[<>:"|?*]/g, '_')

@@ -21,9 +21,9 @@ export interface DownloadOptions {
 }
 
 /** How to hand an object to the browser: bytes streamed by this server, or a redirect to the backend. */
-export type Download =
-  | { kind: 'stream', stream: Readable, size: number }
-  | { kind: 'redirect', url: string }
+export type Download
+  = | { kind: 'stream', stream: Readable, size: number }
+    | { kind: 'redirect', url: string }
 
 /** One place that holds attachment bytes: local disk or a Supabase Storage bucket. */
 export interface StorageDriver {

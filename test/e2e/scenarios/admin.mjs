@@ -103,11 +103,11 @@ export async function memberKeptOutOfAdmin(env) {
   const page = env.pair && !env.pair.alice.isClosed()
     ? env.pair.alice
     : await (async () => {
-      const context = await newContext(env)
-      const p = await newPage(context, 'alice')
-      await loginViaForm(p, USERS.alice.email)
-      return p
-    })()
+        const context = await newContext(env)
+        const p = await newPage(context, 'alice')
+        await loginViaForm(p, USERS.alice.email)
+        return p
+      })()
 
   // The member's menu has no Admin entry.
   await page.getByTestId('user-menu').click()

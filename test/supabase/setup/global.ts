@@ -89,4 +89,3 @@ export default async function setup(project: TestProject) {
     if (process.env.SUPABASE_TEST_SERVER_LOG === '1') console.log(server.output())
   }
 }
-

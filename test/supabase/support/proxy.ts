@@ -55,5 +55,5 @@ export async function startAuthProxy(opts: { target: string, apiKeys: string[], 
   })
   await new Promise<void>(resolve => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
-  return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) }), hits: () => ({ ...counts }) }
+  return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }), hits: () => ({ ...counts }) }
 }
