@@ -34,7 +34,7 @@ async function api(method: string, path: string, token?: string, body?: unknown)
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(env.serverUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> }
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> }
 }
 interface Session { access_token: string, user: { id: string, email: string } }
 const email = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.test`
