@@ -45,8 +45,7 @@ const PROFILES = {
     search: { vus: 1, thinkS: 2 },
     storm: { members: 6, everyS: 10 },
     hot: { listeners: 10, senders: 1, ratePerSender: 5 },
-    // A smoke run reads only a handful of history pages, so its p95 is close to its slowest page.
-    limits: { ...STRICT, reconnectP95: 2000, historyP95: 1000 },
+    limits: { ...STRICT, reconnectP95: 2000 },
     refreshTokens: false
   },
   // Smoke traffic while an instance dies: the accounting must hold; latency may spike during failover.
