@@ -1,102 +1,35 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Attachment, MessageType } from '#shared/types'
 import { UPLOAD_TYPES, type UploadMimeType } from '#shared/upload-schemas'
 import { useDb, type DbOrTx } from '../db/client'
-import { appSettings, attachments, conversationParticipants, messages } from '../db/schema'
+import { attachments, conversationParticipants, messages } from '../db/schema'
 import { logger } from '../infra/logger'
 import { StorageError, useFileStorage, type Download } from '../infra/storage'
-import {
-  TextScanner, readImageSize, resolveUploadType, sanitizeFileName, sniffKind, storageKeyName
-} from '../infra/storage/inspect'
-import { MultipartError, multipartBoundary, parseMultipart, type PartSink } from '../infra/storage/multipart'
+import { storedSecret } from '../infra/stored-secret'
+import { readImageSize, resolveUploadType, sanitizeFileName, sniffKind, storageKeyName } from '../infra/storage/inspect'
 import { getConfig } from '../utils/config'
 import { AppError } from '../utils/errors'
 import { notVisible, requireParticipant } from './access'
 import { enforcePostingPolicy } from './posting-policy'
 import { assertUploadQuota, recordWithinQuota } from './upload-quota'
 import { toAttachment } from './message-view'
+import { MULTIPART_OVERHEAD, fileError, isMultipartFormData, receiveFile, tooLarge } from './upload-receive'
 import type { Actor } from './users'
 
 export type AttachmentRow = typeof attachments.$inferSelect
 
-/** The multipart field the contract names. */
-const FILE_FIELD = 'file'
-/** Enough for the magic numbers and for image sizes behind large EXIF/ICC segments. */
-const HEAD_BYTES = 512 * 1024
-/** Boundaries, part headers and small extra fields a multipart body carries beside the file. */
-const MULTIPART_OVERHEAD = 64 * 1024
 /** Lifetime of a `?token=` download link and of a Supabase signed URL behind a redirect. */
 export const ATTACHMENT_URL_TTL_SECONDS = 15 * 60
 const STORAGE_REDIRECT_TTL_SECONDS = 60
-
-const fileError = (message: string) => new AppError('VALIDATION', `file: ${message}`, { fields: [{ field: FILE_FIELD, message }] })
-const tooLarge = (max: number) => new AppError('PAYLOAD_TOO_LARGE', `file: larger than ${max} bytes`, { maxBytes: max, fields: [{ field: FILE_FIELD, message: `at most ${max} bytes` }] })
 
 /** The Content-Type a stored type is served with: text types are verified UTF-8 on upload. */
 export function servedContentType(mimeType: string): string {
   const known = UPLOAD_TYPES[mimeType as UploadMimeType]
   return known?.signature === 'text' ? `${mimeType}; charset=utf-8` : mimeType
-}
-
-interface ReceivedFile {
-  fileName: string
-  declaredType: string | null
-  size: number
-  head: Buffer
-  isText: boolean
-}
-
-/** Streams the `file` part to `path`, counting bytes and stopping the moment the limit is passed. */
-async function receiveFile(body: AsyncIterable<Uint8Array>, boundary: string, path: string, maxBytes: number): Promise<ReceivedFile> {
-  const state: { file: ReceivedFile | null, handle: FileHandle | null, otherBytes: number } = { file: null, handle: null, otherBytes: 0 }
-  const headChunks: Buffer[] = []
-  let headLength = 0
-  const scanner = new TextScanner()
-  try {
-    await parseMultipart(body, boundary, async (part): Promise<PartSink> => {
-      if (part.name === FILE_FIELD && part.fileName !== null && !state.file) {
-        const file: ReceivedFile = { fileName: part.fileName, declaredType: part.contentType, size: 0, head: Buffer.alloc(0), isText: false }
-        state.file = file
-        const handle = state.handle = await open(path, 'wx')
-        return {
-          async write(chunk) {
-            file.size += chunk.length
-            if (file.size > maxBytes) throw tooLarge(maxBytes)
-            scanner.push(chunk)
-            if (headLength < HEAD_BYTES) {
-              const take = Buffer.from(chunk.subarray(0, HEAD_BYTES - headLength))
-              headChunks.push(take)
-              headLength += take.length
-            }
-            for (let offset = 0; offset < chunk.length;) {
-              const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset)
-              offset += bytesWritten
-            }
-          },
-          end() {}
-        }
-      }
-      // Other fields are ignored, but bounded so they cannot carry an unlimited body.
-      return {
-        write(chunk) {
-          state.otherBytes += chunk.length
-          if (state.otherBytes > MULTIPART_OVERHEAD) throw fileError('only one file field is accepted')
-        },
-        end() {}
-      }
-    })
-  } catch (error) {
-    if (error instanceof MultipartError) throw fileError(`malformed multipart body (${error.message})`)
-    throw error
-  } finally {
-    await state.handle?.close()
-  }
-  if (!state.file) throw fileError(`a multipart field named "${FILE_FIELD}" with a file is required`)
-  return { ...state.file, head: Buffer.concat(headChunks), isText: scanner.finish() }
 }
 
 export interface UploadRequest {
@@ -114,8 +47,8 @@ export async function uploadAttachment(actor: Actor, conversationId: string, req
   const db = await useDb()
   const membership = await requireParticipant(db, actor, conversationId)
   await enforcePostingPolicy(db, actor, { action: 'upload', membership })
-  const boundary = multipartBoundary(request.contentType)
-  if (!boundary) throw fileError('send multipart/form-data with a "file" field')
+  const { contentType } = request
+  if (!isMultipartFormData(contentType)) throw fileError('send multipart/form-data with a "file" field')
   const { uploadMaxBytes: maxBytes, dataDir } = getConfig()
   const declaredLength = Number(request.contentLength)
   if (request.contentLength && Number.isFinite(declaredLength) && declaredLength > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes)
@@ -125,10 +58,10 @@ export async function uploadAttachment(actor: Actor, conversationId: string, req
   await mkdir(tmpDir, { recursive: true })
   const tmpPath = join(tmpDir, `upload-${randomUUID()}`)
   try {
-    const received = await receiveFile(request.body, boundary, tmpPath, maxBytes)
+    const received = await receiveFile(request.body, contentType, tmpPath, maxBytes)
     if (received.size === 0) throw fileError('the file is empty')
     const fileName = sanitizeFileName(received.fileName)
-    const kind = sniffKind(received.head, received.isText)
+    const kind = await sniffKind(received.head, received.isText)
     const verdict = resolveUploadType({ declared: received.declaredType, fileName, kind })
     if (!verdict.ok) throw fileError(verdict.reason)
     const size = verdict.mimeType.startsWith('image/') ? readImageSize(received.head, kind) : null
@@ -209,21 +142,10 @@ export async function claimAttachments(tx: DbOrTx, actor: Actor, conversationId:
   }
 }
 
-let urlSecret: Promise<Buffer> | undefined
-
 /** The key for download links; kept in the database so every instance accepts every instance's links. */
-function getUrlSecret(): Promise<Buffer> {
-  urlSecret ??= (async () => {
-    if (process.env.ATTACHMENT_URL_SECRET) return Buffer.from(process.env.ATTACHMENT_URL_SECRET)
-    const db = await useDb()
-    await db.insert(appSettings).values({ key: 'attachment_url_secret', value: randomBytes(32).toString('base64url') }).onConflictDoNothing()
-    const [row] = await db.select().from(appSettings).where(eq(appSettings.key, 'attachment_url_secret'))
-    return Buffer.from(row!.value, 'base64url')
-  })().catch((error: unknown) => {
-    urlSecret = undefined
-    throw error
-  })
-  return urlSecret
+async function getUrlSecret(): Promise<Buffer> {
+  const fromEnv = process.env.ATTACHMENT_URL_SECRET
+  return fromEnv ? Buffer.from(fromEnv) : Buffer.from(await storedSecret('attachment_url_secret'), 'base64url')
 }
 
 const sign = (secret: Buffer, attachmentId: string, userId: string, exp: number) =>
