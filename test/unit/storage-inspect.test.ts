@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   TextScanner, canonicalMimeType, contentDisposition, readImageSize, resolveUploadType, sanitizeFileName, sniffKind, storageKeyName, type SniffedKind
 } from '../../server/infra/storage/inspect'
-import { messageTypeFor } from '../../server/services/uploads'
+import { messageTypeFor } from '../../server/services/upload-claim'
 import { UPLOAD_ACCEPT, UPLOAD_TYPES } from '#shared/upload-schemas'
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
