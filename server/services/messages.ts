@@ -18,7 +18,7 @@ import { loadMessage, loadMessages, toMessage } from './message-view'
 import { isUniqueViolation, takeNextSeq } from './sequence'
 import { getPolicyLimits } from './policy-limits'
 import { enforcePostingPolicy } from './posting-policy'
-import { claimAttachments } from './uploads'
+import { claimAttachments } from './upload-claim'
 import type { Actor } from './users'
 
 export interface SendResult { message: Message, duplicate: boolean }

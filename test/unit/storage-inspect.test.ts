@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   TextScanner, canonicalMimeType, contentDisposition, readImageSize, resolveUploadType, sanitizeFileName, sniffKind, storageKeyName, type SniffedKind
 } from '../../server/infra/storage/inspect'
-import { messageTypeFor } from '../../server/services/uploads'
+import { messageTypeFor } from '../../server/services/upload-claim'
 import { UPLOAD_ACCEPT, UPLOAD_TYPES } from '#shared/upload-schemas'
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
@@ -44,7 +44,7 @@ function jpeg(width: number, height: number, opts: { sof?: number, exifBytes?: n
   // DHT (C4) must not be mistaken for a frame header.
   const dht = Buffer.from([0xFF, 0xC4, 0x00, 0x05, 0x00, 0x00, 0x00])
   const sof = Buffer.from([0xFF, opts.sof ?? 0xC0, 0x00, 0x11, 0x08, height >> 8, height & 0xFF, width >> 8, width & 0xFF, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1])
-  return Buffer.concat([Buffer.from([0xFF, 0xD8]), app0, exif, dht, Buffer.from([0xFF, 0xFF]), sof, Buffer.from([0xFF, 0xDA, 0x00, 0x02, 0xFF, 0xD9])])
+  return Buffer.concat([Buffer.from([0xFF, 0xD8]), app0, exif, dht, sof, Buffer.from([0xFF, 0xDA, 0x00, 0x02, 0xFF, 0xD9])])
 }
 
 const gif = (w: number, h: number) => {
@@ -91,12 +91,12 @@ describe('magic-byte sniffing', () => {
     ['zip / docx', Buffer.from([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0]), 'zip'],
     ['empty zip', Buffer.from([0x50, 0x4B, 0x05, 0x06, 0, 0]), 'zip'],
     ['legacy office', Buffer.from([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]), 'ole']
-  ])('recognises %s', (_, bytes, kind) => {
-    expect(sniffKind(bytes, false)).toBe(kind)
+  ])('recognises %s', async (_, bytes, kind) => {
+    expect(await sniffKind(bytes, false)).toBe(kind)
   })
 
-  it('calls clean UTF-8 text, and only that, text', () => {
-    expect(sniffKind(Buffer.from('# Notes\n'), text('# Notes\n'))).toBe('text')
+  it('calls clean UTF-8 text, and only that, text', async () => {
+    expect(await sniffKind(Buffer.from('# Notes\n'), text('# Notes\n'))).toBe('text')
     expect(text('naïve café ✓ 日本語')).toBe(true)
     expect(text('has a \u0000 NUL')).toBe(false)
     expect(text('\u{1F600}'.repeat(3))).toBe(true)
@@ -228,7 +228,8 @@ describe('file names', () => {
   it('writes Content-Disposition with an ASCII fallback and the UTF-8 name', () => {
     expect(contentDisposition('attachment', 'Résumé "v2".pdf'))
       .toBe('attachment; filename="Resume _v2_.pdf"; filename*=UTF-8\'\'R%C3%A9sum%C3%A9%20%22v2%22.pdf')
-    expect(contentDisposition('inline', 'a.png')).toBe('inline; filename="a.png"; filename*=UTF-8\'\'a.png')
+    // An ASCII name needs no extended parameter: the quoted one is the whole header.
+    expect(contentDisposition('inline', 'a.png')).toBe('inline; filename="a.png"')
   })
 })
 

@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto'
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose'
-import { sql } from 'drizzle-orm'
-import { appSettings } from '../../db/schema'
-import { useDb } from '../../db/client'
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { storedSecret } from '../stored-secret'
 import { getConfig } from '../../utils/config'
 
 /** The claims the server reads from a Supabase-shaped access token. */
@@ -24,13 +21,8 @@ let jwks: ReturnType<typeof createRemoteJWKSet> | undefined
 
 /** The local signing secret lives in the database so every instance sharing it accepts the same tokens. */
 async function getLocalSecret(): Promise<Uint8Array> {
-  if (localSecret) return localSecret
-  const fromEnv = process.env.LOCAL_JWT_SECRET
-  if (fromEnv) return (localSecret = new TextEncoder().encode(fromEnv))
-  const db = await useDb()
-  await db.insert(appSettings).values({ key: 'local_jwt_secret', value: randomBytes(32).toString('base64url') }).onConflictDoNothing()
-  const rows = await db.select().from(appSettings).where(sql`${appSettings.key} = 'local_jwt_secret'`)
-  return (localSecret = new TextEncoder().encode(rows[0]!.value))
+  localSecret ??= new TextEncoder().encode(process.env.LOCAL_JWT_SECRET || await storedSecret('local_jwt_secret'))
+  return localSecret
 }
 
 /** Signs a local-mode access token for one session, with the claim shape of a Supabase access token. */
@@ -84,10 +76,10 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   return payload as AccessClaims
 }
 
+/** The token's `alg`, or undefined when its header is not readable (jwtVerify then refuses it). */
 function decodeAlg(token: string): string | undefined {
   try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: string }
-    return header.alg
+    return decodeProtectedHeader(token).alg
   } catch {
     return undefined
   }

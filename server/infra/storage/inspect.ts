@@ -1,3 +1,6 @@
+import createContentDisposition from 'content-disposition'
+import { fileTypeFromBuffer } from 'file-type'
+import { imageSize } from 'image-size'
 import {
   UPLOAD_MIME_ALIASES, UPLOAD_TYPES, isUploadMimeType, type UploadMimeType, type UploadSignature
 } from '#shared/upload-schemas'
@@ -5,20 +8,23 @@ import {
 /** What the first bytes say a file is; `binary` is anything else that is not clean UTF-8 text. */
 export type SniffedKind = Exclude<UploadSignature, 'text'> | 'text' | 'binary'
 
-const startsWith = (head: Uint8Array, bytes: readonly number[], at = 0) =>
-  head.length >= at + bytes.length && bytes.every((b, i) => head[at + i] === b)
-const ascii = (s: string) => [...s].map(c => c.charCodeAt(0))
+type MagicKind = Exclude<SniffedKind, 'text' | 'binary'>
 
-const MAGIC: readonly [Exclude<SniffedKind, 'text' | 'binary'>, (head: Uint8Array) => boolean][] = [
-  ['png', h => startsWith(h, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])],
-  ['jpeg', h => startsWith(h, [0xFF, 0xD8, 0xFF])],
-  ['gif', h => startsWith(h, ascii('GIF87a')) || startsWith(h, ascii('GIF89a'))],
-  ['webp', h => startsWith(h, ascii('RIFF')) && startsWith(h, ascii('WEBP'), 8)],
-  ['pdf', h => startsWith(h, ascii('%PDF-'))],
-  // Local file header, empty archive, spanned archive.
-  ['zip', h => startsWith(h, [0x50, 0x4B, 0x03, 0x04]) || startsWith(h, [0x50, 0x4B, 0x05, 0x06]) || startsWith(h, [0x50, 0x4B, 0x07, 0x08])],
-  ['ole', h => startsWith(h, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])]
-]
+/** file-type's names for the formats the allow-list knows, by the container they share. */
+const KIND_BY_EXTENSION: Readonly<Record<string, MagicKind>> = {
+  png: 'png', apng: 'png',
+  // JPEG-LS shares the JPEG start-of-image marker.
+  jpg: 'jpeg', jls: 'jpeg',
+  gif: 'gif',
+  webp: 'webp',
+  pdf: 'pdf', ai: 'pdf',
+  // file-type looks inside zip archives and names what it finds; to the allow-list they are all zip.
+  ...Object.fromEntries([
+    'zip', 'docx', 'docm', 'dotx', 'dotm', 'xlsx', 'xlsm', 'xltx', 'xltm', 'pptx', 'pptm', 'potx', 'potm', 'ppsx', 'ppsm',
+    'odt', 'ott', 'ods', 'ots', 'odp', 'otp', 'odg', 'otg', 'epub', 'jar', 'apk', 'xpi', '3mf', 'vsdx', 'key', 'numbers', 'pages'
+  ].map(ext => [ext, 'zip' as const])),
+  cfb: 'ole'
+}
 
 /**
  * Watches every chunk of an upload so text types are judged on the whole file, not just its
@@ -54,8 +60,11 @@ export class TextScanner {
 }
 
 /** Names the format from the magic bytes; `isText` is the TextScanner's verdict on the whole file. */
-export function sniffKind(head: Uint8Array, isText: boolean): SniffedKind {
-  for (const [kind, test] of MAGIC) if (test(head)) return kind
+export async function sniffKind(head: Uint8Array, isText: boolean): Promise<SniffedKind> {
+  // file-type reads past a truncated container (a zip cut at the head) and may throw; that is "unknown".
+  const detected = await fileTypeFromBuffer(head).catch(() => undefined)
+  const kind = detected && KIND_BY_EXTENSION[detected.ext]
+  if (kind) return kind
   return isText ? 'text' : 'binary'
 }
 
@@ -112,66 +121,18 @@ export function resolveUploadType(input: { declared: string | null | undefined, 
 
 export interface ImageSize { width: number, height: number }
 
-const MAX_DIMENSION = 2 ** 31 - 1
-
-function sized(width: number, height: number): ImageSize | null {
-  return width > 0 && height > 0 && width <= MAX_DIMENSION && height <= MAX_DIMENSION ? { width, height } : null
-}
-
-function jpegSize(b: Buffer): ImageSize | null {
-  let i = 2
-  while (i + 4 <= b.length) {
-    if (b[i] !== 0xFF) return null
-    const marker = b[i + 1]!
-    // Fill bytes, and markers that stand alone without a length.
-    if (marker === 0xFF) {
-      i++
-      continue
-    }
-    if (marker === 0x01 || marker === 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) {
-      i += 2
-      continue
-    }
-    if (marker === 0xD9 || marker === 0xDA) return null
-    const length = b.readUInt16BE(i + 2)
-    // Start-of-frame markers carry the size; C4 (DHT), C8 (reserved) and CC (DAC) do not.
-    if (marker >= 0xC0 && marker <= 0xCF && marker !== 0xC4 && marker !== 0xC8 && marker !== 0xCC) {
-      if (i + 9 > b.length) return null
-      return sized(b.readUInt16BE(i + 7), b.readUInt16BE(i + 5))
-    }
-    i += 2 + length
-  }
-  return null
-}
-
-function webpSize(b: Buffer): ImageSize | null {
-  if (b.length < 30) return null
-  const chunk = b.toString('latin1', 12, 16)
-  if (chunk === 'VP8 ' && b[23] === 0x9D && b[24] === 0x01 && b[25] === 0x2A) {
-    return sized(b.readUInt16LE(26) & 0x3FFF, b.readUInt16LE(28) & 0x3FFF)
-  }
-  if (chunk === 'VP8L' && b[20] === 0x2F) {
-    const bits = b.readUInt32LE(21)
-    return sized((bits & 0x3FFF) + 1, ((bits >>> 14) & 0x3FFF) + 1)
-  }
-  if (chunk === 'VP8X') return sized(b.readUIntLE(24, 3) + 1, b.readUIntLE(27, 3) + 1)
-  return null
-}
+const SIZED_KINDS = new Set<SniffedKind>(['png', 'jpeg', 'gif', 'webp'])
 
 /** Width and height from an image's header bytes (png, jpeg, gif, webp); null when they are not in `head`. */
 export function readImageSize(head: Uint8Array, kind: SniffedKind): ImageSize | null {
-  const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength)
-  switch (kind) {
-    case 'png':
-      return b.length >= 24 && b.toString('latin1', 12, 16) === 'IHDR' ? sized(b.readUInt32BE(16), b.readUInt32BE(20)) : null
-    case 'gif':
-      return b.length >= 10 ? sized(b.readUInt16LE(6), b.readUInt16LE(8)) : null
-    case 'webp':
-      return webpSize(b)
-    case 'jpeg':
-      return jpegSize(b)
-    default:
-      return null
+  if (!SIZED_KINDS.has(kind)) return null
+  try {
+    // A copy: image-size reads past the end of a view into the rest of its ArrayBuffer.
+    const { width, height } = imageSize(new Uint8Array(head))
+    return width > 0 && height > 0 ? { width, height } : null
+  } catch {
+    // Truncated or unusual headers: the attachment is stored without dimensions.
+    return null
   }
 }
 
@@ -224,6 +185,5 @@ export function storageKeyName(fileName: string): string {
 /** `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266 / 8187). */
 export function contentDisposition(kind: 'inline' | 'attachment', fileName: string): string {
   const fallback = fileName.normalize('NFKD').replace(/[\u0300-\u036F]/g, '').replace(/[^\x20-\x7E]/g, '_').replace(/["\\]/g, '_')
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-  return `${kind}; filename="${fallback}"; filename*=UTF-8''${encoded}`
+  return createContentDisposition(fileName, { type: kind, fallback })
 }

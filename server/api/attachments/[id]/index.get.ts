@@ -1,7 +1,8 @@
 import { idParamsSchema } from '#shared/schemas'
 import { attachmentDownloadQuerySchema } from '#shared/upload-schemas'
 import { contentDisposition } from '../../../infra/storage/inspect'
-import { openAttachment, servedContentType, verifyAttachmentToken } from '../../../services/uploads'
+import { openAttachment, servedContentType } from '../../../services/upload-access'
+import { verifyAttachmentToken } from '../../../services/upload-links'
 import { parseInput } from '../../../utils/errors'
 
 /**
