@@ -3,6 +3,7 @@ import { createAttachmentUrl } from '../../../services/upload-links'
 
 /** `{ url, expiresAt }`: a short-lived signed download link for `<img src>` and plain anchors. */
 export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
   const { id } = readParams(event, idParamsSchema)
-  return createAttachmentUrl(await requireActor(event), id)
+  return createAttachmentUrl(actor, id)
 })

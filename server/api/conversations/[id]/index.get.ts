@@ -2,6 +2,7 @@ import { idParamsSchema } from '#shared/schemas'
 import { getConversation } from '../../../services/conversations'
 
 export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
   const { id } = readParams(event, idParamsSchema)
-  return getConversation(await requireActor(event), id)
+  return getConversation(actor, id)
 })

@@ -2,6 +2,7 @@ import { idParamsSchema } from '#shared/schemas'
 import { listHistory } from '../../../services/messages'
 
 export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
   const { id } = readParams(event, idParamsSchema)
-  return listHistory(await requireActor(event), id, getQuery(event))
+  return listHistory(actor, id, getQuery(event))
 })

@@ -3,8 +3,8 @@ import { sendMessage } from '../../../services/messages'
 import { useMetrics } from '../../../infra/metrics'
 
 export default defineApiHandler(async (event) => {
-  const { id } = readParams(event, idParamsSchema)
   const actor = await requireActor(event)
+  const { id } = readParams(event, idParamsSchema)
   const body = await readJson(event)
   const stop = useMetrics().sendAckSeconds.startTimer({ transport: 'http' })
   try {

@@ -2,7 +2,8 @@ import { idParamsSchema } from '#shared/schemas'
 import { deleteMessage } from '../../../services/messages'
 
 export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
   const { id } = readParams(event, idParamsSchema)
-  await deleteMessage(await requireActor(event), { messageId: id })
+  await deleteMessage(actor, { messageId: id })
   return { ok: true }
 })

@@ -2,6 +2,7 @@ import { projectParamsSchema } from '#shared/schemas'
 import { listConversations } from '../../../services/conversations'
 
 export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
   const { projectId } = readParams(event, projectParamsSchema)
-  return { conversations: await listConversations(await requireActor(event), projectId) }
+  return { conversations: await listConversations(actor, projectId) }
 })

@@ -2,6 +2,7 @@ import { projectParamsSchema } from '#shared/schemas'
 import { listProjectMembers } from '../../../services/projects'
 
 export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
   const { projectId } = readParams(event, projectParamsSchema)
-  return { members: await listProjectMembers(await requireActor(event), projectId) }
+  return { members: await listProjectMembers(actor, projectId) }
 })
