@@ -68,11 +68,12 @@ function cluster() {
   return { connect, kill, store, sends, swallowAcks: (url: string | null) => { swallowAcksOn = url } }
 }
 
-function session(c: ReturnType<typeof cluster>) {
+/** A session over the fake cluster; `opts` changes the user's token or the refresh setting. */
+function session(c: ReturnType<typeof cluster>, opts: { label?: string, token?: string, tokenTtlS?: number, refreshTokens?: boolean } = {}) {
   const metrics = new Metrics(Date.now())
   const s = new Session({
-    label: 'chat0',
-    user: { id: 'u1', email: 'load0@example.com', token: 'token', tokenExp: Math.floor(Date.now() / 1000) + 3600 },
+    label: opts.label ?? 'chat0',
+    user: { id: 'u1', email: 'load0@example.com', token: opts.token ?? 'token', tokenExp: Math.floor(Date.now() / 1000) + (opts.tokenTtlS ?? 3600) },
     password: 'x',
     projectId: 'p',
     instances: ['http://a', 'http://b'],
@@ -80,7 +81,7 @@ function session(c: ReturnType<typeof cluster>) {
     home: 0,
     metrics,
     connect: c.connect as never,
-    settings: { ackTimeoutMs: 500, drainMs: 10, gapGraceMs: 2000, refreshTokens: false, selftestDrop: 0, selftestHide: 0, audit: false },
+    settings: { ackTimeoutMs: 500, drainMs: 10, gapGraceMs: 2000, refreshTokens: opts.refreshTokens ?? false, selftestDrop: 0, selftestHide: 0, audit: false },
     log: () => {}
   })
   return { s, metrics }
@@ -123,7 +124,6 @@ describe('load driver session failover', () => {
 describe('load driver session token refresh', () => {
   it('signs in again and reconnects before a short-lived token lapses', async () => {
     const c = cluster()
-    const metrics = new Metrics(Date.now())
     const logins: string[] = []
     const realFetch = globalThis.fetch
     globalThis.fetch = (async (url: string) => {
@@ -133,19 +133,7 @@ describe('load driver session token refresh', () => {
       return new Response(JSON.stringify({ accessToken: token, user: { id: 'u1' } }), { status: 200, headers: { 'content-type': 'application/json' } })
     }) as typeof fetch
     try {
-      const s = new Session({
-        label: 'soak0',
-        user: { id: 'u1', email: 'load0@example.com', token: 'old', tokenExp: Math.floor(Date.now() / 1000) + 80 },
-        password: 'x',
-        projectId: 'p',
-        instances: ['http://a', 'http://b'],
-        rooms: ['conv'],
-        home: 0,
-        metrics,
-        connect: c.connect as never,
-        settings: { ackTimeoutMs: 500, drainMs: 10, gapGraceMs: 2000, refreshTokens: true, selftestDrop: 0, selftestHide: 0, audit: false },
-        log: () => {}
-      })
+      const { s, metrics } = session(c, { label: 'soak0', token: 'old', tokenTtlS: 80, refreshTokens: true })
       expect(await s.open()).toBe(true)
       expect(logins).toHaveLength(0) // 80 s left: still usable for connecting
       await new Promise(r => setTimeout(r, 1300)) // the 1 s tick sees < 90 s left
