@@ -15,7 +15,12 @@ export interface EmojiIndex {
   list: EmojiEntry[]
   /** `wave` → 👋 */
   byShortcode: ReadonlyMap<string, string>
+  /** Every emoji and skin tone, keyed without presentation selectors, to its fully qualified form. */
+  qualified: ReadonlyMap<string, string>
 }
+
+/** U+FE0E / U+FE0F: the same emoji may arrive with or without them. */
+const bare = (text: string) => text.replace(/[\uFE0E\uFE0F]/g, '')
 
 /** Emojibase's skin-tone and hair components: parts of emoji, not emoji to pick. */
 const COMPONENT_GROUP = 2
@@ -27,15 +32,28 @@ const COMPONENT_GROUP = 2
 export function buildEmojiIndex(emoji: readonly CompactEmoji[], ...shortcodeSets: ShortcodesDataset[]): EmojiIndex {
   const list: EmojiEntry[] = []
   const byShortcode = new Map<string, string>()
+  const qualified = new Map<string, string>()
   for (const e of emoji) {
     if (e.group === undefined || e.group === COMPONENT_GROUP) continue
+    for (const variant of [e, ...(e.skins ?? [])]) qualified.set(bare(variant.unicode), variant.unicode)
     const names = [...new Set(shortcodeSets.flatMap(set => [set[e.hexcode] ?? []].flat()))]
     if (names.length === 0) continue
     list.push({ unicode: e.unicode, label: e.label, shortcodes: names, tags: e.tags ?? [], group: e.group })
     for (const name of names) if (!byShortcode.has(name)) byShortcode.set(name, e.unicode)
   }
   list.sort((a, b) => a.group - b.group)
-  return { list, byShortcode }
+  return { list, byShortcode, qualified }
+}
+
+/**
+ * The one spelling a reaction is stored under: a known emoji (any skin tone, with or without
+ * presentation selectors) or a `:shortcode:`, fully qualified; null for anything else.
+ */
+export function canonicalEmoji(index: EmojiIndex, input: string): string | null {
+  const text = input.trim()
+  const named = /^:([\w+-]+):$/.exec(text)
+  if (named) return index.byShortcode.get(named[1]!.toLowerCase()) ?? null
+  return index.qualified.get(bare(text)) ?? null
 }
 
 /**

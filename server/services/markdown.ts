@@ -1,6 +1,3 @@
-import emojiData from 'emojibase-data/en/compact.json'
-import githubShortcodes from 'emojibase-data/en/shortcodes/github.json'
-import slackShortcodes from 'emojibase-data/en/shortcodes/iamcal.json'
 import MarkdownIt from 'markdown-it'
 import { bare as emojiPlugin } from 'markdown-it-emoji'
 import sanitizeHtml from 'sanitize-html'
@@ -23,8 +20,8 @@ import vue from 'shiki/langs/vue.mjs'
 import yaml from 'shiki/langs/yaml.mjs'
 import githubDark from 'shiki/themes/github-dark.mjs'
 import githubLight from 'shiki/themes/github-light.mjs'
-import { buildEmojiIndex } from '#shared/emoji'
 import type { Mention } from '#shared/types'
+import { useEmojiIndex } from './emoji'
 import { mentionsPlugin, type MentionEnv } from './markdown-mentions'
 import type { Mentionable } from '#shared/mentions'
 
@@ -47,7 +44,7 @@ function highlight(code: string, info: string): string {
 
 // Raw HTML in markdown is off: a typed <script> or <img onerror> becomes visible text.
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, highlight })
-md.use(emojiPlugin, { defs: Object.fromEntries(buildEmojiIndex(emojiData, githubShortcodes, slackShortcodes).byShortcode) })
+md.use(emojiPlugin, { defs: Object.fromEntries(useEmojiIndex().byShortcode) })
 md.use(mentionsPlugin)
 
 const color = [/^#[0-9a-f]{3,8}$/i]

@@ -2,7 +2,7 @@ import emojiData from 'emojibase-data/en/compact.json'
 import githubShortcodes from 'emojibase-data/en/shortcodes/github.json'
 import slackShortcodes from 'emojibase-data/en/shortcodes/iamcal.json'
 import { describe, expect, it } from 'vitest'
-import { buildEmojiIndex, searchEmoji } from '#shared/emoji'
+import { buildEmojiIndex, canonicalEmoji, searchEmoji } from '#shared/emoji'
 
 const index = buildEmojiIndex(emojiData, githubShortcodes, slackShortcodes)
 
@@ -26,5 +26,20 @@ describe('the emoji index', () => {
     expect(searchEmoji(index, ':tada:')[0]!.unicode).toBe('🎉')
     expect(searchEmoji(index, 'hello').some(e => e.unicode === '👋')).toBe(true)
     expect(searchEmoji(index, 'zzzznothing')).toEqual([])
+  })
+})
+
+describe('the stored spelling of a reaction', () => {
+  it('is the fully qualified emoji, however it was typed', () => {
+    const heart = index.byShortcode.get('heart')!
+    expect(canonicalEmoji(index, '\u2764')).toBe(heart)
+    expect(canonicalEmoji(index, '\u2764\uFE0F')).toBe(heart)
+    expect(canonicalEmoji(index, ':heart:')).toBe(heart)
+    expect(canonicalEmoji(index, ':+1:')).toBe(canonicalEmoji(index, '👍'))
+    expect(canonicalEmoji(index, '👋🏽')).toBe('👋🏽')
+  })
+
+  it('refuses text that is not one known emoji', () => {
+    for (const junk of ['', 'hello', '👍👍', ':nope:', '<script>', 'a']) expect(canonicalEmoji(index, junk)).toBeNull()
   })
 })

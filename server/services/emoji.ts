@@ -1,0 +1,11 @@
+import emojiData from 'emojibase-data/en/compact.json'
+import githubShortcodes from 'emojibase-data/en/shortcodes/github.json'
+import slackShortcodes from 'emojibase-data/en/shortcodes/iamcal.json'
+import { buildEmojiIndex, type EmojiIndex } from '#shared/emoji'
+
+let index: EmojiIndex | undefined
+
+/** The server's emoji set (the same data the client's picker loads): shortcodes and canonical spellings. */
+export function useEmojiIndex(): EmojiIndex {
+  return index ??= buildEmojiIndex(emojiData, githubShortcodes, slackShortcodes)
+}
