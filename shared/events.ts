@@ -1,4 +1,6 @@
 import type { Ack, ErrorBody } from './errors'
+import type { Draft } from './draft-schemas'
+import type { ScheduledMessage } from './scheduled-schemas'
 import type { Conversation, Message, PresenceStatus } from './types'
 
 /** Socket.IO event names from the contract, in one place for both sides. */
@@ -68,6 +70,10 @@ export interface ServerToClientEvents {
   'notification': (payload: NotificationPayload) => void
   /** The user lost access to a conversation (removed by an admin): drop it from view. */
   'conversation:removed': (payload: { conversationId: string }) => void
+  /** The user's draft in a conversation changed on another of their devices (null: cleared). */
+  'draft:updated': (payload: { conversationId: string, draft: Draft | null }) => void
+  /** One of the user's scheduled messages was created, changed, sent, failed or cancelled. */
+  'scheduled:updated': (payload: { scheduled: ScheduledMessage }) => void
   /** The access token expired: the socket is closed; reconnect with a fresh token. */
   'session:expired': (payload: ErrorBody) => void
 }

@@ -1,0 +1,9 @@
+import { idParamsSchema } from '#shared/schemas'
+import { saveDraft } from '../../../services/drafts'
+
+/** `{ content }` → `{ draft }`: keeps the caller's unsent text (blank text clears it). */
+export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
+  const { id } = readParams(event, idParamsSchema)
+  return { draft: await saveDraft(actor, id, await readJson(event)) }
+})
