@@ -76,7 +76,7 @@ export const conversations = pgTable('conversations', {
   type: text('type', { enum: ['project', 'group', 'direct', 'support', 'announcement'] }).notNull(),
   title: text('title').notNull(),
   status: text('status', { enum: ['active', 'archived', 'locked'] }).notNull().default('active'),
-  settings: jsonb('settings').$type<{ slowModeSeconds: number }>().notNull().default({ slowModeSeconds: 0 }),
+  settings: jsonb('settings').$type<{ slowModeSeconds: number, membersCanPin?: boolean }>().notNull().default({ slowModeSeconds: 0 }),
   /** The per-conversation counter: every new message and every later change takes the next value. */
   lastSeq: seq('last_seq').notNull().default(0),
   lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
