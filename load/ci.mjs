@@ -74,8 +74,9 @@ async function main() {
   redis.disconnect()
 
   const env = { ...loadInstanceEnv(), DATABASE_URL: `${PG}/${DB}`, REDIS_URL: REDIS }
-  const a = await startInstance({ outputDir: OUTPUT, env, cwd: ROOT, name: 'a' })
-  const b = await startInstance({ outputDir: OUTPUT, env, cwd: ROOT, name: 'b' })
+  const instance = (/** @type {string} */ name) => startInstance({ name: `load-${name}`, outputDir: OUTPUT, env, cwd: ROOT, timeoutMs: 60_000, logLimit: 200_000 })
+  const a = await instance('a')
+  const b = await instance('b')
   log(`instances ${a.url} (pid ${a.pid}) and ${b.url} (pid ${b.pid}) on ${DB}, Redis db 4`)
   const common = {
     INSTANCES: `${a.url},${b.url}`,
@@ -111,7 +112,7 @@ async function main() {
   return 0
 }
 
-/** @param {string} why @param {import('./lib/instances.mjs').Instance[]} instances */
+/** @param {string} why @param {import('../test/support/instance.d.mts').Instance[]} instances */
 function fail(why, instances) {
   for (const i of instances) console.error(`--- instance ${i.url} output (tail) ---\n${i.output().slice(-2500)}`)
   console.error(`[load:ci] ${why}`)

@@ -1,24 +1,8 @@
 import type { H3Event } from 'h3'
 import { getHeader } from 'h3'
-import { verifyAccessToken } from '../infra/auth/tokens'
-import { assertSessionLive } from '../services/sessions'
-import { actorFromClaims, type Actor } from '../services/users'
+import { resolveActor, type Actor } from '../infra/auth/identity'
 import { getConfig } from './config'
 import { AppError } from './errors'
-
-/** One path from a bearer token to an actor, used by REST and by the Socket.IO handshake. */
-export async function resolveActor(token: string | undefined | null): Promise<Actor> {
-  if (!token) throw new AppError('UNAUTHENTICATED', 'missing access token')
-  let claims
-  try {
-    claims = await verifyAccessToken(token)
-  } catch {
-    throw new AppError('UNAUTHENTICATED', 'invalid or expired access token')
-  }
-  // A signature alone is not enough: the session may have been signed out, rotated away or banned.
-  await assertSessionLive(claims)
-  return actorFromClaims(claims)
-}
 
 /** Resolves the caller of a REST request, or fails with UNAUTHENTICATED. */
 export async function requireActor(event: H3Event): Promise<Actor> {

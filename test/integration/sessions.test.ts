@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import type { AuditEntry } from '#shared/admin-schemas'
-import { startServer, type RunningServer } from '../support/server'
+import { startInstance, type Instance } from '../support/instance.mjs'
 import { authPost, disconnected, eventually, handshakeError, loginWithCookie, meStatus, refresh, signUpWithCookie } from './auth-helpers'
 import { api, baseUrl, closeAllSockets, connect, logIn, send, setupConversation, sleep, type Session } from './helpers'
 
@@ -119,9 +119,9 @@ describe('sign-out revokes the session', () => {
 })
 
 describe('a server with a 2 s token lifetime behind one trusted proxy', () => {
-  let server: RunningServer
+  let server: Instance
   beforeAll(async () => {
-    server = await startServer({ LOCAL_TOKEN_TTL_SECONDS: '2', TRUST_PROXY_HOPS: '1' })
+    server = await startInstance({ env: { LOCAL_TOKEN_TTL_SECONDS: '2', TRUST_PROXY_HOPS: '1' } })
   })
   afterAll(async () => {
     await server?.stop()

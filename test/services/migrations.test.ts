@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
-import { startServer, type RunningServer } from '../support/server'
+import { startInstance, type Instance } from '../support/instance.mjs'
 import { logIn } from './helpers'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -27,11 +27,11 @@ describe('migrations on a shared Postgres', () => {
     const admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} })
     await admin.unsafe(`create database "${name}" owner chat`)
     const url = adminDatabaseUrl.replace(/\/[^/]+$/, `/${name}`)
-    const servers: RunningServer[] = []
+    const servers: Instance[] = []
     try {
       // No REDIS_URL: this test is about the database only, and must not talk to the suite's instances.
       const env = { DATABASE_URL: url, DATA_DIR: dataDir, SEED_DEMO: 'true' }
-      const [one, two, script] = await Promise.allSettled([startServer(env), startServer(env), migrateScript(url)])
+      const [one, two, script] = await Promise.allSettled([startInstance({ env }), startInstance({ env }), migrateScript(url)])
       for (const r of [one, two]) if (r.status === 'fulfilled') servers.push(r.value)
       if (one.status === 'rejected') throw one.reason
       if (two.status === 'rejected') throw two.reason
@@ -51,7 +51,7 @@ describe('migrations on a shared Postgres', () => {
 
       // A restart on the migrated database is a no-op.
       await Promise.all(servers.splice(0).map(s => s.stop()))
-      servers.push(await startServer(env))
+      servers.push(await startInstance({ env }))
       await logIn(servers[0]!.url, 'bob@example.com')
     } finally {
       await Promise.all(servers.map(s => s.stop()))

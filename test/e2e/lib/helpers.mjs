@@ -2,9 +2,9 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { root } from './server.mjs'
+import { ROOT } from '../../support/instance.mjs'
 
-export const OUTPUT_DIR = join(root, 'test-output', 'e2e')
+export const OUTPUT_DIR = join(ROOT, 'test-output', 'e2e')
 mkdirSync(OUTPUT_DIR, { recursive: true })
 
 export const PASSWORD = 'password'

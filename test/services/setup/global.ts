@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
-import { ensureBuilt, startServer, SUITE_AUTH_LIMITS, type RunningServer } from '../../support/server'
+import { ensureBuilt, startInstance, SUITE_AUTH_LIMITS, type Instance } from '../../support/instance.mjs'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 
@@ -71,7 +71,7 @@ export default async function setup(project: TestProject) {
     ...(process.env.SOCKET_ADAPTER ? { SOCKET_ADAPTER: process.env.SOCKET_ADAPTER } : {})
   }
   const started = performance.now()
-  const servers: RunningServer[] = await Promise.all([startServer(env), startServer(env)])
+  const servers: Instance[] = await Promise.all([startInstance({ name: 'A', env }), startInstance({ name: 'B', env })])
   console.log(`[services] 2 instances (${process.env.SOCKET_ADAPTER || 'default'} adapter) healthy in ${Math.round(performance.now() - started)} ms: ${servers.map(s => s.url).join(' ')}`)
   project.provide('servers', servers.map(s => s.url))
   project.provide('services', { ...SERVICES, dataDir })
