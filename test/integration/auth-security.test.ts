@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startInstance, type Instance } from '../support/instance.mjs'
-import { authPost } from './auth-helpers'
-import { api, baseUrl, logIn, servers, signUp } from './helpers'
+import { api, authPost, baseUrl, logIn, servers, signUp } from '../support/helpers'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Attachment } from '#shared/types'
 import { startInstance, type Instance } from '../support/instance.mjs'
-import { api, setupConversation, signUp } from './helpers'
+import { api, setupConversation, signUp } from '../support/helpers'
 
 /** Its own server: the test reads that server's output and breaks its storage on disk. */
 let server: Instance

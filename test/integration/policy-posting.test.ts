@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Attachment, Message } from '#shared/types'
 import { startInstance, type Instance } from '../support/instance.mjs'
-import { ack, api, closeAllSockets, connect, send, setupConversation, signUp, sleep, type Session } from './helpers'
+import { ack, api, closeAllSockets, connect, send, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 
 /**
  * A server of its own with tight limits, so budgets, quotas and the unsent-upload TTL can be

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
 import { startInstance } from '../support/instance.mjs'
-import { api } from './helpers'
+import { api } from '../support/helpers'
 
 describe('demo users on a real database', () => {
   it('are not seeded with DATABASE_URL unless SEED_DEMO=true: admin@example.com / password does not sign in', { timeout: 120000 }, async () => {

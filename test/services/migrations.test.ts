@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
 import { startInstance, type Instance } from '../support/instance.mjs'
-import { logIn } from './helpers'
+import { logIn } from '../support/helpers'
 
 const root = join(import.meta.dirname, '..', '..')
 const journal = JSON.parse(readFileSync(join(root, 'drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
@@ -47,12 +47,12 @@ describe('migrations on a shared Postgres', () => {
       } finally {
         await db.end({ timeout: 5 })
       }
-      for (const s of servers) await logIn(s.url, 'alice@example.com')
+      for (const s of servers) await logIn('alice@example.com', 'password', s.url)
 
       // A restart on the migrated database is a no-op.
       await Promise.all(servers.splice(0).map(s => s.stop()))
       servers.push(await startInstance({ env }))
-      await logIn(servers[0]!.url, 'bob@example.com')
+      await logIn('bob@example.com', 'password', servers[0]!.url)
     } finally {
       await Promise.all(servers.map(s => s.stop()))
       await admin.unsafe(`drop database if exists "${name}" with (force)`)

@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
 import type { Message } from '#shared/types'
-import {
-  closeSockets, collect, connect, groupConversation, history, instances, nextEvent, send, sendOk, signUp, sleep, syncAll, until
-} from './helpers'
+import { closeAllSockets, collect, connect, nextEvent, send, sendOk, setupConversation, signUp, sleep, until } from '../support/helpers'
+import { history, instances, syncAll } from './helpers'
 
 const root = join(import.meta.dirname, '..', '..')
 const redisCli = (...args: string[]) => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(inject('services').redisPort), ...args], { encoding: 'utf8' })
@@ -26,16 +25,16 @@ async function healthy(base: string) {
   }
 }
 
-afterEach(() => closeSockets())
+afterEach(() => closeAllSockets())
 afterAll(() => { if (!redisUp()) servicesUp() })
 
 describe('Redis restart', () => {
   it('loses no acknowledged message; after Redis is back, live delivery resumes and sync fills the gap', { timeout: 120000 }, async () => {
     const { A, B } = instances()
-    const alice = await signUp(A, 'Alice')
-    const bob = await signUp(B, 'Bob')
-    const conversation = await groupConversation(A, alice, [bob], 'redis-restart')
-    const [a, b] = await Promise.all([connect(A, alice), connect(B, bob)])
+    const alice = await signUp('Alice', A)
+    const bob = await signUp('Bob', B)
+    const conversation = (await setupConversation(alice, [bob], 'redis-restart', A)).conversation
+    const [a, b] = await Promise.all([connect(alice, { base: A }), connect(bob, { base: B })])
     const warm = nextEvent<{ message: Message }>(b, 'message:new', p => p.message.content === 'before')
     await sendOk(a, conversation.id, 'before')
     const lastSeen = (await warm).message.updatedSeq
