@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import type { AuditEntry } from '#shared/admin-schemas'
 import { startInstance, type Instance } from '../support/instance.mjs'
-import { api, authPost, baseUrl, closeAllSockets, connect, disconnected, handshakeError, logIn, meStatus, refresh, send, setupConversation, signUp, sleep, until, type Session } from '../support/helpers'
+import { api, authPost, baseUrl, closeAllSockets, connect, disconnected, handshakeError, logIn, meStatus, refresh, send, setupConversation, signUp, sleep, TEST_PASSWORD, until, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 
@@ -76,7 +76,7 @@ describe('refresh tokens rotate, and a replayed one ends the session', () => {
 describe('sign-out revokes the session', () => {
   it('refuses the refresh cookie and the access token afterwards and drops the live socket', async () => {
     const session = await signUp('Leaver')
-    const elsewhere = await logIn(session.user.email, 'secret-password')
+    const elsewhere = await logIn(session.user.email, TEST_PASSWORD)
     const socket = await connect({ ...session, base: otherBase() })
     const otherDevice = await connect(elsewhere)
     const dropped = disconnected(socket)
@@ -100,7 +100,7 @@ describe('sign-out revokes the session', () => {
 
   it('with scope "global" ends every session of the member', async () => {
     const one = await signUp('Everywhere')
-    const two = await logIn(one.user.email, 'secret-password')
+    const two = await logIn(one.user.email, TEST_PASSWORD)
     const socket = await connect(two)
     const dropped = disconnected(socket)
     expect((await authPost(baseUrl(), '/api/auth/logout', { cookie: one.cookie, body: { scope: 'global' } })).status).toBe(200)
@@ -196,7 +196,7 @@ describe('admin ban', () => {
     const lifted = await api<{ user: { banned: boolean } }>(baseUrl(), 'DELETE', `/api/admin/users/${troll.user.id}/ban`, { token: admin.token })
     expect(lifted.status).toBe(200)
     expect(lifted.body.user.banned).toBe(false)
-    const back = await logIn(troll.user.email, 'secret-password')
+    const back = await logIn(troll.user.email, TEST_PASSWORD)
     const socketAgain = await connect(back)
     expect((await send(socketAgain, conversation.id, 'after the ban was lifted')).ok).toBe(true)
     const unbanAudit = await api<{ entries: AuditEntry[] }>(baseUrl(), 'GET', `/api/admin/audit?action=user.unban&targetId=${troll.user.id}`, { token: admin.token })

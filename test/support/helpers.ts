@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { inject } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
 import type { Conversation, Message } from '#shared/types'
-import { authPost, logInAccount, request, signUpAccount, type AccountSession, type ErrorBody, type RequestOptions, type Response } from './client.mjs'
+import { authPost, logInAccount, request, signUpAccount, TEST_PASSWORD, type AccountSession, type ErrorBody, type RequestOptions, type Response } from './client.mjs'
 
 // The one helper set of the vitest suites against running servers: REST, sign-in, sockets, waiting.
 
-export { authPost, type ErrorBody }
+export { authPost, TEST_PASSWORD, type ErrorBody }
 
 /** Base URLs of the servers under test; the first is the default. */
 export const servers = () => inject('servers')
@@ -30,7 +30,7 @@ export function must<T>(res: ApiResult<T>, what: string): T {
 }
 
 let counter = 0
-/** Signs up a brand-new user (a fresh rate-limit budget per test). */
+/** Signs up a brand-new user (a fresh rate-limit budget per test); its password is TEST_PASSWORD. */
 export function signUp(name = 'user', base = baseUrl()): Promise<Session> {
   const email = `${name.toLowerCase()}-${Date.now()}-${++counter}-${randomUUID().slice(0, 6)}@test.local`
   return signUpAccount(base, { email, displayName: name })
@@ -132,11 +132,6 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5000, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await sleep(every)
   }
-}
-
-/** Signs in like a browser and keeps the refresh cookie (an explicit password: these are signed-up users). */
-export function loginWithCookie(email: string, password = 'secret-password', base = baseUrl()): Promise<Session> {
-  return logInAccount(base, email, password)
 }
 
 /** Trades a refresh cookie for a new access token and cookie. */
