@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
-import { killAll, loadInstanceEnv, startInstance } from './lib/instances.mjs'
+import { killAll, loadInstanceEnv, servicesUp, startInstance } from './lib/instances.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const OUTPUT = resolve(ROOT, process.env.NUXT_OUTPUT_DIR || '.output')
@@ -61,8 +61,7 @@ async function main() {
     const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', env: process.env })
     if (b.status !== 0) throw new Error('build failed')
   }
-  const up = spawnSync('bash', [resolve(ROOT, 'scripts/services-up.sh')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-  if (up.status !== 0) throw new Error('scripts/services-up.sh failed')
+  process.stderr.write(servicesUp())
 
   // A fresh database and Redis db for every run, so the seeded fixture is the only data.
   const admin = postgres(`${PG}/chat`, { max: 1, onnotice: () => {} })

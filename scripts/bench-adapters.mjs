@@ -9,7 +9,6 @@
 //   typing max      typing:start/stop, next after delivery on B: pure adapter path (no database)
 // Usage: node scripts/bench-adapters.mjs [--pairs 10] [--seconds 8] [--rate 50] [--rounds 3]
 // Needs a build (NUXT_OUTPUT_DIR or .output) and scripts/services-up.sh (run here if needed).
-import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -19,7 +18,7 @@ import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
 import { io } from 'socket.io-client'
-import { outputDir as resolveOutputDir, serverEntry, startInstance } from '../test/support/instance.mjs'
+import { outputDir as resolveOutputDir, serverEntry, servicesUp, startInstance } from '../test/support/instance.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const { values: args } = parseArgs({
@@ -209,8 +208,7 @@ if (!existsSync(entry)) {
   log(`no build at ${entry}: run NUXT_OUTPUT_DIR=${process.env.NUXT_OUTPUT_DIR || '.output'} npx nuxt build first`)
   process.exit(1)
 }
-const up = spawnSync('bash', [join(root, 'scripts', 'services-up.sh')], { cwd: root, encoding: 'utf8' })
-if (up.status !== 0) { log(up.stderr); process.exit(1) }
+servicesUp()
 
 log(`pairs ${PAIRS}, ${SECONDS} s per phase, fixed rate ${RATE}/s, ${ROUNDS} round(s), adapters ${ADAPTERS.join(' vs ')}`)
 const runs = []

@@ -1,6 +1,6 @@
 // Shared helpers of the benchmark harness: services, database reset, server processes, fixtures
 // written straight into Postgres, tokens, CPU/RSS sampling, percentiles.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -8,9 +8,9 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
 import { SignJWT } from 'jose'
-import { ROOT, outputDir, serverEntry, startInstance } from '../../test/support/instance.mjs'
+import { ROOT, outputDir, serverEntry, servicesUp, startInstance } from '../../test/support/instance.mjs'
 
-export { ROOT }
+export { ROOT, servicesUp }
 export const BENCH_DIR = join(ROOT, 'bench')
 export const RESULTS_DIR = join(BENCH_DIR, 'results')
 // A database of its own: chat_bench is also reset by scripts/bench-adapters.mjs, which other people
@@ -129,12 +129,6 @@ export async function dbStats() {
   const [row] = await db`select xact_commit::float8 as commits, tup_inserted::float8 as inserted, tup_fetched::float8 as fetched, tup_updated::float8 as updated from pg_stat_database where datname = current_database()`
   await db.end({ timeout: 5 })
   return row
-}
-
-/** scripts/services-up.sh (idempotent): Postgres 15 on 54329, Redis on 63790. */
-export function servicesUp() {
-  const up = spawnSync('bash', [join(ROOT, 'scripts', 'services-up.sh')], { cwd: ROOT, encoding: 'utf8' })
-  if (up.status !== 0) throw new Error(`services-up failed:\n${up.stderr}`)
 }
 
 export function sql(opts = {}) {

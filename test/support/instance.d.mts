@@ -7,6 +7,8 @@ export declare function outputDir(dir?: string): string
 export declare function serverEntry(dir?: string): string
 /** Builds the production server unless its entry is newer than every source file. */
 export declare function ensureBuilt(options?: { dir?: string, log?: (message: string) => void, useExisting?: boolean }): void
+/** Runs scripts/services-up.sh; returns its stderr (what it had to start), throws when it fails. */
+export declare function servicesUp(): string
 /** A free loopback port. */
 export declare function freePort(): Promise<number>
 /** Per-IP sign-in limits raised for suites that sign many users up from 127.0.0.1. */

@@ -45,6 +45,16 @@ export function ensureBuilt({ dir = outputDir(), log = () => {}, useExisting = f
   log(`built in ${Math.round((Date.now() - started) / 1000)} s`)
 }
 
+/**
+ * Runs scripts/services-up.sh (idempotent: installs and starts only what is missing: Postgres 15 on
+ * 54329, Redis on 63790) and returns what it printed on stderr; fails with its output otherwise.
+ */
+export function servicesUp() {
+  const result = spawnSync('bash', [join(ROOT, 'scripts', 'services-up.sh')], { cwd: ROOT, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`services-up.sh failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
+  return result.stderr
+}
+
 /** A free loopback port. */
 export function freePort() {
   return new Promise((resolvePort, reject) => {

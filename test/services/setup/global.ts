@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
-import { ensureBuilt, startInstance, SUITE_AUTH_LIMITS, type Instance } from '../../support/instance.mjs'
+import { ensureBuilt, servicesUp, startInstance, SUITE_AUTH_LIMITS, type Instance } from '../../support/instance.mjs'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 
@@ -16,12 +15,6 @@ export const SERVICES = {
   // Database 1, so a developer's data in database 0 survives the test reset.
   redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:63790/1',
   redisPort: Number(process.env.CHAT_REDIS_PORT ?? 63790)
-}
-
-/** Runs scripts/services-up.sh (idempotent: installs/starts only what is missing). */
-export function servicesUp() {
-  const result = spawnSync('bash', [join(root, 'scripts', 'services-up.sh')], { cwd: root, encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`services-up.sh failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
 }
 
 /** Empties the test database (schemas public and drizzle) and drops throw-away databases of earlier runs. */
