@@ -1,4 +1,4 @@
-import { databaseReady } from '../db/ready'
+import { serverReady } from '../services/startup'
 import { logger } from '../infra/logger'
 import { createJobQueue } from '../jobs/queue'
 import { deliverScheduled, pendingScheduled, setScheduledSendQueue } from '../services/scheduled-messages'
@@ -14,7 +14,7 @@ export default defineNitroPlugin((nitroApp) => {
   const sends = createJobQueue<{ id: string }>('scheduled-sends', ({ id }) => deliverScheduled(id))
   const schedule = (id: string, sendAt: Date) => sends.schedule(`${id}_${sendAt.getTime()}`, { id }, sendAt)
   setScheduledSendQueue(schedule)
-  const recover = (before?: Date) => databaseReady()
+  const recover = (before?: Date) => serverReady()
     .then(() => pendingScheduled(before))
     .then(rows => Promise.all(rows.map(r => schedule(r.id, r.sendAt))))
     .catch((err: unknown) => logger.warn({ err }, 'could not recover scheduled messages'))
@@ -23,7 +23,7 @@ export default defineNitroPlugin((nitroApp) => {
   sweep.unref()
   nitroApp.hooks.hook('close', async () => {
     clearInterval(sweep)
-    setScheduledSendQueue(undefined)
+    setScheduledSendQueue(null)
     await sends.close()
   })
 })

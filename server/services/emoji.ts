@@ -2,10 +2,7 @@ import emojiData from 'emojibase-data/en/compact.json'
 import githubShortcodes from 'emojibase-data/en/shortcodes/github.json'
 import slackShortcodes from 'emojibase-data/en/shortcodes/iamcal.json'
 import { buildEmojiIndex, type EmojiIndex } from '#shared/emoji'
-
-let index: EmojiIndex | undefined
+import { lazy } from '../infra/lazy'
 
 /** The server's emoji set (the same data the client's picker loads): shortcodes and canonical spellings. */
-export function useEmojiIndex(): EmojiIndex {
-  return index ??= buildEmojiIndex(emojiData, githubShortcodes, slackShortcodes)
-}
+export const useEmojiIndex = lazy('emoji-index', (): EmojiIndex => buildEmojiIndex(emojiData, githubShortcodes, slackShortcodes))

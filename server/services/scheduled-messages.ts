@@ -4,6 +4,7 @@ import {
 } from '#shared/scheduled-schemas'
 import { useDb } from '../db/client'
 import { profiles, scheduledMessages } from '../db/schema'
+import { lazy } from '../infra/lazy'
 import { publishToUser } from '../infra/realtime'
 import { logger } from '../infra/logger'
 import { getConfig } from '../utils/config'
@@ -16,10 +17,9 @@ type ScheduledRow = typeof scheduledMessages.$inferSelect
 
 /** Hands a scheduled message to the job queue; set by the jobs plugin at startup. */
 export type ScheduleJob = (id: string, sendAt: Date) => Promise<void>
-let enqueue: ScheduleJob | undefined
-export function setScheduledSendQueue(next: ScheduleJob | undefined) {
-  enqueue = next
-}
+const sendQueue = lazy<ScheduleJob | null>('scheduled-send-queue', () => null)
+/** The jobs plugin registers the queue at startup (null again at shutdown). */
+export const setScheduledSendQueue = (next: ScheduleJob | null) => sendQueue.set(next)
 
 const toScheduled = (row: ScheduledRow): ScheduledMessage => ({
   id: row.id,
@@ -40,6 +40,7 @@ function assertSendAt(sendAt: Date) {
 }
 
 async function queue(row: ScheduledRow) {
+  const enqueue = sendQueue()
   if (!enqueue) throw new Error('the scheduled-send queue is not running')
   await enqueue(row.id, row.sendAt)
 }

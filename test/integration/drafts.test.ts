@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { api, closeAllSockets, connect, nextEvent, setupConversation, signUp } from './helpers'
+import { api, closeAllSockets, connect, nextEvent, setupConversation, signUp } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

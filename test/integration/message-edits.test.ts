@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ack, api, closeAllSockets, connect, send, setupConversation, signUp } from './helpers'
+import { ack, api, closeAllSockets, connect, send, setupConversation, signUp } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Conversation, Message } from '#shared/types'
-import { ack, api, closeAllSockets, connect, nextEvent, send, setupConversation, signUp, type Session } from './helpers'
+import { ack, api, closeAllSockets, connect, nextEvent, send, setupConversation, signUp, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

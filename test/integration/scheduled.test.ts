@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
-import { api, closeAllSockets, connect, logIn, nextEvent, setupConversation, signUp, sleep, type Session } from './helpers'
+import { api, closeAllSockets, connect, logIn, nextEvent, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import type { Message } from '#shared/types'
-import { ack, api, closeAllSockets, connect, nextEvent, send, setupConversation, signUp, type SendAck } from './helpers'
+import { ack, api, closeAllSockets, connect, nextEvent, send, setupConversation, signUp, type SendAck } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ack, api, closeAllSockets, connect, setupConversation, signUp, type SendAck } from './helpers'
+import { ack, api, closeAllSockets, connect, setupConversation, signUp, type SendAck } from '../support/helpers'
 import { download, png, upload } from './upload-helpers'
 
 afterEach(() => closeAllSockets())

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib'
 import type { Attachment } from '#shared/types'
-import type { Session } from './helpers'
+import type { Session } from '../support/helpers'
 
 export type ErrorJson = { error?: { code: string, message: string, details?: { fields?: { field: string }[] } } }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
-import { ack, api, closeAllSockets, connect, nextEvent, setupConversation, signUp, type SendAck } from './helpers'
+import { ack, api, closeAllSockets, connect, nextEvent, setupConversation, signUp, type SendAck } from '../support/helpers'
 import { download, png, upload, type ErrorJson } from './upload-helpers'
 
 afterEach(() => closeAllSockets())
