@@ -1,9 +1,9 @@
-import type MarkdownIt from 'markdown-it'
+import type { Env, MarkdownIt, StateCore } from 'markdown-it'
 import type { Mention } from '#shared/types'
 import { findMentions, type Mentionable } from '#shared/mentions'
 
 /** What a render is given and collects: the conversation's members in, the mentions found out. */
-export interface MentionEnv {
+export interface MentionEnv extends Env {
   members: readonly Mentionable[]
   mentions: Mention[]
 }
@@ -12,8 +12,8 @@ export interface MentionEnv {
  * Turns @mentions in text into marked-up spans and records them in the render env. Runs on text
  * tokens only, so mentions inside inline code, code blocks and link text are left alone.
  */
-export function mentionsPlugin(md: MarkdownIt) {
-  md.core.ruler.push('mentions', (state) => {
+export const mentionsPlugin = (md: MarkdownIt) => {
+  md.core.ruler.push('mentions', (state: StateCore) => {
     const env = state.env as Partial<MentionEnv>
     if (!env.mentions) return
     const members = env.members ?? []
