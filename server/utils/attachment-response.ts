@@ -1,10 +1,10 @@
 import type { H3Event } from 'h3'
 import { sendRedirect, sendStream, setResponseHeader, setResponseHeaders, setResponseStatus } from 'h3'
 import { contentDisposition } from '../infra/storage/inspect'
-import type { OpenedAttachment } from '../services/upload-access'
+import type { Download } from '../infra/storage'
 
 /** Answers with an opened attachment: 304 when current, a redirect to the backend, or the streamed bytes with locked-down headers. */
-export function sendAttachment(event: H3Event, opened: OpenedAttachment, file: { contentType: string, fileName: string, inline: boolean }) {
+export function sendAttachment(event: H3Event, opened: { etag: string, download: Download | null }, file: { contentType: string, fileName: string, inline: boolean }) {
   const { etag, download } = opened
   setResponseHeaders(event, {
     'cache-control': 'private, no-cache',
