@@ -3,13 +3,11 @@ import { updateConversationSchema } from '#shared/conversation-schemas'
 import type { Conversation } from '#shared/types'
 import { useDb } from '../db/client'
 import { conversationParticipants, conversations } from '../db/schema'
-import { publishToConversation } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
 import { canModerate, requireParticipant } from './access'
 import { announceConversation } from './conversations'
 import { loadConversations } from './conversation-view'
-import { loadMessage } from './message-view'
-import { insertSystemMessage } from './system-messages'
+import { insertSystemMessage, publishSystemMessages } from './system-messages'
 import type { Actor } from './users'
 
 /**
@@ -38,7 +36,7 @@ export async function updateConversation(actor: Actor, conversationId: string, i
     for (const line of lines) rows.push(await insertSystemMessage(tx, actor, conversationId, line))
     return rows
   })
-  for (const notice of notices) publishToConversation(conversationId, 'message:new', { message: (await loadMessage(db, notice.id))! })
+  await publishSystemMessages(db, notices)
   if (notices.length) {
     const members = await db.select({ userId: conversationParticipants.userId }).from(conversationParticipants).where(eq(conversationParticipants.conversationId, conversationId))
     await announceConversation(db, conversationId, members.map(m => m.userId))

@@ -8,7 +8,7 @@ import { canModerate, requireMessageAccess, requireParticipant, type Membership 
 import { loadMessage, loadMessages } from './message-view'
 import { enforcePostingPolicy } from './posting-policy'
 import { takeNextSeq } from './sequence'
-import { insertSystemMessage } from './system-messages'
+import { insertSystemMessage, publishSystemMessages } from './system-messages'
 import type { Actor } from './users'
 
 /** Most pins a conversation keeps; Slack stops at 100 as well. */
@@ -48,7 +48,7 @@ export async function setPinned(actor: Actor, messageId: string, pinned: boolean
   const message = (await loadMessage(db, messageId))!
   if (notice) {
     publishToConversation(message.conversationId, 'message:updated', { message })
-    publishToConversation(message.conversationId, 'message:new', { message: (await loadMessage(db, notice.id))! })
+    await publishSystemMessages(db, [notice])
   }
   return message
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { Tx } from '../db/client'
+import type { DbOrTx, Tx } from '../db/client'
 import { messages, type MessageRow } from '../db/schema'
+import { publishToConversation } from '../infra/realtime'
 import { renderMarkdown } from './markdown'
+import { loadMessage } from './message-view'
 import { takeNextSeq } from './sequence'
 import type { Actor } from './users'
 
@@ -24,4 +26,12 @@ export async function insertSystemMessage(tx: Tx, actor: Pick<Actor, 'id'>, conv
     replyToId: refersTo ?? null
   }).returning()
   return row!
+}
+
+/** Sends committed system lines to their conversations, in the order they were written. */
+export async function publishSystemMessages(db: DbOrTx, rows: readonly MessageRow[]): Promise<void> {
+  for (const row of rows) {
+    const message = await loadMessage(db, row.id)
+    if (message) publishToConversation(row.conversationId, 'message:new', { message })
+  }
 }

@@ -58,9 +58,10 @@ describe('scheduled messages', () => {
 
     // Moved to a second from now, it is sent then, and the job for the old time does nothing.
     const arrived = nextEvent<{ message: Message }>(laptop, 'message:new', p => p.message.content === 'later, reworded', 10_000)
+    const sentEvent = nextEvent<{ scheduled: Scheduled }>(laptop, 'scheduled:updated', p => p.scheduled.status === 'sent', 10_000)
     await api(alice.base, 'PATCH', `/api/scheduled/${later.body.scheduled.id}`, { token: alice.token, body: { sendAt: inMs(1000) } })
     await arrived
-    const sent = await nextEvent<{ scheduled: Scheduled }>(laptop, 'scheduled:updated', p => p.scheduled.status === 'sent')
+    const sent = await sentEvent
     expect(sent.scheduled.messageId).not.toBeNull()
     expect((await history(alice, conversation.id)).map(m => m.content)).toEqual(['later, reworded'])
   })
