@@ -86,7 +86,7 @@ export async function addProjectMember(actor: Actor, projectId: string, input: u
       .where(and(eq(conversations.projectId, projectId), eq(conversations.type, 'project')))
     const added = wide.length
       ? await tx.insert(conversationParticipants).values(wide.map(c => ({ conversationId: c.id, userId: user.id, role: 'member' as const })))
-        .onConflictDoNothing().returning({ conversationId: conversationParticipants.conversationId })
+          .onConflictDoNothing().returning({ conversationId: conversationParticipants.conversationId })
       : []
     const notices = []
     for (const { conversationId } of added) notices.push(await insertSystemMessage(tx, actor, conversationId, `${actor.displayName} added ${user.displayName}`))
