@@ -1,10 +1,7 @@
 /** Wire shapes from the contract; the server maps rows to these, the client renders them. */
-export type UserRole = 'member' | 'admin'
-export type ParticipantRole = 'owner' | 'admin' | 'member'
-export type ConversationType = 'project' | 'group' | 'direct' | 'support' | 'announcement'
-export type ConversationStatus = 'active' | 'archived' | 'locked'
-export type MessageType = 'text' | 'file' | 'system'
-export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline'
+import type { ConversationStatus, ConversationType, MentionKind, MessageType, ParticipantRole, PresenceStatus, UserRole } from './enums'
+
+export type { ConversationStatus, ConversationType, ParticipantRole, PresenceStatus, UserRole }
 
 export interface User {
   id: string
@@ -39,7 +36,7 @@ export interface Reaction {
 
 export interface Mention {
   userId: string | null
-  kind: 'user' | 'here' | 'channel'
+  kind: MentionKind
 }
 
 export interface Message {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { inject } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
-import type { Conversation, Message, User } from '#shared/types'
+import type { ClientEventAck } from '#shared/events'
+import type { Conversation, User } from '#shared/types'
 
 /** Base URLs of the servers under test; the first is the default. */
 export const servers = () => inject('servers')
@@ -93,7 +94,7 @@ export function collect<T>(socket: Socket, event: string): { items: T[], stop: (
   return { items, stop: () => socket.off(event, listener) }
 }
 
-export type SendAck = { ok: true, message: Message, duplicate: boolean } | { ok: false, error: { code: string, message: string, details?: Record<string, unknown> } }
+export type SendAck = ClientEventAck<'message:send'>
 
 export function send(socket: Socket, conversationId: string, content: string, clientId: string = randomUUID()): Promise<SendAck> {
   return socket.timeout(10000).emitWithAck('message:send', { clientId, conversationId, content })

@@ -3,6 +3,6 @@ import { adminGetConversation } from '~~/server/services/admin-conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { conversation: await adminGetConversation(actor, id) }
 })

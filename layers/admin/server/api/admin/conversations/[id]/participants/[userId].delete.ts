@@ -3,6 +3,6 @@ import { adminRemoveParticipant } from '~~/server/services/participants'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
-  const { id, userId } = readParams(event, participantParamsSchema)
+  const { id, userId } = await getValidatedRouterParams(event, participantParamsSchema.parse)
   return { participants: await adminRemoveParticipant(actor, id, userId) }
 })
