@@ -1,7 +1,8 @@
 /** Wire shapes from the contract; the server maps rows to these, the client renders them. */
 import type { ConversationStatus, ConversationType, MentionKind, MessageType, ParticipantRole, PresenceStatus, UserRole } from './enums'
 
-export type { ConversationStatus, ConversationType, ParticipantRole, PresenceStatus, UserRole }
+// Defined with their value lists in ./enums; named here too so wire shapes come from one import.
+export type { ConversationStatus, ConversationType, MessageType, ParticipantRole, PresenceStatus, UserRole }
 
 export interface User {
   id: string

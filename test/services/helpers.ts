@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { inject } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
 import type { Conversation, Message, User } from '#shared/types'
-import type { SyncResult } from '#shared/events'
+import type { ClientEventAck } from '#shared/events'
 import { api, sleep, type ApiResult, type SendAck } from '../integration/helpers'
 
 export { api, collect, nextEvent, sleep, type ApiResult, type SendAck } from '../integration/helpers'
@@ -99,7 +99,7 @@ export async function syncAll(socket: Socket, conversationId: string, afterSeq: 
   const messages: Message[] = []
   let cursor = afterSeq
   for (let pages = 1; pages < 100; pages++) {
-    const reply = await emitAck<{ ok: boolean, results: SyncResult[], error?: unknown }>(socket, 'sync:request', { conversations: [{ conversationId, afterSeq: cursor }] })
+    const reply = await emitAck<ClientEventAck<'sync:request'>>(socket, 'sync:request', { conversations: [{ conversationId, afterSeq: cursor }] })
     if (!reply.ok) throw new Error(`sync failed: ${JSON.stringify(reply.error)}`)
     const result = reply.results.find(r => r.conversationId === conversationId)!
     messages.push(...result.messages)
