@@ -1,5 +1,5 @@
 import { adminAuditQuerySchema } from '#shared/admin-schemas'
-import { listAuditEntries } from '~~/server/services/audit'
+import { listAuditEntries } from '#layers/admin/server/services/audit'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { adminUsersQuerySchema } from '#shared/admin-schemas'
-import { adminSearchUsers } from '~~/server/services/admin-users'
+import { adminSearchUsers } from '#layers/admin/server/services/admin-users'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
