@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import type { ConversationSettings, ConversationStatus, ConversationType, UserRole } from './types'
+import { CONVERSATION_STATUSES, CONVERSATION_TYPES, type ConversationStatus, type ConversationType, type UserRole } from './enums'
+import type { ConversationSettings } from './types'
 
 /** Query strings send `?status=` for a cleared filter; treat an empty value as absent. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -12,8 +13,8 @@ const offset = z.coerce.number().int().min(0).max(1_000_000).default(0)
 export const adminConversationsQuerySchema = z.object({
   projectId: optional(z.uuid()),
   userId: optional(z.uuid()),
-  status: optional(z.enum(['active', 'archived', 'locked'])),
-  type: optional(z.enum(['project', 'group', 'direct', 'support', 'announcement'])),
+  status: optional(z.enum(CONVERSATION_STATUSES)),
+  type: optional(z.enum(CONVERSATION_TYPES)),
   q: optional(search),
   limit: limit(100, 50),
   offset
@@ -38,10 +39,6 @@ export const adminAuditQuerySchema = z.object({
   limit: limit(200, 50),
   offset
 })
-
-export type AdminConversationsQuery = z.infer<typeof adminConversationsQuerySchema>
-export type AdminUsersQuery = z.infer<typeof adminUsersQuerySchema>
-export type AdminAuditQuery = z.infer<typeof adminAuditQuerySchema>
 
 /** A conversation as an admin sees it: no per-user unread state, plus its project and head count. */
 export interface AdminConversation {

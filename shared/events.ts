@@ -1,32 +1,14 @@
+import type { z } from 'zod'
+import type { NotificationKind, PresenceStatus, UserRole } from './enums'
 import type { Ack, ErrorBody } from './errors'
 import type { Draft } from './draft-schemas'
+import type { reactionEventSchema } from './reaction-schemas'
 import type { ScheduledMessage } from './scheduled-schemas'
-import type { Conversation, Message, PresenceStatus } from './types'
-
-/** Socket.IO event names from the contract, in one place for both sides. */
-export const EVENTS = {
-  messageSend: 'message:send',
-  messageEdit: 'message:edit',
-  messageDelete: 'message:delete',
-  reactionAdd: 'reaction:add',
-  reactionRemove: 'reaction:remove',
-  typingStart: 'typing:start',
-  typingStop: 'typing:stop',
-  readMark: 'read:mark',
-  syncRequest: 'sync:request',
-  presenceUpdate: 'presence:update',
-  messageNew: 'message:new',
-  messageUpdated: 'message:updated',
-  messageDeleted: 'message:deleted',
-  typingUpdate: 'typing:update',
-  readUpdate: 'read:update',
-  presenceChange: 'presence:change',
-  unreadUpdate: 'unread:update',
-  conversationUpdated: 'conversation:updated',
-  conversationRemoved: 'conversation:removed',
-  notification: 'notification',
-  sessionExpired: 'session:expired'
-} as const
+import type {
+  deleteMessageEventSchema, editMessageEventSchema, presenceUpdateSchema, readMarkEventSchema, sendMessageEventSchema, syncRequestSchema,
+  typingEventSchema
+} from './schemas'
+import type { Conversation, Message } from './types'
 
 export interface SyncResult {
   conversationId: string
@@ -41,21 +23,48 @@ export interface TypingUpdatePayload { conversationId: string, userId: string, d
 export interface ReadUpdatePayload { conversationId: string, userId: string, seq: number }
 export interface PresenceChangePayload { userId: string, status: PresenceStatus, lastSeenAt: string }
 export interface UnreadUpdatePayload { conversationId: string, unreadCount: number, mentionCount: number }
-export interface NotificationPayload { kind: 'mention' | 'reply' | 'dm', conversationId: string, messageId: string, title: string, body: string }
+export interface NotificationPayload { kind: NotificationKind, conversationId: string, messageId: string, title: string, body: string }
 
-type AckFn<T extends object = object> = (ack: Ack<T>) => void
+/** The answer to a send, over Socket.IO and REST alike; `duplicate` when the clientId was seen before. */
+export interface SendMessageReply { message: Message, duplicate: boolean }
 
-export interface ClientToServerEvents {
-  'message:send': (payload: unknown, ack?: AckFn<{ message: Message, duplicate: boolean }>) => void
-  'message:edit': (payload: unknown, ack?: AckFn<{ message: Message }>) => void
-  'message:delete': (payload: unknown, ack?: AckFn) => void
-  'reaction:add': (payload: unknown, ack?: AckFn<{ message: Message }>) => void
-  'reaction:remove': (payload: unknown, ack?: AckFn<{ message: Message }>) => void
-  'typing:start': (payload: unknown, ack?: AckFn) => void
-  'typing:stop': (payload: unknown, ack?: AckFn) => void
-  'read:mark': (payload: unknown, ack?: AckFn) => void
-  'sync:request': (payload: unknown, ack?: AckFn<{ results: SyncResult[] }>) => void
-  'presence:update': (payload: unknown, ack?: AckFn) => void
+type NoReply = Record<never, never>
+
+/**
+ * Client events: `payload` is the input of the zod schema the server validates the event with,
+ * `reply` what the handler adds to `{ ok: true }` in its ack (the server's handlers are typed
+ * against it, see server/realtime/handle.ts).
+ */
+interface ClientEvents {
+  'message:send': { payload: z.input<ReturnType<typeof sendMessageEventSchema>>, reply: SendMessageReply }
+  'message:edit': { payload: z.input<ReturnType<typeof editMessageEventSchema>>, reply: { message: Message } }
+  'message:delete': { payload: z.input<typeof deleteMessageEventSchema>, reply: NoReply }
+  'reaction:add': { payload: z.input<typeof reactionEventSchema>, reply: { message: Message } }
+  'reaction:remove': { payload: z.input<typeof reactionEventSchema>, reply: { message: Message } }
+  'typing:start': { payload: z.input<typeof typingEventSchema>, reply: NoReply }
+  'typing:stop': { payload: z.input<typeof typingEventSchema>, reply: NoReply }
+  'read:mark': { payload: z.input<typeof readMarkEventSchema>, reply: NoReply }
+  'sync:request': { payload: z.input<typeof syncRequestSchema>, reply: { results: SyncResult[] } }
+  'presence:update': { payload: z.input<typeof presenceUpdateSchema>, reply: NoReply }
+}
+
+export type ClientEventName = keyof ClientEvents
+export type ClientEventPayload<E extends ClientEventName> = ClientEvents[E]['payload']
+export type ClientEventReply<E extends ClientEventName> = ClientEvents[E]['reply']
+/** What the ack callback of event E receives. */
+export type ClientEventAck<E extends ClientEventName> = Ack<ClientEventReply<E>>
+
+/** Events a client may fire without waiting for an answer; the others always take an ack callback. */
+type FireAndForget = 'typing:start' | 'typing:stop' | 'read:mark' | 'presence:update'
+
+/**
+ * Socket.IO's map for client → server events. A required ack callback is what lets socket.io's
+ * types give `emitWithAck` its answer type.
+ */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: E extends FireAndForget
+    ? (payload: ClientEventPayload<E>, ack?: (reply: ClientEventAck<E>) => void) => void
+    : (payload: ClientEventPayload<E>, ack: (reply: ClientEventAck<E>) => void) => void
 }
 
 export interface ServerToClientEvents {
@@ -81,10 +90,8 @@ export interface ServerToClientEvents {
 export interface SocketData {
   userId: string
   displayName: string
-  role: 'member' | 'admin'
+  role: UserRole
   avatarUrl: string | null
   /** Seconds since epoch when the access token stops being valid. */
   tokenExp: number
 }
-
-export type { ErrorBody }

@@ -9,4 +9,4 @@ export const reactionEventSchema = z.object({
   emoji: z.string().trim().min(1).max(64)
 })
 
-export type ReactionEvent = z.infer<typeof reactionEventSchema>
+export type ReactionInput = z.output<typeof reactionEventSchema>

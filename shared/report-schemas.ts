@@ -9,6 +9,8 @@ export const reportMessageSchema = z.object({
   description: z.string().trim().max(1000).optional()
 }).refine(r => r.reason !== 'other' || (r.description?.length ?? 0) > 0, { path: ['description'], message: 'say what is wrong when the reason is "other"' })
 
+export type ReportInput = z.output<typeof reportMessageSchema>
+
 /** A member's report, as the reporter sees it. */
 export interface Report {
   id: string

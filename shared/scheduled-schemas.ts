@@ -21,6 +21,9 @@ export const updateScheduledSchema = (max = DEFAULT_MAX_MESSAGE_LENGTH) => z.obj
   sendAt: sendAt.optional()
 }).refine(u => u.content !== undefined || u.sendAt !== undefined, { message: 'change content or sendAt' })
 
+export type CreateScheduledInput = z.output<ReturnType<typeof createScheduledSchema>>
+export type UpdateScheduledInput = z.output<ReturnType<typeof updateScheduledSchema>>
+
 /** A message waiting to be sent by the server, as its author sees it. */
 export interface ScheduledMessage {
   id: string

@@ -1,7 +1,8 @@
 import { z } from 'zod'
+import { CHOSEN_PRESENCE_STATUSES, CONVERSATION_TYPES, PARTICIPANT_ROLES } from './enums'
 import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, SYNC_REQUEST_MAX_CONVERSATIONS } from './limits'
 
-export const uuid = z.uuid()
+const uuid = z.uuid()
 
 /** Builds a schema once per maximum length: zod compiles each new schema, which is costly on a hot path. */
 function perMax<T>(make: (max: number) => T): (max?: number) => T {
@@ -14,7 +15,7 @@ function perMax<T>(make: (max: number) => T): (max?: number) => T {
 }
 
 /** Message content: trimmed, 1..max characters. */
-export const contentSchema = (max = DEFAULT_MAX_MESSAGE_LENGTH) =>
+const contentSchema = (max = DEFAULT_MAX_MESSAGE_LENGTH) =>
   z.string().trim().min(1, 'content must not be empty').max(max, `content must be at most ${max} characters`)
 
 export const signupSchema = z.object({
@@ -33,7 +34,7 @@ export const logoutSchema = z.object({
 })
 
 export const createProjectSchema = z.object({ name: z.string().trim().min(1).max(100) })
-export const participantRoleSchema = z.enum(['owner', 'admin', 'member'])
+const participantRoleSchema = z.enum(PARTICIPANT_ROLES)
 export const addProjectMemberSchema = z.object({
   email: z.email().transform(v => v.toLowerCase()),
   role: participantRoleSchema.default('member')
@@ -41,7 +42,8 @@ export const addProjectMemberSchema = z.object({
 
 export const createConversationSchema = z.object({
   title: z.string().trim().min(1).max(100),
-  type: z.enum(['project', 'group', 'support', 'announcement']).default('group'),
+  // Direct messages are made through POST /api/dm, one per pair of users.
+  type: z.enum(CONVERSATION_TYPES).exclude(['direct']).default('group'),
   participantIds: z.array(uuid).max(1000).default([])
 })
 export const directMessageSchema = z.object({ userId: uuid })
@@ -54,14 +56,18 @@ export const historyQuerySchema = z.object({
   message: 'use beforeSeq or afterSeq, not both', path: ['beforeSeq']
 })
 
+/**
+ * A send carries text, files or both: content may be empty only when attachmentIds name files.
+ * The server then stores a `file` message and chooses its text (see sendMessage); clients send `''`.
+ */
 export const sendMessageBodySchema = perMax(max => z.object({
   clientId: uuid,
-  content: contentSchema(max),
+  content: z.string().trim().max(max, `content must be at most ${max} characters`),
   replyToId: uuid.nullish(),
   threadRootId: uuid.nullish(),
   attachmentIds: z.array(uuid).max(10).optional()
-}))
-export const sendMessageEventSchema = perMax(max => sendMessageBodySchema(max).extend({ conversationId: uuid }))
+}).refine(send => send.content !== '' || !!send.attachmentIds?.length, { path: ['content'], message: 'content must not be empty' }))
+export const sendMessageEventSchema = perMax(max => sendMessageBodySchema(max).safeExtend({ conversationId: uuid }))
 
 export const editMessageBodySchema = perMax(max => z.object({ content: contentSchema(max) }))
 export const editMessageEventSchema = perMax(max => editMessageBodySchema(max).extend({ messageId: uuid }))
@@ -84,7 +90,7 @@ export const syncRequestSchema = z.object({
 })
 
 export const typingEventSchema = z.object({ conversationId: uuid })
-export const presenceUpdateSchema = z.object({ status: z.enum(['online', 'away', 'dnd']) })
+export const presenceUpdateSchema = z.object({ status: z.enum(CHOSEN_PRESENCE_STATUSES) })
 
 export const idParamsSchema = z.object({ id: uuid })
 export const projectParamsSchema = z.object({ projectId: uuid })
@@ -93,8 +99,8 @@ export const participantParamsSchema = z.object({ id: uuid, userId: uuid })
 export const addParticipantSchema = z.object({ userId: uuid, role: participantRoleSchema.default('member') })
 export const changeParticipantRoleSchema = z.object({ role: participantRoleSchema })
 
-export type SignupInput = z.infer<typeof signupSchema>
-export type LoginInput = z.infer<typeof loginSchema>
-export type CreateConversationInput = z.infer<typeof createConversationSchema>
-export type SendMessageInput = z.infer<ReturnType<typeof sendMessageEventSchema>>
-export type SyncRequest = z.infer<typeof syncRequestSchema>
+export type SendMessageInput = z.output<ReturnType<typeof sendMessageEventSchema>>
+export type EditMessageInput = z.output<ReturnType<typeof editMessageEventSchema>>
+export type DeleteMessageInput = z.output<typeof deleteMessageEventSchema>
+export type HistoryQuery = z.output<typeof historyQuerySchema>
+export type SyncRequest = z.output<typeof syncRequestSchema>

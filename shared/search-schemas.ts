@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { parseSearchQuery } from './search-query'
+import type { Message } from './types'
 
 export const SEARCH_PAGE_DEFAULT = 20
-export const SEARCH_PAGE_MAX = 50
+const SEARCH_PAGE_MAX = 50
 /** `total` stops counting here; `totalCapped` says when there were more. */
 export const SEARCH_TOTAL_CAP = 1000
-export const SEARCH_QUERY_MAX = 500
+const SEARCH_QUERY_MAX = 500
 
 /** Where a search page ended: the last result's rank, creation time (Postgres text, to the microsecond) and id. */
 export interface SearchCursor { rank: string, createdAt: string, id: string }
@@ -34,7 +35,7 @@ function isPgTimestamp(text: string): boolean {
 }
 
 /** The cursor a search page handed out, or null for anything else (never throws). */
-export function decodeSearchCursor(value: string): SearchCursor | null {
+function decodeSearchCursor(value: string): SearchCursor | null {
   if (!BASE64URL.test(value)) return null
   let parsed: unknown
   try {
@@ -68,5 +69,10 @@ export const searchQuerySchema = z.object({
   }).optional()
 })
 
-export type SearchQueryInput = z.input<typeof searchQuerySchema>
 export type SearchRequest = z.output<typeof searchQuerySchema>
+
+/** One `GET /api/search` hit: the message and its text as escaped HTML with matches in `<mark>`. */
+export interface SearchHit { message: Message, highlight: string }
+
+/** The `GET /api/search` answer, best match first; `nextCursor` is null on the last page. */
+export interface SearchResponse { results: SearchHit[], total: number, totalCapped: boolean, nextCursor: string | null }

@@ -5,3 +5,5 @@ export const threadQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   afterSeq: z.coerce.number().int().min(0).default(0)
 })
+
+export type ThreadQuery = z.output<typeof threadQuerySchema>

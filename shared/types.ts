@@ -1,10 +1,8 @@
 /** Wire shapes from the contract; the server maps rows to these, the client renders them. */
-export type UserRole = 'member' | 'admin'
-export type ParticipantRole = 'owner' | 'admin' | 'member'
-export type ConversationType = 'project' | 'group' | 'direct' | 'support' | 'announcement'
-export type ConversationStatus = 'active' | 'archived' | 'locked'
-export type MessageType = 'text' | 'file' | 'system'
-export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline'
+import type { ConversationStatus, ConversationType, MentionKind, MessageType, ParticipantRole, PresenceStatus, UserRole } from './enums'
+
+// Defined with their value lists in ./enums; named here too so wire shapes come from one import.
+export type { ConversationStatus, ConversationType, MessageType, ParticipantRole, PresenceStatus, UserRole }
 
 export interface User {
   id: string
@@ -39,7 +37,7 @@ export interface Reaction {
 
 export interface Mention {
   userId: string | null
-  kind: 'user' | 'here' | 'channel'
+  kind: MentionKind
 }
 
 export interface Message {

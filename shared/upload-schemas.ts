@@ -63,5 +63,4 @@ export const attachmentDownloadQuerySchema = z.object({
 })
 
 /** `GET /api/attachments/:id/url` answer. */
-export const attachmentUrlResponseSchema = z.object({ url: z.string(), expiresAt: z.string() })
-export type AttachmentUrlResponse = z.infer<typeof attachmentUrlResponseSchema>
+export interface AttachmentUrlResponse { url: string, expiresAt: string }

@@ -1,6 +1,7 @@
+import { directMessageSchema } from '#shared/schemas'
 import { getOrCreateDirect } from '../services/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  return { conversation: await getOrCreateDirect(actor, await readJson(event)) }
+  return { conversation: await getOrCreateDirect(actor, await readValidatedBody(event, bodyOf(directMessageSchema))) }
 })

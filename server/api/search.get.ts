@@ -1,3 +1,7 @@
+import { searchQuerySchema } from '#shared/search-schemas'
 import { searchMessages } from '../services/search'
 
-export default defineApiHandler(async event => searchMessages(await requireActor(event), getQuery(event)))
+export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
+  return searchMessages(actor, await getValidatedQuery(event, searchQuerySchema.parse))
+})

@@ -1,7 +1,12 @@
-import { relations, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import {
   bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
 } from 'drizzle-orm/pg-core'
+// Relative rather than '#shared': drizzle-kit loads this file without Nuxt's aliases.
+import {
+  CONVERSATION_STATUSES, CONVERSATION_TYPES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
+  REPORT_STATUSES, SANCTION_KINDS, USER_ROLES
+} from '../../shared/enums'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 const seq = (name: string) => bigint(name, { mode: 'number' })
@@ -12,7 +17,7 @@ export const profiles = pgTable('profiles', {
   email: text('email').notNull(),
   displayName: text('display_name').notNull(),
   avatarUrl: text('avatar_url'),
-  role: text('role', { enum: ['member', 'admin'] }).notNull().default('member'),
+  role: text('role', { enum: USER_ROLES }).notNull().default('member'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [uniqueIndex('profiles_email_idx').on(t.email)])
@@ -66,16 +71,16 @@ export const projects = pgTable('projects', {
 export const projectMembers = pgTable('project_members', {
   projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
   userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull().default('member'),
+  role: text('role', { enum: PARTICIPANT_ROLES }).notNull().default('member'),
   joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId)])
 
 export const conversations = pgTable('conversations', {
   id: uuid('id').primaryKey().defaultRandom(),
   projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
-  type: text('type', { enum: ['project', 'group', 'direct', 'support', 'announcement'] }).notNull(),
+  type: text('type', { enum: CONVERSATION_TYPES }).notNull(),
   title: text('title').notNull(),
-  status: text('status', { enum: ['active', 'archived', 'locked'] }).notNull().default('active'),
+  status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('active'),
   settings: jsonb('settings').$type<{ slowModeSeconds: number, membersCanPin?: boolean }>().notNull().default({ slowModeSeconds: 0 }),
   /** The per-conversation counter: every new message and every later change takes the next value. */
   lastSeq: seq('last_seq').notNull().default(0),
@@ -92,10 +97,10 @@ export const conversations = pgTable('conversations', {
 export const conversationParticipants = pgTable('conversation_participants', {
   conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
   userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull().default('member'),
+  role: text('role', { enum: PARTICIPANT_ROLES }).notNull().default('member'),
   lastReadSeq: seq('last_read_seq').notNull().default(0),
   muted: boolean('muted').notNull().default(false),
-  notificationLevel: text('notification_level', { enum: ['all', 'mentions', 'none'] }).notNull().default('all'),
+  notificationLevel: text('notification_level', { enum: NOTIFICATION_LEVELS }).notNull().default('all'),
   joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [primaryKey({ columns: [t.conversationId, t.userId] }), index('conversation_participants_user_idx').on(t.userId)])
 
@@ -106,7 +111,7 @@ export const messages = pgTable('messages', {
   updatedSeq: seq('updated_seq').notNull(),
   clientId: uuid('client_id').notNull(),
   senderId: uuid('sender_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  type: text('type', { enum: ['text', 'file', 'system'] }).notNull().default('text'),
+  type: text('type', { enum: MESSAGE_TYPES }).notNull().default('text'),
   content: text('content').notNull(),
   contentHtml: text('content_html').notNull(),
   replyToId: uuid('reply_to_id'),
@@ -132,7 +137,7 @@ export const messageEdits = pgTable('message_edits', {
   messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
   /** The content as it was before this change. */
   previousContent: text('previous_content').notNull(),
-  kind: text('kind', { enum: ['edit', 'delete'] }).notNull().default('edit'),
+  kind: text('kind', { enum: MESSAGE_EDIT_KINDS }).notNull().default('edit'),
   editedBy: uuid('edited_by').notNull(),
   editedAt: timestamp('edited_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [index('message_edits_message_idx').on(t.messageId)])
@@ -163,7 +168,7 @@ export const mentions = pgTable('mentions', {
   id: uuid('id').primaryKey().defaultRandom(),
   messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
   userId: uuid('user_id').references(() => profiles.id, { onDelete: 'cascade' }),
-  kind: text('kind', { enum: ['user', 'here', 'channel'] }).notNull()
+  kind: text('kind', { enum: MENTION_KINDS }).notNull()
 }, t => [index('mentions_user_idx').on(t.userId), index('mentions_message_idx').on(t.messageId)])
 
 export const reports = pgTable('reports', {
@@ -172,7 +177,7 @@ export const reports = pgTable('reports', {
   reporterId: uuid('reporter_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
   reason: text('reason').notNull(),
   description: text('description'),
-  status: text('status', { enum: ['open', 'resolved', 'dismissed'] }).notNull().default('open'),
+  status: text('status', { enum: REPORT_STATUSES }).notNull().default('open'),
   resolution: text('resolution'),
   resolvedBy: uuid('resolved_by'),
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
@@ -182,7 +187,7 @@ export const reports = pgTable('reports', {
 export const userSanctions = pgTable('user_sanctions', {
   id: uuid('id').primaryKey().defaultRandom(),
   userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
-  kind: text('kind', { enum: ['mute', 'ban'] }).notNull(),
+  kind: text('kind', { enum: SANCTION_KINDS }).notNull(),
   reason: text('reason'),
   until: timestamp('until', { withTimezone: true }),
   createdBy: uuid('created_by'),
@@ -199,17 +204,6 @@ export const auditLog = pgTable('audit_log', {
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt()
 }, t => [index('audit_log_created_idx').on(t.createdAt)])
-
-export const profilesRelations = relations(profiles, ({ many }) => ({ memberships: many(projectMembers) }))
-export const messagesRelations = relations(messages, ({ one, many }) => ({
-  sender: one(profiles, { fields: [messages.senderId], references: [profiles.id] }),
-  conversation: one(conversations, { fields: [messages.conversationId], references: [conversations.id] }),
-  edits: many(messageEdits)
-}))
-export const conversationsRelations = relations(conversations, ({ many }) => ({
-  participants: many(conversationParticipants),
-  messages: many(messages)
-}))
 
 export type ProfileRow = typeof profiles.$inferSelect
 export type ConversationRow = typeof conversations.$inferSelect

@@ -1,6 +1,8 @@
 import type { Socket } from 'socket.io'
-import type { Ack } from '#shared/errors'
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '#shared/events'
+import type { z } from 'zod'
+import type {
+  ClientEventAck, ClientEventName, ClientEventPayload, ClientEventReply, ClientToServerEvents, ServerToClientEvents, SocketData
+} from '#shared/events'
 import { SOCKET_EVENT_MAX_BYTES } from '#shared/limits'
 import { logger } from '../infra/logger'
 import { useMetrics } from '../infra/metrics'
@@ -10,7 +12,7 @@ import type { Actor } from '../services/users'
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
 
 /** The actor a socket authenticated as during the handshake. */
-export const socketActor = (socket: ChatSocket): Actor => ({
+const socketActor = (socket: ChatSocket): Actor => ({
   id: socket.data.userId,
   email: '',
   displayName: socket.data.displayName,
@@ -28,21 +30,24 @@ function payloadBytes(payload: unknown): number {
 }
 
 /**
- * Registers one client event: size cap, then the service, then an ack with the contract's
- * `{ ok: true, ... }` or `{ ok: false, error }` shape. Handlers stay one line each.
+ * Registers one client event: size cap, then the zod schema the event's payload type comes from
+ * (a client's types are no guarantee), then the service, then an ack with the contract's
+ * `{ ok: true, ... }` or `{ ok: false, error }` shape. The handler must return the event's
+ * reply type from shared/events.ts. Handlers stay one line each.
  */
-export function onEvent<T extends object>(
+export function onEvent<E extends ClientEventName, S extends z.ZodType<unknown, ClientEventPayload<E>>>(
   socket: ChatSocket,
-  event: keyof ClientToServerEvents,
-  run: (actor: Actor, payload: unknown) => Promise<T>
+  event: E,
+  schema: S,
+  run: (actor: Actor, input: z.output<S>) => Promise<ClientEventReply<E>>
 ) {
-  const listener = async (payload: unknown, ack?: (reply: Ack<T>) => void) => {
+  const listener = async (payload: unknown, ack?: (reply: ClientEventAck<E>) => void) => {
     const reply = typeof ack === 'function' ? ack : () => {}
     try {
       if (payloadBytes(payload) > SOCKET_EVENT_MAX_BYTES) {
         throw new AppError('PAYLOAD_TOO_LARGE', `event payload exceeds ${SOCKET_EVENT_MAX_BYTES} bytes`)
       }
-      const result = await run(socketActor(socket), payload)
+      const result = await run(socketActor(socket), schema.parse(payload))
       reply({ ok: true, ...result })
     } catch (error) {
       const body = toErrorBody(error)

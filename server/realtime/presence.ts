@@ -1,4 +1,5 @@
 import type { PresenceChangePayload } from '#shared/events'
+import { presenceUpdateSchema } from '#shared/schemas'
 import { setPresence, socketClosed, socketOpened } from '../services/presence'
 import { onEvent, type ChatSocket } from './handle'
 
@@ -10,8 +11,8 @@ function announce(socket: ChatSocket, change: PresenceChangePayload | null, room
 /** presence:update, plus online/offline as the user's first socket opens and last one closes. */
 export async function registerPresenceHandlers(socket: ChatSocket) {
   const conversationRooms = () => [...socket.rooms].filter(r => r.startsWith('conv:'))
-  onEvent(socket, 'presence:update', async (actor, payload) => {
-    announce(socket, await setPresence(actor, payload), conversationRooms())
+  onEvent(socket, 'presence:update', presenceUpdateSchema, async (actor, input) => {
+    announce(socket, await setPresence(actor, input), conversationRooms())
     return {}
   })
   socket.on('disconnecting', () => {

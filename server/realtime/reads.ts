@@ -1,10 +1,11 @@
+import { readMarkEventSchema } from '#shared/schemas'
 import { markRead } from '../services/reads'
 import { onEvent, type ChatSocket } from './handle'
 
 /** read:mark */
 export function registerReadHandlers(socket: ChatSocket) {
-  onEvent(socket, 'read:mark', async (actor, payload) => {
-    await markRead(actor, payload)
+  onEvent(socket, 'read:mark', readMarkEventSchema, async (actor, input) => {
+    await markRead(actor, input)
     return {}
   })
 }

@@ -1,7 +1,8 @@
+import { syncRequestSchema } from '#shared/schemas'
 import { syncConversations } from '../services/messages'
 import { onEvent, type ChatSocket } from './handle'
 
 /** sync:request — what a reconnecting client missed, per conversation. */
 export function registerSyncHandlers(socket: ChatSocket) {
-  onEvent(socket, 'sync:request', async (actor, payload) => ({ results: await syncConversations(actor, payload) }))
+  onEvent(socket, 'sync:request', syncRequestSchema, async (actor, input) => ({ results: await syncConversations(actor, input) }))
 }

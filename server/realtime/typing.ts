@@ -2,7 +2,7 @@ import { typingEventSchema } from '#shared/schemas'
 import { TYPING_EXPIRY_MS, TYPING_START_INTERVAL_MS } from '#shared/limits'
 import { claimTypingAnnouncement } from '../infra/rate-limit'
 import { conversationRoom } from '../infra/realtime'
-import { AppError, parseInput } from '../utils/errors'
+import { AppError } from '../utils/errors'
 import { onEvent, type ChatSocket } from './handle'
 
 /**
@@ -25,13 +25,12 @@ export function registerTypingHandlers(socket: ChatSocket) {
     timers.delete(conversationId)
     emit(conversationId, false)
   }
-  const parse = (payload: unknown) => {
-    const { conversationId } = parseInput(typingEventSchema, payload)
+  const participating = (conversationId: string) => {
     if (!socket.rooms.has(conversationRoom(conversationId))) throw new AppError('FORBIDDEN', 'you are not a participant of this conversation')
     return conversationId
   }
-  onEvent(socket, 'typing:start', async (_actor, payload) => {
-    const conversationId = parse(payload)
+  onEvent(socket, 'typing:start', typingEventSchema, async (_actor, input) => {
+    const conversationId = participating(input.conversationId)
     if (!timers.has(conversationId)) {
       const retryAfterMs = await claimTypingAnnouncement(socket.data.userId, conversationId, TYPING_START_INTERVAL_MS)
       if (retryAfterMs > 0) throw new AppError('RATE_LIMITED', 'typing announced too often', { retryAfterMs })
@@ -41,8 +40,8 @@ export function registerTypingHandlers(socket: ChatSocket) {
     timers.set(conversationId, setTimeout(() => stop(conversationId), TYPING_EXPIRY_MS))
     return {}
   })
-  onEvent(socket, 'typing:stop', async (_actor, payload) => {
-    stop(parse(payload))
+  onEvent(socket, 'typing:stop', typingEventSchema, async (_actor, input) => {
+    stop(participating(input.conversationId))
     return {}
   })
   socket.on('disconnect', () => {

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm'
-import { updateConversationSchema } from '#shared/conversation-schemas'
+import type { UpdateConversationInput } from '#shared/conversation-schemas'
 import type { Conversation } from '#shared/types'
 import { useDb } from '../db/client'
 import { conversationParticipants, conversations } from '../db/schema'
-import { AppError, parseInput } from '../utils/errors'
+import { AppError } from '../utils/errors'
 import { canModerate, requireParticipant } from './access'
 import { announceConversation } from './conversations'
 import { loadConversations } from './conversation-view'
@@ -14,8 +14,7 @@ import type { Actor } from './users'
  * Renames a conversation or changes its member settings (owners, admins, global admins). Each
  * change is said in the timeline by a system message, and every participant's sidebar updates.
  */
-export async function updateConversation(actor: Actor, conversationId: string, input: unknown): Promise<Conversation> {
-  const changes = parseInput(updateConversationSchema, input)
+export async function updateConversation(actor: Actor, conversationId: string, changes: UpdateConversationInput): Promise<Conversation> {
   const db = await useDb()
   const { conversation, participant } = await requireParticipant(db, actor, conversationId)
   if (!canModerate(actor, participant)) throw new AppError('FORBIDDEN', 'only the conversation\'s owners and admins can change it')

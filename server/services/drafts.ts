@@ -1,10 +1,8 @@
 import { and, eq } from 'drizzle-orm'
-import { saveDraftSchema, type Draft } from '#shared/draft-schemas'
+import type { Draft, SaveDraftInput } from '#shared/draft-schemas'
 import { useDb } from '../db/client'
 import { drafts } from '../db/schema'
 import { publishToUser } from '../infra/realtime'
-import { getConfig } from '../utils/config'
-import { parseInput } from '../utils/errors'
 import { requireParticipant } from './access'
 import type { Actor } from './users'
 
@@ -22,8 +20,7 @@ export async function getDraft(actor: Actor, conversationId: string): Promise<Dr
  * Keeps (or, for blank text, removes) the caller's draft and tells their other devices, so a
  * message started on the laptop can be finished on the phone.
  */
-export async function saveDraft(actor: Actor, conversationId: string, input: unknown): Promise<Draft | null> {
-  const { content } = parseInput(saveDraftSchema(getConfig().maxMessageLength), input)
+export async function saveDraft(actor: Actor, conversationId: string, { content }: SaveDraftInput): Promise<Draft | null> {
   const db = await useDb()
   await requireParticipant(db, actor, conversationId)
   const mine = and(eq(drafts.userId, actor.id), eq(drafts.conversationId, conversationId))

@@ -1,9 +1,7 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm'
 import type { Message } from '#shared/types'
-import type { MessageDeletedPayload, SyncResult } from '#shared/events'
-import {
-  deleteMessageEventSchema, editMessageEventSchema, historyQuerySchema, sendMessageEventSchema, syncRequestSchema, type SendMessageInput
-} from '#shared/schemas'
+import type { MessageDeletedPayload, SendMessageReply, SyncResult } from '#shared/events'
+import type { DeleteMessageInput, EditMessageInput, HistoryQuery, SendMessageInput, SyncRequest } from '#shared/schemas'
 import { SYNC_PAGE_MAX } from '#shared/limits'
 import { rowsOf, useDb, type Db, type DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, messageEdits, messages, type MessageRow } from '../db/schema'
@@ -11,7 +9,7 @@ import { consumeSyncBudget } from '../infra/rate-limit'
 import { publishToConversation } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
 import { getConfig } from '../utils/config'
-import { AppError, parseInput } from '../utils/errors'
+import { AppError } from '../utils/errors'
 import { canModerate, requireMessageAccess, requireParticipant } from './access'
 import { renderMarkdown } from './markdown'
 import { loadMessage, loadMessages, toMessage } from './message-view'
@@ -21,7 +19,14 @@ import { enforcePostingPolicy } from './posting-policy'
 import { claimAttachments } from './upload-claim'
 import type { Actor } from './users'
 
-export interface SendResult { message: Message, duplicate: boolean }
+/**
+ * The text of files sent without any: their names. Such a message has type `file`, and its
+ * stored text lets search, previews and notifications show it. Decided here only; clients send
+ * `content: ''` and read `type`.
+ */
+function fileMessageText(fileNames: string[]): string {
+  return fileNames.join(', ').slice(0, getConfig().maxMessageLength)
+}
 
 /** The sender's earlier message with this clientId; one from another conversation is a misused clientId, not a retry. */
 async function findByClientId(db: DbOrTx, actor: Actor, clientId: string, conversationId: string): Promise<Message | undefined> {
@@ -83,15 +88,15 @@ async function insertPlainMessage(db: Db, actor: Actor, data: SendMessageInput, 
  * Persists a message and publishes it after commit. A retry with the same clientId, on any
  * instance, returns the original message instead of a second copy.
  */
-export async function sendMessage(actor: Actor, input: unknown): Promise<SendResult> {
-  const data = parseInput(sendMessageEventSchema(getConfig().maxMessageLength), input)
+export async function sendMessage(actor: Actor, data: SendMessageInput): Promise<SendMessageReply> {
   const db = await useDb()
   // Membership first: someone removed since must not read a message back through a replayed clientId.
   const membership = await requireParticipant(db, actor, data.conversationId)
   const existing = await findByClientId(db, actor, data.clientId, data.conversationId)
   if (existing) return { message: existing, duplicate: true }
 
-  await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content })
+  // Content rules read what was typed; a file's name passed the policy when it was uploaded.
+  await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined })
   const contentHtml = renderMarkdown(data.content)
 
   let row: MessageRow
@@ -111,7 +116,9 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
             }
           }
           // Checked and locked before the seq is taken, so a bad id fails the send and changes nothing.
-          const claim = data.attachmentIds?.length ? await claimAttachments(tx, actor, data.conversationId, data.attachmentIds, data.content) : null
+          const claim = data.attachmentIds?.length ? await claimAttachments(tx, actor, data.conversationId, data.attachmentIds) : null
+          // The schema lets content be empty only when files come with it.
+          const fileText = claim && !data.content ? fileMessageText(claim.fileNames) : null
           const seq = await takeNextSeq(tx, data.conversationId, { newMessage: true })
           const [inserted] = await tx.insert(messages).values({
             conversationId: data.conversationId,
@@ -119,11 +126,11 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
             updatedSeq: seq,
             clientId: data.clientId,
             senderId: actor.id,
-            content: data.content,
-            contentHtml,
+            type: fileText === null ? 'text' : 'file',
+            content: fileText ?? data.content,
+            contentHtml: fileText === null ? contentHtml : renderMarkdown(fileText),
             replyToId,
-            threadRootId,
-            type: claim?.type ?? 'text'
+            threadRootId
           }).returning()
           if (claim) attached = await claim.link(inserted!.id)
           if (threadRootId) {
@@ -155,8 +162,7 @@ export async function sendMessage(actor: Actor, input: unknown): Promise<SendRes
 }
 
 /** Changes the text of one's own message; the previous text is kept in the edit history. */
-export async function editMessage(actor: Actor, input: unknown): Promise<Message> {
-  const { messageId, content } = parseInput(editMessageEventSchema(getConfig().maxMessageLength), input)
+export async function editMessage(actor: Actor, { messageId, content }: EditMessageInput): Promise<Message> {
   const db = await useDb()
   const { message: current, ...membership } = await requireMessageAccess(db, actor, messageId)
   if (current.senderId !== actor.id) throw new AppError('FORBIDDEN', 'only the author can edit a message')
@@ -179,8 +185,7 @@ export async function editMessage(actor: Actor, input: unknown): Promise<Message
  * Soft-deletes a message: it keeps its place (id, seq) but every reader loses its content.
  * The author, conversation owners/admins and global admins may delete.
  */
-export async function deleteMessage(actor: Actor, input: unknown): Promise<MessageDeletedPayload> {
-  const { messageId } = parseInput(deleteMessageEventSchema, input)
+export async function deleteMessage(actor: Actor, { messageId }: DeleteMessageInput): Promise<MessageDeletedPayload> {
   const db = await useDb()
   const { message: current, participant } = await requireMessageAccess(db, actor, messageId)
   if (current.senderId !== actor.id && !canModerate(actor, participant)) {
@@ -201,8 +206,7 @@ export async function deleteMessage(actor: Actor, input: unknown): Promise<Messa
 }
 
 /** A page of history, ascending by seq: the newest page, the one before `beforeSeq`, or after `afterSeq`. */
-export async function listHistory(actor: Actor, conversationId: string, query: unknown): Promise<{ messages: Message[], hasMore: boolean }> {
-  const { limit, beforeSeq, afterSeq } = parseInput(historyQuerySchema, query)
+export async function listHistory(actor: Actor, conversationId: string, { limit, beforeSeq, afterSeq }: HistoryQuery): Promise<{ messages: Message[], hasMore: boolean }> {
   const db = await useDb()
   await requireParticipant(db, actor, conversationId)
   const inConversation = eq(messages.conversationId, conversationId)
@@ -219,8 +223,7 @@ export async function listHistory(actor: Actor, conversationId: string, query: u
  * Everything that changed after each cursor — new, edited and deleted messages — ordered by
  * updatedSeq so a client can page with the last value it received.
  */
-export async function syncConversations(actor: Actor, input: unknown): Promise<SyncResult[]> {
-  const { conversations: wanted } = parseInput(syncRequestSchema, input)
+export async function syncConversations(actor: Actor, { conversations: wanted }: SyncRequest): Promise<SyncResult[]> {
   // Charged per conversation before any is read, so neither size nor repetition is free.
   await consumeSyncBudget(actor.id, wanted.length, getPolicyLimits().syncConversationsPerMinute)
   const db = await useDb()

@@ -1,11 +1,11 @@
 import { and, count, eq, sql } from 'drizzle-orm'
 import { canonicalEmoji } from '#shared/emoji'
-import { MAX_DISTINCT_REACTIONS, reactionEventSchema } from '#shared/reaction-schemas'
+import { MAX_DISTINCT_REACTIONS, type ReactionInput } from '#shared/reaction-schemas'
 import type { Message } from '#shared/types'
 import { useDb, type Tx } from '../db/client'
 import { messages, reactions } from '../db/schema'
 import { publishToConversation } from '../infra/realtime'
-import { AppError, parseInput } from '../utils/errors'
+import { AppError } from '../utils/errors'
 import { requireMessageAccess } from './access'
 import { useEmojiIndex } from './emoji'
 import { loadMessage } from './message-view'
@@ -13,8 +13,7 @@ import { enforcePostingPolicy } from './posting-policy'
 import { takeNextSeq } from './sequence'
 import type { Actor } from './users'
 
-function readReaction(input: unknown) {
-  const { messageId, emoji } = parseInput(reactionEventSchema, input)
+function readReaction({ messageId, emoji }: ReactionInput) {
   const canonical = canonicalEmoji(useEmojiIndex(), emoji)
   if (!canonical) throw new AppError('VALIDATION', 'emoji: not a known emoji', { fields: [{ field: 'emoji', message: 'not a known emoji' }] })
   return { messageId, emoji: canonical }
@@ -25,7 +24,7 @@ function readReaction(input: unknown) {
  * takes no seq. A real change takes the conversation's next seq as the message's updatedSeq, so a
  * client that reconnects gets it through sync.
  */
-export async function addReaction(actor: Actor, input: unknown): Promise<Message> {
+export async function addReaction(actor: Actor, input: ReactionInput): Promise<Message> {
   const { messageId, emoji } = readReaction(input)
   return changeReaction(actor, messageId, async (tx) => {
     const [{ distinct } = { distinct: 0 }] = await tx.select({ distinct: count(sql`distinct ${reactions.emoji}`) }).from(reactions)
@@ -37,7 +36,7 @@ export async function addReaction(actor: Actor, input: unknown): Promise<Message
 }
 
 /** Removes the actor's reaction; removing one that is not there changes nothing. */
-export async function removeReaction(actor: Actor, input: unknown): Promise<Message> {
+export async function removeReaction(actor: Actor, input: ReactionInput): Promise<Message> {
   const { messageId, emoji } = readReaction(input)
   return changeReaction(actor, messageId, async (tx) => {
     const removed = await tx.delete(reactions)

@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm'
-import { reportMessageSchema, type Report } from '#shared/report-schemas'
+import type { Report, ReportInput } from '#shared/report-schemas'
 import { useDb } from '../db/client'
 import { reports } from '../db/schema'
 import { consumeMessageBudget } from '../infra/rate-limit'
-import { AppError, parseInput } from '../utils/errors'
+import { AppError } from '../utils/errors'
 import { requireMessageAccess } from './access'
 import type { Actor } from './users'
 
@@ -22,8 +22,7 @@ const toReport = (row: ReportRow): Report => ({
  * Reports a message to the moderators. A second report of the same message by the same member,
  * while the first is open, returns the first instead of queueing it twice.
  */
-export async function reportMessage(actor: Actor, messageId: string, input: unknown): Promise<Report> {
-  const { reason, description } = parseInput(reportMessageSchema, input)
+export async function reportMessage(actor: Actor, messageId: string, { reason, description }: ReportInput): Promise<Report> {
   const db = await useDb()
   const { message } = await requireMessageAccess(db, actor, messageId)
   if (message.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')

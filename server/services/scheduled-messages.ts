@@ -1,14 +1,13 @@
 import { and, asc, eq, inArray, lte } from 'drizzle-orm'
 import {
-  SCHEDULE_MAX_AHEAD_DAYS, createScheduledSchema, updateScheduledSchema, type ScheduledMessage
+  SCHEDULE_MAX_AHEAD_DAYS, type CreateScheduledInput, type ScheduledMessage, type UpdateScheduledInput
 } from '#shared/scheduled-schemas'
 import { useDb } from '../db/client'
 import { profiles, scheduledMessages } from '../db/schema'
 import { lazy } from '../infra/lazy'
 import { publishToUser } from '../infra/realtime'
 import { logger } from '../infra/logger'
-import { getConfig } from '../utils/config'
-import { AppError, parseInput } from '../utils/errors'
+import { AppError } from '../utils/errors'
 import { requireParticipant } from './access'
 import { sendMessage } from './messages'
 import type { Actor } from './users'
@@ -50,8 +49,7 @@ function announce(row: ScheduledRow) {
 }
 
 /** Schedules a message; the same clientId again returns the first one. */
-export async function scheduleMessage(actor: Actor, conversationId: string, input: unknown): Promise<ScheduledMessage> {
-  const data = parseInput(createScheduledSchema(getConfig().maxMessageLength), input)
+export async function scheduleMessage(actor: Actor, conversationId: string, data: CreateScheduledInput): Promise<ScheduledMessage> {
   assertSendAt(data.sendAt)
   const db = await useDb()
   await requireParticipant(db, actor, conversationId)
@@ -87,8 +85,7 @@ async function ownPending(actor: Actor, id: string): Promise<ScheduledRow> {
 }
 
 /** Changes the text or the time of a message still waiting. */
-export async function updateScheduled(actor: Actor, id: string, input: unknown): Promise<ScheduledMessage> {
-  const changes = parseInput(updateScheduledSchema(getConfig().maxMessageLength), input)
+export async function updateScheduled(actor: Actor, id: string, changes: UpdateScheduledInput): Promise<ScheduledMessage> {
   if (changes.sendAt) assertSendAt(changes.sendAt)
   await ownPending(actor, id)
   const db = await useDb()

@@ -1,16 +1,11 @@
 import { and, desc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm'
-import type { Message } from '#shared/types'
 import { hasSearchText, nextSearchDay, type SearchQuery } from '#shared/search-query'
-import { SEARCH_TOTAL_CAP, searchQuerySchema, type SearchCursor } from '#shared/search-schemas'
+import { SEARCH_TOTAL_CAP, type SearchCursor, type SearchRequest, type SearchResponse } from '#shared/search-schemas'
 import { useDb } from '../db/client'
 import { attachments, conversationParticipants, conversations, messages, profiles } from '../db/schema'
-import { parseInput } from '../utils/errors'
 import { requireParticipant } from './access'
 import { loadMessages } from './message-view'
 import type { Actor } from './users'
-
-export interface SearchResult { message: Message, highlight: string }
-export interface SearchPage { results: SearchResult[], total: number, totalCapped: boolean, nextCursor: string | null }
 
 // Private-use characters mark matches inside ts_headline's output. They are stripped from the
 // content, which is HTML-escaped before ts_headline sees it (so no text parses as a tag and gets
@@ -82,8 +77,8 @@ function conditions(actor: Actor, q: SearchQuery, tsquery: SQL | null, scope: { 
  * newest); a filters-only query lists newest first. Deleted messages never match, and an edited
  * one matches its current text only.
  */
-export async function searchMessages(actor: Actor, input: unknown): Promise<SearchPage> {
-  const { q, projectId, conversationId, limit, cursor } = parseInput(searchQuerySchema, input)
+export async function searchMessages(actor: Actor, request: SearchRequest): Promise<SearchResponse> {
+  const { q, projectId, conversationId, limit, cursor } = request
   const after = cursor ?? null
   const db = await useDb()
   if (conversationId) await requireParticipant(db, actor, conversationId)

@@ -1,9 +1,8 @@
 import { and, asc, eq, gt } from 'drizzle-orm'
-import { threadQuerySchema } from '#shared/thread-schemas'
+import type { ThreadQuery } from '#shared/thread-schemas'
 import type { Message } from '#shared/types'
 import { useDb } from '../db/client'
 import { messages } from '../db/schema'
-import { parseInput } from '../utils/errors'
 import { requireMessageAccess } from './access'
 import { loadMessage, loadMessages } from './message-view'
 import type { Actor } from './users'
@@ -14,8 +13,7 @@ export interface ThreadPage { root: Message, replies: Message[], hasMore: boolea
  * A thread: its root and a page of replies after `afterSeq`, oldest first. Asked for a reply, it
  * answers with that reply's thread, so a link to any message of a thread opens the whole thread.
  */
-export async function listThread(actor: Actor, messageId: string, query: unknown): Promise<ThreadPage> {
-  const { limit, afterSeq } = parseInput(threadQuerySchema, query)
+export async function listThread(actor: Actor, messageId: string, { limit, afterSeq }: ThreadQuery): Promise<ThreadPage> {
   const db = await useDb()
   const { message } = await requireMessageAccess(db, actor, messageId)
   const rootId = message.threadRootId ?? message.id

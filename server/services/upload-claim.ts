@@ -1,22 +1,14 @@
 import { inArray } from 'drizzle-orm'
-import type { Attachment, MessageType } from '#shared/types'
+import type { Attachment } from '#shared/types'
 import type { DbOrTx } from '../db/client'
 import { attachments } from '../db/schema'
 import { AppError } from '../utils/errors'
 import { toAttachment } from './message-view'
-import type { AttachmentRow } from './upload-access'
 import type { Actor } from './users'
 
-/** The rule for a message's type: `file` when its text is nothing but the names of its attachments. */
-export function messageTypeFor(content: string, files: Pick<AttachmentRow, 'fileName'>[]): MessageType {
-  if (files.length === 0) return 'text'
-  let rest = content
-  for (const name of [...new Set(files.map(f => f.fileName))].sort((a, b) => b.length - a.length)) rest = rest.split(name).join(' ')
-  return /^[\s,;]*$/.test(rest) ? 'file' : 'text'
-}
-
 export interface AttachmentClaim {
-  type: MessageType
+  /** The claimed files' names, in the order the message shows them. */
+  fileNames: string[]
   /** Links the claimed attachments to the new message; returns them as the message will show them. */
   link: (messageId: string) => Promise<Attachment[]>
 }
@@ -25,7 +17,7 @@ export interface AttachmentClaim {
  * Inside a send's transaction: locks the attachments and checks that each belongs to the sender,
  * to this conversation and to no message yet, so two sends cannot both take the same file.
  */
-export async function claimAttachments(tx: DbOrTx, actor: Actor, conversationId: string, ids: string[], content: string): Promise<AttachmentClaim> {
+export async function claimAttachments(tx: DbOrTx, actor: Actor, conversationId: string, ids: string[]): Promise<AttachmentClaim> {
   const wanted = [...new Set(ids)]
   const rows = await tx.select().from(attachments).where(inArray(attachments.id, wanted)).for('update')
   const byId = new Map(rows.map(r => [r.id, r]))
@@ -40,7 +32,7 @@ export async function claimAttachments(tx: DbOrTx, actor: Actor, conversationId:
   // The order message views use (upload time), so the ack and later reads agree.
   const claimed = wanted.map(id => byId.get(id)!).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
   return {
-    type: messageTypeFor(content, claimed),
+    fileNames: claimed.map(row => row.fileName),
     link: async (messageId) => {
       await tx.update(attachments).set({ messageId }).where(inArray(attachments.id, wanted))
       return claimed.map(row => toAttachment({ ...row, messageId }))

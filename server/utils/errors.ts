@@ -1,3 +1,4 @@
+import { H3Error } from 'h3'
 import { ZodError } from 'zod'
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '#shared/errors'
 
@@ -14,16 +15,29 @@ export class AppError extends Error {
 }
 
 /** Turns a zod failure into VALIDATION with the offending fields named. */
-export function validationError(error: ZodError): AppError {
+function validationError(error: ZodError): AppError {
   const fields = error.issues.map(issue => ({ field: issue.path.join('.') || '(body)', message: issue.message }))
   const first = fields[0]
   return new AppError('VALIDATION', first ? `${first.field}: ${first.message}` : 'invalid input', { fields })
 }
 
-/** Maps anything thrown by a service to a contract error body. */
+/** h3's readBody refuses a body that does not parse with this message (h3 1.15). */
+const H3_INVALID_JSON = 'Invalid JSON body'
+
+/**
+ * Maps anything thrown by a service or a route to a contract error body. h3's validators
+ * (`getValidatedRouterParams`, `getValidatedQuery`, `readValidatedBody`) wrap what the schema
+ * threw in an H3Error's `data`; a body that is not JSON is VALIDATION too.
+ */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof AppError) return { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }
   if (error instanceof ZodError) return toErrorBody(validationError(error))
+  if (error instanceof H3Error) {
+    if (error.data instanceof ZodError || error.data instanceof AppError) return toErrorBody(error.data)
+    if (error.statusCode === 400 && error.message === H3_INVALID_JSON) {
+      return { code: 'VALIDATION', message: 'body must be JSON', details: { fields: [{ field: '(body)', message: 'invalid JSON' }] } }
+    }
+  }
   return { code: 'INTERNAL', message: 'internal error' }
 }
 

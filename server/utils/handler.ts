@@ -1,9 +1,10 @@
 import type { EventHandlerRequest, H3Event } from 'h3'
-import { defineEventHandler, getRouterParams, readBody, setResponseStatus } from 'h3'
+import { defineEventHandler, setResponseStatus } from 'h3'
+import type { z } from 'zod'
 import { ERROR_STATUS } from '#shared/errors'
 import { requestLog, scrubUrl } from '../infra/logger'
 import { useMetrics } from '../infra/metrics'
-import { AppError, parseInput, toErrorBody } from './errors'
+import { toErrorBody } from './errors'
 
 /** Wraps a route so thrown domain errors become the contract's `{ error: { code, message, details } }`. */
 export function defineApiHandler<T>(handler: (event: H3Event<EventHandlerRequest>) => Promise<T>) {
@@ -20,16 +21,10 @@ export function defineApiHandler<T>(handler: (event: H3Event<EventHandlerRequest
   })
 }
 
-/** The JSON body, or VALIDATION when it is not JSON. */
-export async function readJson(event: H3Event): Promise<unknown> {
-  try {
-    return (await readBody(event)) ?? {}
-  } catch {
-    throw new AppError('VALIDATION', 'body must be JSON', { fields: [{ field: '(body)', message: 'invalid JSON' }] })
-  }
-}
-
-/** Route params checked against a zod schema (ids must be UUIDs). */
-export function readParams<T>(event: H3Event, schema: Parameters<typeof parseInput<T>>[0]): T {
-  return parseInput(schema, getRouterParams(event, { decode: true }))
+/**
+ * The validator to hand h3's `readValidatedBody`: a request without a body reads as `{}`, so
+ * defaults apply and each missing field is named. Zod's failure becomes VALIDATION in toErrorBody.
+ */
+export function bodyOf<S extends z.ZodType>(schema: S): (body: unknown) => z.output<S> {
+  return body => schema.parse(body ?? {})
 }

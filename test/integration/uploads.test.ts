@@ -132,7 +132,7 @@ describe('attachments on messages', () => {
     const doc = (await upload(alice, conversation.id, '%PDF-1.7\n1 0 obj\n', 'plan.pdf', 'application/pdf')).body.attachment
     const [a, b] = await Promise.all([connect(alice), connect(bob)])
     const received = nextEvent<{ message: Message }>(b, 'message:new')
-    const reply = await sendWith(a, conversation.id, 'photo.png plan.pdf', [image.id, doc.id])
+    const reply = await sendWith(a, conversation.id, '', [image.id, doc.id])
     expect(reply.ok).toBe(true)
     if (!reply.ok) return
     expect(reply.message.type).toBe('file')
@@ -146,6 +146,43 @@ describe('attachments on messages', () => {
     const withCaption = await sendWith(a, conversation.id, 'numbers for **Q3**', [captioned.id])
     expect(withCaption.ok && withCaption.message.type).toBe('text')
     expect(withCaption.ok && withCaption.message.attachments.map(x => x.id)).toEqual([captioned.id])
+  })
+
+  it('stores files sent without text as a file message named after the files, over socket and REST', async () => {
+    const alice = await signUp('Alice')
+    const bob = await signUp('Bob')
+    const { conversation } = await setupConversation(alice, [bob])
+    const a = await connect(alice)
+    const image = (await upload(alice, conversation.id, png(2, 2), 'photo.png', 'image/png')).body.attachment
+    const doc = (await upload(alice, conversation.id, '%PDF-1.7\n1 0 obj\n', 'plan v2.pdf', 'application/pdf')).body.attachment
+    const socketSend = await sendWith(a, conversation.id, '', [image.id, doc.id])
+    if (!socketSend.ok) throw new Error(JSON.stringify(socketSend.error))
+    expect([socketSend.message.type, socketSend.message.content]).toEqual(['file', 'photo.png, plan v2.pdf'])
+
+    const notes = (await upload(alice, conversation.id, 'notes\n', 'notes.txt', 'text/plain')).body.attachment
+    const restSend = await api<{ message: Message }>(alice.base, 'POST', `/api/conversations/${conversation.id}/messages`, {
+      token: alice.token, body: { clientId: randomUUID(), content: '  \n ', attachmentIds: [notes.id] }
+    })
+    expect(restSend.status).toBe(200)
+    expect([restSend.body.message.type, restSend.body.message.content]).toEqual(['file', 'notes.txt'])
+    expect(restSend.body.message.attachments.map(x => x.id)).toEqual([notes.id])
+
+    // A caption that happens to be a file's name is still text the sender wrote.
+    const named = (await upload(alice, conversation.id, png(1, 1), 'chart.png', 'image/png')).body.attachment
+    const captioned = await sendWith(a, conversation.id, 'chart.png', [named.id])
+    expect(captioned.ok && [captioned.message.type, captioned.message.content]).toEqual(['text', 'chart.png'])
+
+    const neither = await api(alice.base, 'POST', `/api/conversations/${conversation.id}/messages`, {
+      token: alice.token, body: { clientId: randomUUID(), content: ' ', attachmentIds: [] }
+    })
+    expect([neither.status, neither.body.error?.code]).toEqual([400, 'VALIDATION'])
+    expect((neither.body.error?.details?.fields as { field: string }[])[0]!.field).toBe('content')
+
+    // Search reads the stored names.
+    const found = await api<{ results: { message: Message }[] }>(bob.base, 'GET', `/api/search?q=${encodeURIComponent('plan')}&conversationId=${conversation.id}`, { token: bob.token })
+    expect(found.body.results.map(r => r.message.id)).toEqual([socketSend.message.id])
+    const history = await api<{ messages: Message[] }>(bob.base, 'GET', `/api/conversations/${conversation.id}/messages`, { token: bob.token })
+    expect(history.body.messages.map(m => m.type)).toEqual(['file', 'file', 'text'])
   })
 
   it('refuses attachmentIds that are someone else\'s, from another conversation or already sent, and changes nothing', async () => {

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client'
 import { inject } from 'vitest'
 import type { Message } from '#shared/types'
-import type { SyncResult } from '#shared/events'
+import type { ClientEventAck } from '#shared/events'
 import { ack, api, must, type Session } from '../support/helpers'
 
 // What only the services suites need; everything else comes from test/support/helpers.ts.
@@ -21,7 +21,7 @@ export async function syncAll(socket: Socket, conversationId: string, afterSeq: 
   const messages: Message[] = []
   let cursor = afterSeq
   for (let pages = 1; pages < 100; pages++) {
-    const reply = await ack<{ ok: boolean, results: SyncResult[], error?: unknown }>(socket, 'sync:request', { conversations: [{ conversationId, afterSeq: cursor }] })
+    const reply = await ack<ClientEventAck<'sync:request'>>(socket, 'sync:request', { conversations: [{ conversationId, afterSeq: cursor }] })
     if (!reply.ok) throw new Error(`sync failed: ${JSON.stringify(reply.error)}`)
     const result = reply.results.find(r => r.conversationId === conversationId)!
     messages.push(...result.messages)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { inject } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
+import type { ClientEventAck } from '#shared/events'
 import type { Conversation, Message } from '#shared/types'
 import { authPost, logInAccount, request, signUpAccount, TEST_PASSWORD, type AccountSession, type ErrorBody, type RequestOptions, type Response } from './client.mjs'
 
@@ -105,7 +106,7 @@ export function collect<T>(socket: Socket, event: string): { items: T[], stop: (
   return { items, stop: () => socket.off(event, listener) }
 }
 
-export type SendAck = { ok: true, message: Message, duplicate: boolean } | { ok: false, error: ErrorBody }
+export type SendAck = ClientEventAck<'message:send'>
 
 export function send(socket: Socket, conversationId: string, content: string, clientId: string = randomUUID(), ms = 10000): Promise<SendAck> {
   return socket.timeout(ms).emitWithAck('message:send', { clientId, conversationId, content })

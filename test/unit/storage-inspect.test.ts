@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import {
   TextScanner, canonicalMimeType, contentDisposition, readImageSize, resolveUploadType, sanitizeFileName, sniffKind, storageKeyName, type SniffedKind
 } from '../../server/infra/storage/inspect'
-import { messageTypeFor } from '../../server/services/upload-claim'
 import { UPLOAD_ACCEPT, UPLOAD_TYPES } from '#shared/upload-schemas'
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
@@ -230,18 +229,5 @@ describe('file names', () => {
       .toBe('attachment; filename="Resume _v2_.pdf"; filename*=UTF-8\'\'R%C3%A9sum%C3%A9%20%22v2%22.pdf')
     // An ASCII name needs no extended parameter: the quoted one is the whole header.
     expect(contentDisposition('inline', 'a.png')).toBe('inline; filename="a.png"')
-  })
-})
-
-describe('message type for a send with attachments', () => {
-  const files = [{ fileName: 'photo.png' }, { fileName: 'plan v2.pdf' }]
-  it('is file when the text is only the attachment names', () => {
-    expect(messageTypeFor('photo.png', files)).toBe('file')
-    expect(messageTypeFor('photo.png, plan v2.pdf', files)).toBe('file')
-    expect(messageTypeFor(' plan v2.pdf\nphoto.png ', files)).toBe('file')
-  })
-  it('is text when there is a caption or no attachment', () => {
-    expect(messageTypeFor('look at this photo.png', files)).toBe('text')
-    expect(messageTypeFor('photo.png', [])).toBe('text')
   })
 })

@@ -1,3 +1,4 @@
+import { createError } from 'h3'
 import { describe, expect, it } from 'vitest'
 import { historyQuerySchema, sendMessageEventSchema, syncRequestSchema } from '#shared/schemas'
 import { AppError, parseInput, toErrorBody } from '../../server/utils/errors'
@@ -19,6 +20,15 @@ describe('message input', () => {
       const body = toErrorBody(error)
       expect(body.code).toBe('VALIDATION')
       expect((body.details!.fields as { field: string }[]).map(f => f.field).sort()).toEqual(['clientId', 'content'])
+    }
+  })
+
+  it('takes files without text, and refuses a send with neither', () => {
+    const attachmentIds = ['9b2f8d4e-1c3a-4e5f-8a7b-6c5d4e3f2a1b']
+    expect(parseInput(sendMessageEventSchema(), { clientId, conversationId, content: ' \n ', attachmentIds }).content).toBe('')
+    for (const input of [{ content: '' }, { content: '  ', attachmentIds: [] }]) {
+      const body = toErrorBody(sendMessageEventSchema().safeParse({ clientId, conversationId, ...input }).error)
+      expect([body.code, (body.details!.fields as { field: string }[]).map(f => f.field)]).toEqual(['VALIDATION', ['content']])
     }
   })
 
@@ -50,6 +60,16 @@ describe('sync request', () => {
 describe('error bodies', () => {
   it('hides unexpected errors behind INTERNAL', () => {
     expect(toErrorBody(new Error('db password is hunter2'))).toEqual({ code: 'INTERNAL', message: 'internal error' })
+  })
+
+  it('reports what h3\'s validators refused as VALIDATION naming the fields', () => {
+    const refused = historyQuerySchema.safeParse({ limit: '0' }).error
+    const wrapped = createError({ status: 400, statusMessage: 'Validation Error', data: refused })
+    expect(toErrorBody(wrapped)).toEqual(toErrorBody(refused))
+    expect(toErrorBody(wrapped).details).toEqual({ fields: [{ field: 'limit', message: expect.any(String) }] })
+    const notJson = createError({ statusCode: 400, statusMessage: 'Bad Request', message: 'Invalid JSON body' })
+    expect(toErrorBody(notJson)).toMatchObject({ code: 'VALIDATION', details: { fields: [{ field: '(body)' }] } })
+    expect(toErrorBody(createError({ statusCode: 502, message: 'upstream' })).code).toBe('INTERNAL')
   })
 
   it('carries details such as retryAfterMs', () => {

@@ -1,3 +1,4 @@
+import { logoutSchema } from '#shared/schemas'
 import { clearRefreshCookie, readRefreshCookie } from '../../infra/auth/refresh-cookie'
 import { signOut } from '../../services/sessions'
 import { assertLocalAuth } from '../../services/users'
@@ -8,7 +9,7 @@ import { assertLocalAuth } from '../../services/users'
  */
 export default defineApiHandler(async (event) => {
   assertLocalAuth()
-  const input = await readJson(event)
+  const input = await readValidatedBody(event, bodyOf(logoutSchema))
   const refreshToken = readRefreshCookie(event)
   clearRefreshCookie(event)
   // An expired access token must not stop a sign-out: the cookie alone is enough.

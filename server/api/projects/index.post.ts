@@ -1,6 +1,7 @@
+import { createProjectSchema } from '#shared/schemas'
 import { createProject } from '../../services/projects'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  return { project: await createProject(actor, await readJson(event)) }
+  return { project: await createProject(actor, await readValidatedBody(event, bodyOf(createProjectSchema))) }
 })

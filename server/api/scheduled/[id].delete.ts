@@ -4,6 +4,6 @@ import { cancelScheduled } from '../../services/scheduled-messages'
 /** `{ scheduled }`: cancels a message still waiting. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { scheduled: await cancelScheduled(actor, id) }
 })

@@ -4,7 +4,7 @@ import { discardAttachment } from '../../../services/uploads'
 /** Removes one's own upload that has not been sent yet. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   await discardAttachment(actor, id)
   return { ok: true }
 })

@@ -4,6 +4,6 @@ import { createAttachmentUrl } from '../../../services/upload-links'
 /** `{ url, expiresAt }`: a short-lived signed download link for `<img src>` and plain anchors. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return createAttachmentUrl(actor, id)
 })

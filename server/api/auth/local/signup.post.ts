@@ -1,7 +1,8 @@
+import { signupSchema } from '#shared/schemas'
 import { sessionResponse } from '../../../infra/auth/refresh-cookie'
 import { signUpLocal } from '../../../services/users'
 
 export default defineApiHandler(async (event) => {
-  const session = await signUpLocal(await readJson(event), { ip: requestIp(event), userAgent: getHeader(event, 'user-agent') })
+  const session = await signUpLocal(await readValidatedBody(event, bodyOf(signupSchema)), { ip: requestIp(event), userAgent: getHeader(event, 'user-agent') })
   return sessionResponse(event, session)
 })

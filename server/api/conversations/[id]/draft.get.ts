@@ -4,6 +4,6 @@ import { getDraft } from '../../../services/drafts'
 /** `{ draft }`: the caller's unsent text in this conversation, or null. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { draft: await getDraft(actor, id) }
 })

@@ -3,6 +3,6 @@ import { getConversation } from '../../../services/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return getConversation(actor, id)
 })

@@ -1,8 +1,8 @@
-import { idParamsSchema } from '#shared/schemas'
+import { historyQuerySchema, idParamsSchema } from '#shared/schemas'
 import { listHistory } from '../../../services/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
-  return listHistory(actor, id, getQuery(event))
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return listHistory(actor, id, await getValidatedQuery(event, historyQuerySchema.parse))
 })

@@ -4,6 +4,6 @@ import { listPins } from '../../../services/pins'
 /** `{ messages }`: the conversation's pinned messages, newest pin first. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { messages: await listPins(actor, id) }
 })

@@ -1,9 +1,10 @@
-import { idParamsSchema } from '#shared/schemas'
+import { idParamsSchema, readMarkBodySchema } from '#shared/schemas'
 import { markRead } from '../../../services/reads'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
-  await markRead(actor, { ...(await readJson(event) as object), conversationId: id })
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  const { seq } = await readValidatedBody(event, bodyOf(readMarkBodySchema))
+  await markRead(actor, { conversationId: id, seq })
   return { ok: true }
 })

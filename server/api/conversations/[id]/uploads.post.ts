@@ -7,7 +7,7 @@ const LINGER_MS = 5000
 /** Multipart `file` → `{ attachment }`, referenced later by `attachmentIds` in a send. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   const req = event.node.req
   try {
     const attachment = await uploadAttachment(actor, id, {

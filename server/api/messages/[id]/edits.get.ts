@@ -4,6 +4,6 @@ import { listEdits } from '../../../services/message-edits'
 /** `{ edits }`: the message's earlier versions (author and moderators). */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { edits: await listEdits(actor, id) }
 })

@@ -3,7 +3,7 @@ import { deleteMessage } from '../../../services/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   await deleteMessage(actor, { messageId: id })
   return { ok: true }
 })

@@ -1,8 +1,9 @@
-import { idParamsSchema } from '#shared/schemas'
+import { editMessageBodySchema, idParamsSchema } from '#shared/schemas'
 import { editMessage } from '../../../services/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
-  return { message: await editMessage(actor, { ...(await readJson(event) as object), messageId: id }) }
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  const { content } = await readValidatedBody(event, bodyOf(editMessageBodySchema(getConfig().maxMessageLength)))
+  return { message: await editMessage(actor, { messageId: id, content }) }
 })

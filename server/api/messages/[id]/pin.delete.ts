@@ -4,6 +4,6 @@ import { setPinned } from '../../../services/pins'
 /** `{ message }`: no longer pinned. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { message: await setPinned(actor, id, false) }
 })

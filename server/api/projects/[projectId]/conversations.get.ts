@@ -3,6 +3,6 @@ import { listConversations } from '../../../services/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { projectId } = readParams(event, projectParamsSchema)
+  const { projectId } = await getValidatedRouterParams(event, projectParamsSchema.parse)
   return { conversations: await listConversations(actor, projectId) }
 })

@@ -3,6 +3,6 @@ import { listProjectMembers } from '../../../services/projects'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { projectId } = readParams(event, projectParamsSchema)
+  const { projectId } = await getValidatedRouterParams(event, projectParamsSchema.parse)
   return { members: await listProjectMembers(actor, projectId) }
 })

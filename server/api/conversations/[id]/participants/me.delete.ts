@@ -4,7 +4,7 @@ import { leaveConversation } from '../../../../services/memberships'
 /** `{ ok: true }`: the caller leaves the conversation. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   await leaveConversation(actor, id)
   return { ok: true }
 })

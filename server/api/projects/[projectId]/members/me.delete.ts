@@ -4,7 +4,7 @@ import { leaveProject } from '../../../../services/memberships'
 /** `{ ok: true }`: the caller leaves the project and all its conversations. */
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)
-  const { projectId } = readParams(event, projectParamsSchema)
+  const { projectId } = await getValidatedRouterParams(event, projectParamsSchema.parse)
   await leaveProject(actor, projectId)
   return { ok: true }
 })

@@ -1,6 +1,7 @@
+import { adminUsersQuerySchema } from '#shared/admin-schemas'
 import { adminSearchUsers } from '#layers/admin/server/services/admin-users'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
-  return { users: await adminSearchUsers(actor, getQuery(event)) }
+  return { users: await adminSearchUsers(actor, await getValidatedQuery(event, adminUsersQuerySchema.parse)) }
 })

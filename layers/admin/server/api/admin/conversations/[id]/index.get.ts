@@ -3,6 +3,6 @@ import { adminGetConversation } from '#layers/admin/server/services/admin-conver
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { conversation: await adminGetConversation(actor, id) }
 })

@@ -3,6 +3,6 @@ import { liftBan } from '#layers/admin/server/services/admin-bans'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { user: await liftBan(actor, id) }
 })

@@ -3,6 +3,6 @@ import { adminRemoveParticipant } from '#layers/admin/server/services/admin-part
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
-  const { id, userId } = readParams(event, participantParamsSchema)
+  const { id, userId } = await getValidatedRouterParams(event, participantParamsSchema.parse)
   return { participants: await adminRemoveParticipant(actor, id, userId) }
 })

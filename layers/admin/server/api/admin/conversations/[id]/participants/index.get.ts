@@ -3,6 +3,6 @@ import { adminListParticipants } from '#layers/admin/server/services/admin-parti
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
-  const { id } = readParams(event, idParamsSchema)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   return { participants: await adminListParticipants(actor, id) }
 })
