@@ -53,7 +53,7 @@ export function useComposerUploads(conversationId: MaybeRefOrGetter<string>) {
   const auth = useAuthStore()
   const api = useApi()
   const toast = useToast()
-  const maxBytes = useAuthBackend().config.uploadMaxBytes
+  const maxBytes = useClientConfig().uploadMaxBytes
 
   const id = computed(() => toValue(conversationId))
   const items = computed<ComposerUpload[]>(() => all.value[id.value] ?? [])
