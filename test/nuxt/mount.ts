@@ -1,0 +1,9 @@
+import { mountSuspended } from '@nuxt/test-utils/runtime'
+import { UApp } from '#components'
+import type { Component } from 'vue'
+
+/** Mounts a component inside <UApp>, which provides Nuxt UI's tooltip, toast and overlay context as app.vue does. */
+export function mountInApp(component: Component, props: Record<string, unknown> = {}, options: { route?: string } = {}) {
+  const Host = defineComponent({ setup: () => () => h(UApp, null, { default: () => h(component, props) }) })
+  return mountSuspended(Host, options)
+}
