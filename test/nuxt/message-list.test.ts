@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import ChatMessageList from '~/components/chat/MessageList.vue'
 import { CONVERSATION_ID, ME, conversation, message } from './fixtures'
 import { mountInApp } from './mount'
@@ -75,5 +75,26 @@ describe('message list', () => {
     const item = wrapper.find('[data-testid="message-item"]')
     expect(item.find('[data-testid="message-body"]').exists()).toBe(false)
     expect(item.find('[data-testid="message-attachments"]').text()).toContain('report.pdf')
+  })
+})
+
+describe('jump to a message through the URL', () => {
+  beforeEach(() => {
+    useNuxtApp().runWithContext(() => useSession().signIn('token', ME))
+    useConversationsStore().upsertConversation(conversation())
+    useMessagesStore().applyLatestPage(CONVERSATION_ID, [1, 2, 3, 4, 5].map(seq => message(seq)), false)
+  })
+
+  it('highlights the message named by #m-<seq> when the conversation opens (a reload or a shared link)', async () => {
+    const wrapper = await mountInApp(ChatMessageList, { conversationId: CONVERSATION_ID }, { route: `/c/${CONVERSATION_ID}#m-3` })
+    await vi.waitFor(() => expect(wrapper.find('[data-highlighted="true"]').exists()).toBe(true))
+    expect(wrapper.find('[data-highlighted="true"]').attributes('data-message-id')).toBe(message(3).id)
+  })
+
+  it('jumps again when the hash changes while the conversation is open', async () => {
+    const wrapper = await mountInApp(ChatMessageList, { conversationId: CONVERSATION_ID }, { route: `/c/${CONVERSATION_ID}` })
+    expect(wrapper.find('[data-highlighted="true"]').exists()).toBe(false)
+    await navigateTo(`/c/${CONVERSATION_ID}${messageHash(4)}`)
+    await vi.waitFor(() => expect(wrapper.find('[data-highlighted="true"]').attributes('data-message-id')).toBe(message(4).id))
   })
 })
