@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import ChatComposer from '~/components/chat/Composer.vue'
 import { CONVERSATION_ID, ME, conversation } from './fixtures'
-import { mountInApp } from './mount'
+import { inApp, mountInApp } from './mount'
 
 // The server's configured length, as /api/config would report it: the composer must not assume 5000.
 mockNuxtImport('useClientConfig', () => () => ({
@@ -19,7 +19,7 @@ async function type(wrapper: Awaited<ReturnType<typeof mountInApp>>, text: strin
 
 describe('composer', () => {
   beforeEach(() => {
-    useNuxtApp().runWithContext(() => useSession().signIn('token', ME))
+    inApp(() => useSession().signIn('token', ME))
   })
 
   it('sends on Enter and clears the input', async () => {

@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import ChatMessageList from '~/components/chat/MessageList.vue'
 import { CONVERSATION_ID, ME, conversation, message } from './fixtures'
-import { mountInApp } from './mount'
+import { inApp, mountInApp } from './mount'
 
 const ids = (wrapper: Awaited<ReturnType<typeof mountInApp>>) =>
   wrapper.findAll('[data-testid="message-item"]').map(item => item.attributes('data-message-id'))
 
-const outbox = () => useNuxtApp().runWithContext(() => useOutbox())
-
 describe('message list', () => {
   beforeEach(() => {
-    useNuxtApp().runWithContext(() => useSession().signIn('token', ME))
+    inApp(() => useSession().signIn('token', ME))
     useConversationsStore().upsertConversation(conversation())
   })
   afterEach(() => useAuthStore().signOut())
@@ -28,7 +26,7 @@ describe('message list', () => {
   it('shows a message being sent as pending, below the confirmed ones', async () => {
     useMessagesStore().applyLatestPage(CONVERSATION_ID, [message(1)], false)
     // The socket is not connected in tests: the send waits in the outbox.
-    outbox().send(CONVERSATION_ID, 'on its way')
+    inApp(useOutbox).send(CONVERSATION_ID, 'on its way')
     const wrapper = await mountInApp(ChatMessageList, { conversationId: CONVERSATION_ID })
     const items = wrapper.findAll('[data-testid="message-item"]')
     expect(items).toHaveLength(2)
@@ -41,7 +39,7 @@ describe('message list', () => {
   it('shows a refused send as failed with its reason, and discards it on request', async () => {
     const messages = useMessagesStore()
     messages.applyLatestPage(CONVERSATION_ID, [], false)
-    outbox().send(CONVERSATION_ID, 'too fast')
+    inApp(useOutbox).send(CONVERSATION_ID, 'too fast')
     const local = messages.timelineOf(CONVERSATION_ID).messages[0]!
     messages.setLocalStatus(local, 'failed', 'Slow mode — try again in 5s')
     const wrapper = await mountInApp(ChatMessageList, { conversationId: CONVERSATION_ID })
@@ -56,7 +54,7 @@ describe('message list', () => {
   it('replaces the pending copy when the server confirms it, without a duplicate', async () => {
     const messages = useMessagesStore()
     messages.applyLatestPage(CONVERSATION_ID, [message(1)], false)
-    outbox().send(CONVERSATION_ID, 'hello')
+    inApp(useOutbox).send(CONVERSATION_ID, 'hello')
     const local = messages.timelineOf(CONVERSATION_ID).messages[1]!
     const wrapper = await mountInApp(ChatMessageList, { conversationId: CONVERSATION_ID })
     const confirmed = message(2, { clientId: local.clientId, senderId: ME.id, sender: ME, content: 'hello', contentHtml: '<p>hello</p>' })
@@ -80,7 +78,7 @@ describe('message list', () => {
 
 describe('jump to a message through the URL', () => {
   beforeEach(() => {
-    useNuxtApp().runWithContext(() => useSession().signIn('token', ME))
+    inApp(() => useSession().signIn('token', ME))
     useConversationsStore().upsertConversation(conversation())
     useMessagesStore().applyLatestPage(CONVERSATION_ID, [1, 2, 3, 4, 5].map(seq => message(seq)), false)
   })

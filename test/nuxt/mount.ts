@@ -7,3 +7,8 @@ export function mountInApp(component: Component, props: Record<string, unknown> 
   const Host = defineComponent({ setup: () => () => h(UApp, null, { default: () => h(component, props) }) })
   return mountSuspended(Host, options)
 }
+
+/** Runs a composable as a component would: inside the app's injection context. */
+export function inApp<T>(fn: () => T): T {
+  return useNuxtApp().vueApp.runWithContext(fn)
+}

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import ChatConversationSection from '~/components/chat/ConversationSection.vue'
 import { ME, PROJECT_ID, conversation } from './fixtures'
-import { mountInApp } from './mount'
+import { inApp, mountInApp } from './mount'
 
 const GENERAL = conversation({ id: '00000000-0000-4000-8000-0000000000a1', title: 'general', unreadCount: 3 })
 const DESIGN = conversation({ id: '00000000-0000-4000-8000-0000000000a2', title: 'design', unreadCount: 2, mentionCount: 1 })
@@ -19,7 +19,7 @@ const item = (wrapper: Awaited<ReturnType<typeof mountSidebar>>, id: string) =>
 
 describe('sidebar', () => {
   beforeEach(() => {
-    useNuxtApp().runWithContext(() => useSession().signIn('token', ME))
+    inApp(() => useSession().signIn('token', ME))
     const store = useConversationsStore()
     store.selectProject(PROJECT_ID)
     store.setConversations(PROJECT_ID, [RANDOM, GENERAL, DESIGN])

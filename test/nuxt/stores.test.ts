@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { TYPING_EXPIRY_MS } from '#shared/limits'
 import { CONVERSATION_ID, ME, OTHER, PROJECT_ID, conversation, message } from './fixtures'
+import { inApp } from './mount'
 
 describe('chat stores', () => {
   beforeEach(() => {
-    useNuxtApp().runWithContext(() => useSession().signIn('token', ME))
+    inApp(() => useSession().signIn('token', ME))
     const conversations = useConversationsStore()
     conversations.selectProject(PROJECT_ID)
     conversations.setConversations(PROJECT_ID, [conversation({ lastSeq: 2 })])
@@ -51,7 +52,7 @@ describe('chat stores', () => {
     await nextTick()
     expect(localStorage.getItem('chat.presence')).toBe('dnd')
     expect(localStorage.getItem('chat.project')).toBe(PROJECT_ID)
-    useNuxtApp().runWithContext(() => useSession().signIn('token', ME))
+    inApp(() => useSession().signIn('token', ME))
     expect(useMessagesStore().timelines).toEqual({})
     expect(useConversationsStore().conversations).toEqual({})
     expect(usePresenceStore().myPresence).toBe('dnd')
@@ -60,7 +61,7 @@ describe('chat stores', () => {
 
 describe('socket listeners', () => {
   beforeEach(() => {
-    useNuxtApp().runWithContext(() => useSession().signIn('token', ME))
+    inApp(() => useSession().signIn('token', ME))
     useConversationsStore().setConversations(PROJECT_ID, [conversation({ lastSeq: 1 })])
     useMessagesStore().applyLatestPage(CONVERSATION_ID, [message(1)], false)
   })
