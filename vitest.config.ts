@@ -3,7 +3,13 @@ import './test/support/node20.ts'
 import { defineConfig } from 'vitest/config'
 import { defineVitestProject } from '@nuxt/test-utils/config'
 
-const alias = { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) }
+// The Nuxt aliases server code imports by (see .nuxt/tsconfig.server.json), so a test can import
+// any server module, the admin layer's included.
+const alias = {
+  '#shared': fileURLToPath(new URL('./shared', import.meta.url)),
+  '#layers/admin': fileURLToPath(new URL('./layers/admin', import.meta.url)),
+  '~~': fileURLToPath(new URL('.', import.meta.url))
+}
 
 export default defineConfig({
   resolve: { alias },

@@ -17,7 +17,7 @@
 // Node driver (load/run.mjs); its own CPU per message is reported beside the servers'.
 // Uses its own database chat_perf (created if missing, schema dropped and re-created; BENCH_DATABASE_URL
 // overrides) and Redis db 7 (flushed; BENCH_REDIS_URL overrides).
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -44,9 +44,16 @@ const { values: a } = parseArgs({
     'messages': { type: 'string' },
     'history-requests': { type: 'string' },
     'profile': { type: 'boolean', default: false },
-    'dry': { type: 'boolean', default: false }
+    'dry': { type: 'boolean', default: false },
+    'help': { type: 'boolean', default: false }
   }
 })
+if (a.help) {
+  // The usage is this file's header comment.
+  const header = readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1).filter(l => l.startsWith('//'))
+  console.log(header.map(l => l.replace(/^\/\/ ?/, '')).join('\n'))
+  process.exit(0)
+}
 const dry = a.dry
 const pick = (v, full, tiny) => (v !== undefined ? v : dry ? tiny : full)
 const opt = {

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
-import { killAll, loadInstanceEnv, startInstance } from './lib/instances.mjs'
+import { killAll, loadInstanceEnv, servicesUp, startInstance } from './lib/instances.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const OUTPUT = resolve(ROOT, process.env.NUXT_OUTPUT_DIR || '.output')
@@ -61,8 +61,7 @@ async function main() {
     const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', env: process.env })
     if (b.status !== 0) throw new Error('build failed')
   }
-  const up = spawnSync('bash', [resolve(ROOT, 'scripts/services-up.sh')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-  if (up.status !== 0) throw new Error('scripts/services-up.sh failed')
+  process.stderr.write(servicesUp())
 
   // A fresh database and Redis db for every run, so the seeded fixture is the only data.
   const admin = postgres(`${PG}/chat`, { max: 1, onnotice: () => {} })
@@ -74,8 +73,9 @@ async function main() {
   redis.disconnect()
 
   const env = { ...loadInstanceEnv(), DATABASE_URL: `${PG}/${DB}`, REDIS_URL: REDIS }
-  const a = await startInstance({ outputDir: OUTPUT, env, cwd: ROOT, name: 'a' })
-  const b = await startInstance({ outputDir: OUTPUT, env, cwd: ROOT, name: 'b' })
+  const instance = (/** @type {string} */ name) => startInstance({ name: `load-${name}`, outputDir: OUTPUT, env, cwd: ROOT, timeoutMs: 60_000, logLimit: 200_000 })
+  const a = await instance('a')
+  const b = await instance('b')
   log(`instances ${a.url} (pid ${a.pid}) and ${b.url} (pid ${b.pid}) on ${DB}, Redis db 4`)
   const common = {
     INSTANCES: `${a.url},${b.url}`,
@@ -111,7 +111,7 @@ async function main() {
   return 0
 }
 
-/** @param {string} why @param {import('./lib/instances.mjs').Instance[]} instances */
+/** @param {string} why @param {import('../test/support/instance.d.mts').Instance[]} instances */
 function fail(why, instances) {
   for (const i of instances) console.error(`--- instance ${i.url} output (tail) ---\n${i.output().slice(-2500)}`)
   console.error(`[load:ci] ${why}`)

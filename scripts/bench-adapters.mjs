@@ -9,10 +9,8 @@
 //   typing max      typing:start/stop, next after delivery on B: pure adapter path (no database)
 // Usage: node scripts/bench-adapters.mjs [--pairs 10] [--seconds 8] [--rate 50] [--rounds 3]
 // Needs a build (NUXT_OUTPUT_DIR or .output) and scripts/services-up.sh (run here if needed).
-import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,6 +18,7 @@ import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
 import { io } from 'socket.io-client'
+import { outputDir as resolveOutputDir, serverEntry, servicesUp, startInstance } from '../test/support/instance.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const { values: args } = parseArgs({
@@ -38,8 +37,8 @@ const ROUNDS = Number(args.rounds)
 const ADAPTERS = args.adapters.split(',')
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://chat:chat@127.0.0.1:54329/chat_bench'
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:63790/2'
-const outputDir = resolve(root, process.env.NUXT_OUTPUT_DIR || '.output')
-const entry = join(outputDir, 'server', 'index.mjs')
+const outputDir = resolveOutputDir()
+const entry = serverEntry(outputDir)
 
 const sleep = ms => new Promise(r => setTimeout(r, ms))
 const log = (...a) => console.error('[bench]', ...a)
@@ -57,44 +56,6 @@ function cpuMs(pid) {
   } catch { return NaN }
 }
 const redisPid = () => { try { return Number(readFileSync('/var/tmp/chat-redis/redis.pid', 'utf8')) } catch { return NaN } }
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)) })
-    srv.on('error', rej)
-  })
-}
-
-async function startInstance(env) {
-  const port = await freePort()
-  let out = ''
-  const child = spawn(process.execPath, [entry], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  child.stdout.on('data', (d) => { out += d })
-  child.stderr.on('data', (d) => { out += d })
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 120000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`instance exited ${child.exitCode}:\n${out}`)
-    try { if ((await fetch(`${url}/api/health`)).ok) break } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`instance not healthy:\n${out}`) }
-    await sleep(200)
-  }
-  return {
-    url,
-    pid: child.pid,
-    stop: () => new Promise((res) => {
-      if (child.exitCode !== null) return res()
-      child.once('exit', res)
-      child.kill('SIGTERM')
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref()
-    })
-  }
-}
 
 async function api(base, method, path, token, body) {
   const headers = { 'content-type': 'application/json' }
@@ -221,7 +182,7 @@ async function runOne(adapter) {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-bench-')),
     CHAT_RATE_LIMIT_PER_MINUTE: '100000000'
   }
-  const [A, B] = await Promise.all([startInstance(env), startInstance(env)])
+  const [A, B] = await Promise.all([startInstance({ name: 'adapters-a', outputDir, env }), startInstance({ name: 'adapters-b', outputDir, env })])
   try {
     const pairs = await setupPairs(A.url, B.url)
     await messagesPhase(pairs.slice(0, 2), 20) // warm-up (JIT, pools)
@@ -247,8 +208,7 @@ if (!existsSync(entry)) {
   log(`no build at ${entry}: run NUXT_OUTPUT_DIR=${process.env.NUXT_OUTPUT_DIR || '.output'} npx nuxt build first`)
   process.exit(1)
 }
-const up = spawnSync('bash', [join(root, 'scripts', 'services-up.sh')], { cwd: root, encoding: 'utf8' })
-if (up.status !== 0) { log(up.stderr); process.exit(1) }
+servicesUp()
 
 log(`pairs ${PAIRS}, ${SECONDS} s per phase, fixed rate ${RATE}/s, ${ROUNDS} round(s), adapters ${ADAPTERS.join(' vs ')}`)
 const runs = []

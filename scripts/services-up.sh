@@ -19,6 +19,16 @@ REDIS_DIR="${CHAT_REDIS_DIR:-/var/tmp/chat-redis}"
 
 log() { echo "[services-up] $*" >&2; }
 
+# Daemons started here must not inherit the caller's other descriptors: `flock LOCK cmd` hands its
+# lock to cmd, and a Postgres started under it would hold the lock for as long as it runs. Called
+# in the subshell that starts a daemon.
+close_extra_fds() {
+  local fd
+  for fd in $(ls "/proc/$BASHPID/fd"); do
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 as_postgres() {
   if [ "$(id -u)" = "$(id -u postgres 2>/dev/null || echo x)" ]; then "$@"
   elif command -v runuser >/dev/null 2>&1; then runuser -u postgres -- "$@"
@@ -64,7 +74,7 @@ if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
   log "postgres already running on $PG_PORT"
 else
   log "starting postgres on 127.0.0.1:$PG_PORT"
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null
+  ( close_extra_fds; as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null )
 fi
 
 PSQL=/usr/lib/postgresql/15/bin/psql
@@ -92,9 +102,9 @@ if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
   log "redis already running on $REDIS_PORT"
 else
   log "starting redis on 127.0.0.1:$REDIS_PORT"
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --dir "$REDIS_DIR" \
+  ( close_extra_fds; redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --dir "$REDIS_DIR" \
     --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
-    --save '' --appendonly no --protected-mode yes
+    --save '' --appendonly no --protected-mode yes )
   for _ in $(seq 1 50); do
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
     sleep 0.1

@@ -1,17 +1,16 @@
 // Shared helpers of the benchmark harness: services, database reset, server processes, fixtures
 // written straight into Postgres, tokens, CPU/RSS sampling, percentiles.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { loadavg, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join } from 'node:path'
 import { randomBytes, randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
 import { SignJWT } from 'jose'
+import { ROOT, outputDir, serverEntry, servicesUp, startInstance } from '../../test/support/instance.mjs'
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export { ROOT, servicesUp }
 export const BENCH_DIR = join(ROOT, 'bench')
 export const RESULTS_DIR = join(BENCH_DIR, 'results')
 // A database of its own: chat_bench is also reset by scripts/bench-adapters.mjs, which other people
@@ -20,8 +19,8 @@ export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://chat:c
 export const DATABASE_NAME = new URL(DATABASE_URL).pathname.slice(1)
 // Redis db 7 is the benchmark's own (tests use 1, scripts/bench-adapters.mjs uses 2).
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:63790/7'
-export const OUTPUT_DIR = resolve(ROOT, process.env.NUXT_OUTPUT_DIR || '.output-bench')
-export const SERVER_ENTRY = join(OUTPUT_DIR, 'server', 'index.mjs')
+export const OUTPUT_DIR = outputDir(process.env.NUXT_OUTPUT_DIR || '.output-bench')
+export const SERVER_ENTRY = serverEntry(OUTPUT_DIR)
 // Tokens are signed by the harness with the same secret the servers are started with.
 // Random per run: a production server refuses a guessable LOCAL_JWT_SECRET.
 export const JWT_SECRET = process.env.BENCH_JWT_SECRET ?? randomBytes(32).toString('base64url')
@@ -132,20 +131,6 @@ export async function dbStats() {
   return row
 }
 
-export function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)) })
-    srv.on('error', rej)
-  })
-}
-
-/** scripts/services-up.sh (idempotent): Postgres 15 on 54329, Redis on 63790. */
-export function servicesUp() {
-  const up = spawnSync('bash', [join(ROOT, 'scripts', 'services-up.sh')], { cwd: ROOT, encoding: 'utf8' })
-  if (up.status !== 0) throw new Error(`services-up failed:\n${up.stderr}`)
-}
-
 export function sql(opts = {}) {
   return postgres(DATABASE_URL, { max: 4, onnotice: () => {}, ...opts })
 }
@@ -170,72 +155,31 @@ export function ensureBuild() {
   }
 }
 
-async function waitHealthy(url, child, out, path = '/api/health') {
-  const deadline = Date.now() + 120000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`process exited ${child.exitCode}:\n${out()}`)
-    try { if ((await fetch(url + path)).ok) return } catch { /* not up */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`not healthy:\n${out()}`) }
-    await sleep(150)
-  }
-}
-
-function wrap(child, url, port, out) {
-  return {
-    url,
-    port,
-    pid: child.pid,
-    output: out,
-    stop: () => new Promise((res) => {
-      if (child.exitCode !== null) return res()
-      child.once('exit', () => res())
-      child.kill('SIGTERM')
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref()
-    })
-  }
-}
+// Output kept per server: a long run's log is capped, its newest half kept.
+const LOG_LIMIT = 200_000
 
 /** Our built server (Nitro .output-bench) on Postgres + Redis, rate limit raised. */
-export async function startChatServer({ env = {}, nodeArgs = [] } = {}) {
-  const port = await freePort()
-  let out = ''
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL,
-      REDIS_URL,
-      LOCAL_JWT_SECRET: JWT_SECRET,
-      CHAT_RATE_LIMIT_PER_MINUTE: '1000000',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-bench-')),
-      ...env
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
+export function startChatServer({ env = {}, nodeArgs = [] } = {}) {
+  return startInstance({
+    name: 'bench',
+    outputDir: OUTPUT_DIR,
+    nodeArgs,
+    logLimit: LOG_LIMIT,
+    env: { DATABASE_URL, REDIS_URL, LOCAL_JWT_SECRET: JWT_SECRET, CHAT_RATE_LIMIT_PER_MINUTE: '1000000', ...env }
   })
-  child.stdout.on('data', (d) => { out += d; if (out.length > 200000) out = out.slice(-100000) })
-  child.stderr.on('data', (d) => { out += d; if (out.length > 200000) out = out.slice(-100000) })
-  const url = `http://127.0.0.1:${port}`
-  await waitHealthy(url, child, () => out)
-  return wrap(child, url, port, () => out)
 }
 
 /** bench/bare-server.mjs: socket.io on a plain http server, rooms from the fixture, no database. */
-export async function startBareServer(fixturePath, { nodeArgs = [] } = {}) {
-  const port = await freePort()
-  let out = ''
-  const child = spawn(process.execPath, [...nodeArgs, join(BENCH_DIR, 'bare-server.mjs')], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), BENCH_FIXTURE: fixturePath },
-    stdio: ['ignore', 'pipe', 'pipe']
+export function startBareServer(fixturePath, { nodeArgs = [] } = {}) {
+  return startInstance({
+    name: 'bare',
+    script: join(BENCH_DIR, 'bare-server.mjs'),
+    nodeArgs,
+    healthPath: '/health',
+    dataDir: false,
+    logLimit: LOG_LIMIT,
+    env: { BENCH_FIXTURE: fixturePath }
   })
-  child.stdout.on('data', (d) => { out += d })
-  child.stderr.on('data', (d) => { out += d })
-  const url = `http://127.0.0.1:${port}`
-  await waitHealthy(url, child, () => out, '/health')
-  return wrap(child, url, port, () => out)
 }
 
 /** One live session per user (auth_sessions), so tokens signed by signToken are accepted. */

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema'
 import { getConfig } from '../utils/config'
+import { lazy } from '../infra/lazy'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
@@ -13,8 +14,6 @@ interface DbHandle {
   kind: 'pglite' | 'postgres'
   close: () => Promise<void>
 }
-
-const state = globalThis as unknown as { __chatDb?: Promise<DbHandle> }
 
 async function open(): Promise<DbHandle> {
   const config = getConfig()
@@ -38,18 +37,14 @@ async function open(): Promise<DbHandle> {
 }
 
 /** The process-wide database handle: PGlite under DATA_DIR, or Postgres when DATABASE_URL is set. */
-export function getDbHandle(): Promise<DbHandle> {
-  state.__chatDb ??= open()
-  return state.__chatDb
-}
+export const getDbHandle = lazy('db', open)
 
 export async function useDb(): Promise<Db> {
   return (await getDbHandle()).db
 }
 
 export async function closeDb() {
-  const handle = state.__chatDb
-  state.__chatDb = undefined
+  const handle = getDbHandle.reset()
   if (handle) await (await handle).close()
 }
 

@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-
-const state = globalThis as unknown as { __chatMetrics?: ReturnType<typeof create> }
+import { lazy } from './lazy'
 
 function create() {
   const registry = new Registry()
@@ -21,7 +20,4 @@ function create() {
 }
 
 /** Prometheus metrics for this instance. */
-export function useMetrics() {
-  state.__chatMetrics ??= create()
-  return state.__chatMetrics
-}
+export const useMetrics = lazy('metrics', create)

@@ -1,15 +1,12 @@
 import { Redis } from 'ioredis'
 import { getConfig } from '../utils/config'
-
-const state = globalThis as unknown as { __chatRedis?: Redis | null }
+import { lazy } from './lazy'
 
 /** The shared Redis client when REDIS_URL is set, otherwise null (in-memory mode). */
-export function getRedis(): Redis | null {
-  if (state.__chatRedis !== undefined) return state.__chatRedis
+export const getRedis = lazy('redis', (): Redis | null => {
   const url = getConfig().redisUrl
-  state.__chatRedis = url ? new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true }) : null
-  return state.__chatRedis
-}
+  return url ? new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true }) : null
+})
 
 /** A second connection for subscribers (a subscribed ioredis connection cannot issue other commands). */
 export function createRedisConnection(): Redis {
@@ -19,7 +16,6 @@ export function createRedisConnection(): Redis {
 }
 
 export async function closeRedis() {
-  const redis = state.__chatRedis
-  state.__chatRedis = undefined
+  const redis = getRedis.reset()
   if (redis) await redis.quit().catch(() => redis.disconnect())
 }

@@ -1,6 +1,6 @@
-import { databaseReady } from '../db/ready'
+import { serverReady } from '../services/startup'
 
 /** No request is served before the schema is migrated. */
 export default defineEventHandler(async () => {
-  await databaseReady()
+  await serverReady()
 })

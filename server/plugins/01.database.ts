@@ -1,9 +1,9 @@
-import { databaseReady } from '../db/ready'
+import { serverReady } from '../services/startup'
 import { logger } from '../infra/logger'
 
 /** Starts migrations at boot; the ready middleware holds requests until they finish. */
 export default defineNitroPlugin(() => {
-  databaseReady().catch((error) => {
+  serverReady().catch((error) => {
     logger.fatal({ err: error }, 'database migration failed')
     process.exitCode = 1
   })

@@ -1,12 +1,12 @@
 import { Server as Engine } from 'engine.io'
 import { Server } from 'socket.io'
 import type { Peer } from 'crossws'
-import { databaseReady } from '../db/ready'
+import { serverReady } from '../services/startup'
 import { logger } from '../infra/logger'
 import { setRealtimeServer, type ChatServer } from '../infra/realtime'
 import { createRedisConnection, getRedis } from '../infra/redis'
 import { onConnection, prepareRooms } from '../realtime/connection'
-import { resolveActor } from '../utils/auth'
+import { resolveActor } from '../infra/auth/identity'
 import { toErrorBody } from '../utils/errors'
 
 /** The largest Engine.IO payload (a polling POST body or one websocket message), in bytes. */
@@ -65,7 +65,7 @@ export default defineNitroPlugin(async (nitroApp) => {
 
   io.use(async (socket, next) => {
     try {
-      await databaseReady()
+      await serverReady()
       const auth = socket.handshake.auth as { token?: unknown }
       const actor = await resolveActor(typeof auth.token === 'string' ? auth.token : undefined)
       socket.data = { userId: actor.id, displayName: actor.displayName, role: actor.role, avatarUrl: actor.avatarUrl, tokenExp: actor.tokenExp }

@@ -1,4 +1,4 @@
-import { databaseReady } from '../db/ready'
+import { serverReady } from '../services/startup'
 import { getPolicyLimits } from '../services/policy-limits'
 import { purgeUnsentUploads } from '../services/upload-sweep'
 
@@ -9,7 +9,7 @@ export default defineNitroPlugin((nitroApp) => {
   const everyMs = Math.min(Math.max(ttlMs / 4, 1000), 15 * 60_000)
   let running: Promise<unknown> | null = null
   const sweep = () => {
-    running ??= databaseReady().then(() => purgeUnsentUploads(ttlMs))
+    running ??= serverReady().then(() => purgeUnsentUploads(ttlMs))
       .catch((error: unknown) => console.warn('[uploads] unsent upload sweep failed', error))
       .finally(() => { running = null })
   }

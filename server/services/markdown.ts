@@ -19,13 +19,13 @@ import vue from 'shiki/langs/vue.mjs'
 import yaml from 'shiki/langs/yaml.mjs'
 import githubDark from 'shiki/themes/github-dark.mjs'
 import githubLight from 'shiki/themes/github-light.mjs'
+import { lazy } from '../infra/lazy'
 
-let highlighter: HighlighterCore | undefined
-const getHighlighter = () => highlighter ??= createHighlighterCoreSync({
+const getHighlighter = lazy('highlighter', (): HighlighterCore => createHighlighterCoreSync({
   themes: [githubLight, githubDark],
   langs: [bash, css, diff, go, html, java, javascript, json, markdown, python, rust, sqlLang, typescript, vue, yaml],
   engine: createJavaScriptRegexEngine()
-})
+}))
 
 const ALIASES: Record<string, string> = { js: 'javascript', ts: 'typescript', sh: 'bash', shell: 'bash', zsh: 'bash', py: 'python', yml: 'yaml', md: 'markdown', rs: 'rust', golang: 'go' }
 

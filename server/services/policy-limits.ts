@@ -1,3 +1,5 @@
+import { lazy } from '../infra/lazy'
+
 /** Limits on what one user may post, upload and sync, read from the environment once. */
 export interface PolicyLimits {
   /** Uploads per user per minute. */
@@ -15,16 +17,13 @@ const positive = (value: string | undefined, fallback: number) => {
   return value && Number.isFinite(n) && n > 0 ? n : fallback
 }
 
-let cached: PolicyLimits | undefined
-
-export function getPolicyLimits(): PolicyLimits {
+export const getPolicyLimits = lazy('policy-limits', (): PolicyLimits => {
   const env = process.env
-  cached ??= {
+  return {
     uploadsPerMinute: Math.max(1, Math.floor(positive(env.UPLOAD_RATE_LIMIT_PER_MINUTE, 20))),
     uploadQuotaBytes: Math.floor(positive(env.UPLOAD_QUOTA_BYTES, 1024 ** 3)),
     // Fractions of an hour are allowed so a test can age uploads in seconds.
     unsentUploadTtlMs: positive(env.UPLOAD_UNSENT_TTL_HOURS, 24) * 3600_000,
     syncConversationsPerMinute: Math.max(1, Math.floor(positive(env.SYNC_RATE_LIMIT_PER_MINUTE, 300)))
   }
-  return cached
-}
+})

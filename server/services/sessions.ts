@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { and, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { logoutSchema } from '#shared/schemas'
 import type { User } from '#shared/types'
 import { useDb, type DbOrTx } from '../db/client'
-import { authRefreshTokens, authSessions, profiles, userSanctions } from '../db/schema'
-import { signLocalToken, type AccessClaims } from '../infra/auth/tokens'
+import { authRefreshTokens, authSessions, profiles } from '../db/schema'
+import { forgetSessionChecks, isBanned, sessionEnded } from '../infra/auth/identity'
+import { signLocalToken } from '../infra/auth/tokens'
 import { getRealtimeServer, userRoom } from '../infra/realtime'
 import { getConfig } from '../utils/config'
 import { AppError, parseInput } from '../utils/errors'
@@ -26,20 +27,6 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url')
 const newRefreshToken = () => randomBytes(32).toString('base64url')
-
-/** A ban in force for the user (no end, or an end still ahead). */
-export const activeBan = (userId: string | SQL) => and(
-  eq(userSanctions.userId, userId),
-  eq(userSanctions.kind, 'ban'),
-  isNull(userSanctions.revokedAt),
-  or(isNull(userSanctions.until), gt(userSanctions.until, sql`now()`))
-)
-
-/** Whether the user is banned right now. */
-export async function isBanned(db: DbOrTx, userId: string): Promise<boolean> {
-  const [row] = await db.select({ id: userSanctions.id }).from(userSanctions).where(activeBan(userId)).limit(1)
-  return !!row
-}
 
 /** Stores a new refresh token for the session (inside the caller's transaction). */
 async function addRefreshToken(db: DbOrTx, sessionId: string): Promise<{ refreshToken: string, refreshExpiresAt: Date }> {
@@ -64,8 +51,6 @@ export async function startSession(user: User, userAgent?: string): Promise<Issu
   })
   return withAccessToken(user, sessionId, refresh)
 }
-
-const sessionEnded = () => new AppError('UNAUTHENTICATED', 'session ended, please sign in again')
 
 /**
  * Trades a refresh token for a new access token and a new refresh token. The old one stops working;
@@ -130,7 +115,7 @@ export async function revokeSession(sessionId: string, reason: string): Promise<
   const db = await useDb()
   await db.update(authSessions).set({ revokedAt: sql`now()`, revokedReason: reason })
     .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)))
-  forgetChecks(entry => entry.sessionId === sessionId)
+  forgetSessionChecks(entry => entry.sessionId === sessionId)
   disconnectRoom(sessionRoom(sessionId), reason)
 }
 
@@ -139,7 +124,7 @@ export async function revokeUserSessions(userId: string, reason: string): Promis
   const db = await useDb()
   await db.update(authSessions).set({ revokedAt: sql`now()`, revokedReason: reason })
     .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
-  forgetChecks(entry => entry.userId === userId)
+  forgetSessionChecks(entry => entry.userId === userId)
   disconnectRoom(userRoom(userId), reason)
 }
 
@@ -149,44 +134,4 @@ function disconnectRoom(room: string, reason: string) {
   if (!io) return
   io.in(room).emit('session:expired', { code: 'UNAUTHENTICATED', message: `session ended: ${reason}` })
   io.in(room).disconnectSockets(true)
-}
-
-// A few seconds of caching keeps the check off the hot path; revocations on this instance evict at once.
-const CHECK_TTL_MS = 2000
-const CHECK_CACHE_MAX = 20_000
-interface CheckEntry { ok: boolean, at: number, userId: string, sessionId: string | null }
-const checks = new Map<string, CheckEntry>()
-
-function forgetChecks(match: (entry: CheckEntry) => boolean) {
-  for (const [key, entry] of checks) if (match(entry)) checks.delete(key)
-}
-
-async function lookUp(claims: AccessClaims, local: boolean): Promise<boolean> {
-  const db = await useDb()
-  if (!local) return !(await isBanned(db, claims.sub))
-  if (!claims.session_id) return false
-  const [row] = await db.select({
-    revokedAt: authSessions.revokedAt,
-    userId: authSessions.userId,
-    banned: sql<boolean>`exists (select 1 from ${userSanctions} where ${activeBan(sql`${authSessions.userId}`)})`
-  }).from(authSessions).where(eq(authSessions.id, claims.session_id))
-  return !!row && row.userId === claims.sub && !row.revokedAt && !row.banned
-}
-
-/**
- * Whether a verified access token may still act: in local mode its session is live; in both modes
- * its user is not banned.
- */
-export async function assertSessionLive(claims: AccessClaims): Promise<void> {
-  const local = getConfig().supabase === null
-  const key = local ? `s:${claims.session_id ?? ''}:${claims.sub}` : `u:${claims.sub}`
-  const now = Date.now()
-  let entry = checks.get(key)
-  if (!entry || now - entry.at > CHECK_TTL_MS) {
-    entry = { ok: await lookUp(claims, local), at: now, userId: claims.sub, sessionId: local ? claims.session_id ?? null : null }
-    checks.delete(key)
-    if (checks.size >= CHECK_CACHE_MAX) checks.delete(checks.keys().next().value!)
-    checks.set(key, entry)
-  }
-  if (!entry.ok) throw sessionEnded()
 }

@@ -1,27 +1,18 @@
 import { randomBytes } from 'node:crypto'
-import { and, eq, inArray, ne, sql } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import type { User, UserSummary } from '#shared/types'
 import { signupSchema, loginSchema } from '#shared/schemas'
 import { useDb } from '../db/client'
 import { localCredentials, profiles, type ProfileRow } from '../db/schema'
 import { hashPassword, verifyPassword } from '../infra/auth/passwords'
-import type { AccessClaims } from '../infra/auth/tokens'
+import { isBanned } from '../infra/auth/identity'
+import { lazy } from '../infra/lazy'
 import { assertSignInAllowed, consumeSignUp, recordSignInFailure, recordSignInSuccess } from '../infra/auth/throttle'
-import { isBanned, startSession, type IssuedSession } from './sessions'
+import { startSession, type IssuedSession } from './sessions'
 import { AppError, parseInput } from '../utils/errors'
 import { getConfig } from '../utils/config'
 
-/** The authenticated caller every service receives explicitly. */
-export interface Actor {
-  id: string
-  email: string
-  displayName: string
-  role: 'member' | 'admin'
-  avatarUrl: string | null
-  tokenExp: number
-  /** The session the access token belongs to (local mode; Supabase's own id otherwise). */
-  sessionId?: string | null
-}
+export type { Actor } from '../infra/auth/identity'
 
 export const toUser = (row: ProfileRow): User => ({
   id: row.id, email: row.email, displayName: row.displayName, avatarUrl: row.avatarUrl, role: row.role
@@ -39,8 +30,7 @@ export function assertLocalAuth() {
 export interface SignInContext { ip: string, userAgent?: string }
 
 // An unknown email is checked against this hash, so it costs the same scrypt work as a wrong password.
-let dummyHash: Promise<string> | undefined
-const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString('base64url')))
+const getDummyHash = lazy('dummy-password-hash', () => hashPassword(randomBytes(16).toString('base64url')))
 
 /** Creates a local account and opens a session for it. */
 export async function signUpLocal(input: unknown, ctx: SignInContext): Promise<IssuedSession> {
@@ -78,41 +68,6 @@ export async function logInLocal(input: unknown, ctx: SignInContext): Promise<Is
   await recordSignInSuccess(email, ctx.ip)
   if (await isBanned(db, row.profile.id)) throw new AppError('FORBIDDEN', 'this account is banned')
   return startSession(toUser(row.profile), ctx.userAgent)
-}
-
-/** Supabase mode: the role comes from app_metadata (set by the service role), never from user_metadata. */
-const roleFromClaims = (claims: AccessClaims): 'member' | 'admin' => claims.app_metadata?.role === 'admin' ? 'admin' : 'member'
-
-/**
- * Creates the profile of a Supabase user on first sight. An email still held by the profile of a
- * deleted account (another id) is released first, so a re-created account is not locked out.
- */
-async function createSupabaseProfile(claims: AccessClaims): Promise<ProfileRow | undefined> {
-  const db = await useDb()
-  const meta = claims.user_metadata ?? {}
-  const email = claims.email?.toLowerCase() || `${claims.sub}@users.invalid`
-  const displayName = meta.display_name ?? meta.full_name ?? meta.name ?? email.split('@')[0] ?? 'member'
-  return db.transaction(async (tx) => {
-    await tx.update(profiles).set({ email: sql`${profiles.id}::text || '@released.invalid'` })
-      .where(and(eq(profiles.email, email), ne(profiles.id, claims.sub)))
-    await tx.insert(profiles).values({ id: claims.sub, email, displayName, role: roleFromClaims(claims) }).onConflictDoNothing()
-    const [row] = await tx.select().from(profiles).where(eq(profiles.id, claims.sub))
-    return row
-  })
-}
-
-/** Resolves verified token claims to an actor, creating the profile on first sight (Supabase mode). */
-export async function actorFromClaims(claims: AccessClaims): Promise<Actor> {
-  const db = await useDb()
-  const supabase = getConfig().supabase !== null
-  let [row] = await db.select().from(profiles).where(eq(profiles.id, claims.sub))
-  if (!row && supabase) row = await createSupabaseProfile(claims)
-  if (!row) throw new AppError('UNAUTHENTICATED', 'unknown user')
-  if (supabase && row.role !== roleFromClaims(claims)) {
-    // The token is the authority on the role; keep the stored copy in step for queries and the admin UI.
-    ;[row] = await db.update(profiles).set({ role: roleFromClaims(claims), updatedAt: sql`now()` }).where(eq(profiles.id, row.id)).returning()
-  }
-  return { id: row!.id, email: row!.email, displayName: row!.displayName, role: row!.role, avatarUrl: row!.avatarUrl, tokenExp: claims.exp, sessionId: claims.session_id ?? null }
 }
 
 export async function getUser(id: string): Promise<User> {

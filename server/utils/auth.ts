@@ -1,24 +1,7 @@
 import type { H3Event } from 'h3'
 import { getHeader } from 'h3'
-import { verifyAccessToken } from '../infra/auth/tokens'
-import { assertSessionLive } from '../services/sessions'
-import { actorFromClaims, type Actor } from '../services/users'
-import { getConfig } from './config'
+import { resolveActor, type Actor } from '../infra/auth/identity'
 import { AppError } from './errors'
-
-/** One path from a bearer token to an actor, used by REST and by the Socket.IO handshake. */
-export async function resolveActor(token: string | undefined | null): Promise<Actor> {
-  if (!token) throw new AppError('UNAUTHENTICATED', 'missing access token')
-  let claims
-  try {
-    claims = await verifyAccessToken(token)
-  } catch {
-    throw new AppError('UNAUTHENTICATED', 'invalid or expired access token')
-  }
-  // A signature alone is not enough: the session may have been signed out, rotated away or banned.
-  await assertSessionLive(claims)
-  return actorFromClaims(claims)
-}
 
 /** Resolves the caller of a REST request, or fails with UNAUTHENTICATED. */
 export async function requireActor(event: H3Event): Promise<Actor> {
@@ -36,24 +19,4 @@ export async function requireAdmin(event: H3Event): Promise<Actor> {
   const actor = await requireActor(event)
   if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'admin role required')
   return actor
-}
-
-/**
- * The client's address for throttling. X-Forwarded-For is only believed for as many hops as
- * TRUST_PROXY_HOPS says: the entry the nearest trusted proxy appended, never one the client wrote.
- */
-export function requestIp(event: H3Event): string {
-  const direct = event.node.req.socket.remoteAddress ?? 'unknown'
-  const hops = getConfig().trustProxyHops
-  if (!hops) return direct
-  const forwarded = (getHeader(event, 'x-forwarded-for') ?? '').split(',').map(s => s.trim()).filter(Boolean)
-  return forwarded[forwarded.length - hops] ?? direct
-}
-
-/** Whether the client reached us over TLS (directly, or per a trusted proxy). */
-export function requestIsSecure(event: H3Event): boolean {
-  if ((event.node.req.socket as { encrypted?: boolean }).encrypted) return true
-  if (!getConfig().trustProxyHops) return false
-  const proto = (getHeader(event, 'x-forwarded-proto') ?? '').split(',').map(s => s.trim())
-  return proto[proto.length - 1] === 'https'
 }

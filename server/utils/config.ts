@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_RATE_LIMIT_PER_MINUTE } from '#shared/limits'
+import { lazy } from '../infra/lazy'
 
 const int = (value: string | undefined, fallback: number) => {
   const n = Number.parseInt(value ?? '', 10)
@@ -38,14 +39,11 @@ export interface AuthThrottleConfig {
 /** The ceiling for local access tokens: revocation is only as quick as the longest-lived token. */
 export const MAX_TOKEN_TTL_SECONDS = 900
 
-let cached: ServerConfig | undefined
-
 /** Reads the environment once; every engine choice (PGlite or Postgres, memory or Redis, local or Supabase) starts here. */
-export function getConfig(): ServerConfig {
-  if (cached) return cached
+export const getConfig = lazy('config', (): ServerConfig => {
   const env = process.env
   const supabaseUrl = env.SUPABASE_URL?.replace(/\/$/, '') ?? ''
-  cached = {
+  return {
     dataDir: resolve(env.DATA_DIR || '.data'),
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
@@ -73,10 +71,9 @@ export function getConfig(): ServerConfig {
       lockoutSeconds: int(env.AUTH_LOCKOUT_SECONDS, 900)
     }
   }
-  return cached
-}
+})
 
 /** For tests that change the environment between cases. */
 export function resetConfig() {
-  cached = undefined
+  getConfig.reset()
 }

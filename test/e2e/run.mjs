@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { LAUNCH_OPTIONS, OUTPUT_DIR, USERS, cspViolationLog, pageErrorLog, restClient, screenshot } from './lib/helpers.mjs'
-import { ensureBuilt, startServer } from './lib/server.mjs'
+import { ensureBuilt, startInstance, SUITE_AUTH_LIMITS } from '../support/instance.mjs'
 import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mjs'
 import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
 import { screenshots } from './scenarios/screens.mjs'
@@ -61,9 +61,10 @@ async function main() {
     return 2
   }
 
-  ensureBuilt(log)
+  ensureBuilt({ log, useExisting: process.env.E2E_SKIP_BUILD === '1' })
   const buildDone = Date.now()
-  server = await startServer()
+  // The scenarios sign in and up many times from 127.0.0.1.
+  server = await startInstance({ name: 'e2e', env: SUITE_AUTH_LIMITS, timeoutMs: 90_000 })
   log(`server ${server.url} (pid ${server.pid}) healthy after ${elapsed()}`)
 
   // Watchdog: a hung browser or server must not hang CI.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AdminConversation, AdminUser, AuditEntry } from '#shared/admin-schemas'
 import type { Message, Participant } from '#shared/types'
-import { api, closeAllSockets, collect, connect, logIn, nextEvent, setupConversation, signUp, sleep, type Session } from './helpers'
+import { api, closeAllSockets, collect, connect, logIn, nextEvent, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { api, baseUrl, signUp } from './helpers'
+import { api, baseUrl, signUp } from '../support/helpers'
 
 // Member routes that take an id in the path: who is asking is settled before what is asked.
 const ROUTES: [method: string, path: string][] = [

@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from '../support/server'
-import { authPost } from './auth-helpers'
-import { api, baseUrl, logIn, servers, signUp } from './helpers'
+import { startInstance, type Instance } from '../support/instance.mjs'
+import { api, authPost, baseUrl, logIn, servers, signUp } from '../support/helpers'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
@@ -21,9 +20,9 @@ describe('a production server refuses a weak LOCAL_JWT_SECRET', () => {
     ['repeated pattern', 'abab1212abab1212abab1212abab1212']
   ] as const) {
     it(`exits with a clear message for a ${label} secret`, async () => {
-      let server: RunningServer | undefined
+      let server: Instance | undefined
       try {
-        const started = startServer({ LOCAL_JWT_SECRET: secret }).then((s) => { server = s })
+        const started = startInstance({ env: { LOCAL_JWT_SECRET: secret } }).then((s) => { server = s })
         await expect(started).rejects.toThrow(/server exited with 1[\s\S]*LOCAL_JWT_SECRET is too weak for production/)
       } finally {
         await server?.stop()
@@ -32,7 +31,7 @@ describe('a production server refuses a weak LOCAL_JWT_SECRET', () => {
   }
 
   it('starts with a strong secret, and without one (generated and stored in the database)', async () => {
-    const strong = await startServer({ LOCAL_JWT_SECRET: randomBytes(48).toString('base64url') })
+    const strong = await startInstance({ env: { LOCAL_JWT_SECRET: randomBytes(48).toString('base64url') } })
     try {
       expect((await api(strong.url, 'GET', '/api/health')).status).toBe(200)
     } finally {
@@ -98,9 +97,9 @@ describe('sign-in brute force is throttled per account and IP', () => {
 })
 
 describe('per-IP limits (a server with small limits)', () => {
-  let server: RunningServer
+  let server: Instance
   beforeAll(async () => {
-    server = await startServer({ AUTH_SIGNUPS_PER_IP: '3', AUTH_LOGIN_FAILS_PER_IP: '6' })
+    server = await startInstance({ env: { AUTH_SIGNUPS_PER_IP: '3', AUTH_LOGIN_FAILS_PER_IP: '6' } })
   })
   afterAll(async () => {
     await server?.stop()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import type { User } from '#shared/types'
-import { api, baseUrl, logIn, signUp } from './helpers'
+import { api, baseUrl, logIn, signUp } from '../support/helpers'
 
 describe('local sign-in', () => {
   it('signs up, signs in and returns the user from /api/me', async () => {

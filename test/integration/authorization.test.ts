@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
-import { ack, api, closeAllSockets, collect, connect, send, setupConversation, signUp, sleep } from './helpers'
+import { ack, api, closeAllSockets, collect, connect, send, setupConversation, signUp, sleep } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

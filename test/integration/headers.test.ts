@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { baseUrl } from './helpers'
+import { baseUrl } from '../support/helpers'
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${baseUrl()}${path}`, { headers })
 

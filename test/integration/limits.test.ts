@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
-import { ack, api, closeAllSockets, connect, send, setupConversation, signUp } from './helpers'
+import { ack, api, closeAllSockets, connect, send, setupConversation, signUp } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Attachment } from '#shared/types'
-import { startServer, type RunningServer } from '../support/server'
-import { api, setupConversation, signUp } from './helpers'
+import { startInstance, type Instance } from '../support/instance.mjs'
+import { api, setupConversation, signUp } from '../support/helpers'
 
 /** Its own server: the test reads that server's output and breaks its storage on disk. */
-let server: RunningServer
+let server: Instance
 let dataDir: string
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chat-logging-'))
-  server = await startServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info' })
+  server = await startInstance({ env: { DATA_DIR: dataDir, LOG_LEVEL: 'info' } })
 })
 afterAll(async () => {
   await server?.stop()

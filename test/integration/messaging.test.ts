@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
 import type { SyncResult } from '#shared/events'
-import { ack, api, closeAllSockets, collect, connect, nextEvent, send, setupConversation, signUp, sleep } from './helpers'
+import { ack, api, closeAllSockets, collect, connect, nextEvent, send, setupConversation, signUp, sleep } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Attachment, Message } from '#shared/types'
-import { startServer, type RunningServer } from '../support/server'
-import { ack, api, closeAllSockets, connect, send, setupConversation, signUp, sleep, type Session } from './helpers'
+import { startInstance, type Instance } from '../support/instance.mjs'
+import { ack, api, closeAllSockets, connect, send, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 
 /**
  * A server of its own with tight limits, so budgets, quotas and the unsent-upload TTL can be
@@ -22,14 +22,14 @@ const LIMITS = {
   UPLOAD_UNSENT_TTL_HOURS: '0.001'
 }
 
-let server: RunningServer
+let server: Instance
 let dataDir: string
 let env: Record<string, string>
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chat-policy-'))
   env = { ...LIMITS, DATA_DIR: dataDir }
-  server = await startServer(env)
+  server = await startInstance({ env })
 })
 afterAll(async () => {
   await server?.stop()
@@ -48,7 +48,7 @@ async function editDatabaseOffline(statements: [string, unknown[]][]) {
   } finally {
     await db.close()
   }
-  server = await startServer(env, { port: server.port })
+  server = await startInstance({ env, port: server.port })
 }
 
 type ErrorBody = { code: string, message: string, details?: Record<string, unknown> }

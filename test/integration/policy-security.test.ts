@@ -4,7 +4,7 @@ import type { SyncResult } from '#shared/events'
 import type { Message } from '#shared/types'
 import {
   ack, api, baseUrl, closeAllSockets, collect, connect, logIn, send, setupConversation, signUp, sleep, type Session
-} from './helpers'
+} from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

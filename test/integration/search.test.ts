@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Attachment, Message } from '#shared/types'
-import { api, setupConversation, signUp, type Session } from './helpers'
+import { api, setupConversation, signUp, type Session } from '../support/helpers'
 
 interface SearchBody {
   results: { message: Message, highlight: string }[]

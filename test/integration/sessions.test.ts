@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import type { AuditEntry } from '#shared/admin-schemas'
-import { startServer, type RunningServer } from '../support/server'
-import { authPost, disconnected, eventually, handshakeError, loginWithCookie, meStatus, refresh, signUpWithCookie } from './auth-helpers'
-import { api, baseUrl, closeAllSockets, connect, logIn, send, setupConversation, sleep, type Session } from './helpers'
+import { startInstance, type Instance } from '../support/instance.mjs'
+import { api, authPost, baseUrl, closeAllSockets, connect, disconnected, handshakeError, logIn, meStatus, refresh, send, setupConversation, signUp, sleep, TEST_PASSWORD, until, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 
@@ -33,7 +32,7 @@ describe('sign-in hands out a short-lived access token and a refresh cookie', ()
 
 describe('refresh tokens rotate, and a replayed one ends the session', () => {
   it('rotates: a new access token and cookie, the old cookie spent', async () => {
-    const session = await signUpWithCookie('Rotor')
+    const session = await signUp('Rotor')
     const next = await refresh(baseUrl(), session.cookie)
     expect(next.status).toBe(200)
     expect(next.body.user?.id).toBe(session.user.id)
@@ -47,7 +46,7 @@ describe('refresh tokens rotate, and a replayed one ends the session', () => {
   })
 
   it('a replayed (already rotated) refresh token is refused and kills the whole family', async () => {
-    const victim = await signUpWithCookie('Replayed')
+    const victim = await signUp('Replayed')
     const stolen = victim.cookie
     const legit = await refresh(baseUrl(), victim.cookie)
     expect(legit.status).toBe(200)
@@ -61,7 +60,7 @@ describe('refresh tokens rotate, and a replayed one ends the session', () => {
     // The family's newest token is dead too, and so are its access tokens, on every instance.
     const newest = await refresh(baseUrl(), legit.cookie!)
     expect(newest.status).toBe(401)
-    await eventually(async () => (await meStatus(otherBase(), legit.body.accessToken!)) === 401, 5000, 'rotated access token refused')
+    await until(async () => (await meStatus(otherBase(), legit.body.accessToken!)) === 401, 5000, 'rotated access token refused', 100)
     expect(await meStatus(baseUrl(), victim.token)).toBe(401)
   })
 
@@ -76,8 +75,8 @@ describe('refresh tokens rotate, and a replayed one ends the session', () => {
 
 describe('sign-out revokes the session', () => {
   it('refuses the refresh cookie and the access token afterwards and drops the live socket', async () => {
-    const session = await signUpWithCookie('Leaver')
-    const elsewhere = await loginWithCookie(session.user.email)
+    const session = await signUp('Leaver')
+    const elsewhere = await logIn(session.user.email, TEST_PASSWORD)
     const socket = await connect({ ...session, base: otherBase() })
     const otherDevice = await connect(elsewhere)
     const dropped = disconnected(socket)
@@ -89,8 +88,8 @@ describe('sign-out revokes the session', () => {
 
     expect((await refresh(baseUrl(), session.cookie)).status).toBe(401)
     expect(await meStatus(baseUrl(), session.token)).toBe(401)
-    await eventually(async () => (await meStatus(otherBase(), session.token)) === 401, 5000, 'access token refused on the other instance')
-    await eventually(async () => (await handshakeError(otherBase(), session.token)) === 'UNAUTHENTICATED', 5000, 'socket handshake refused')
+    await until(async () => (await meStatus(otherBase(), session.token)) === 401, 5000, 'access token refused on the other instance', 100)
+    await until(async () => (await handshakeError(otherBase(), session.token)) === 'UNAUTHENTICATED', 5000, 'socket handshake refused', 100)
 
     // Signing out one device leaves the member's other session alone.
     await sleep(300)
@@ -100,8 +99,8 @@ describe('sign-out revokes the session', () => {
   })
 
   it('with scope "global" ends every session of the member', async () => {
-    const one = await signUpWithCookie('Everywhere')
-    const two = await loginWithCookie(one.user.email)
+    const one = await signUp('Everywhere')
+    const two = await logIn(one.user.email, TEST_PASSWORD)
     const socket = await connect(two)
     const dropped = disconnected(socket)
     expect((await authPost(baseUrl(), '/api/auth/logout', { cookie: one.cookie, body: { scope: 'global' } })).status).toBe(200)
@@ -111,7 +110,7 @@ describe('sign-out revokes the session', () => {
   })
 
   it('can sign out with the bearer token alone (clients without cookies)', async () => {
-    const session = await signUpWithCookie('Bearer')
+    const session = await signUp('Bearer')
     expect((await authPost(baseUrl(), '/api/auth/logout', { token: session.token })).status).toBe(200)
     expect(await meStatus(baseUrl(), session.token)).toBe(401)
     expect((await refresh(baseUrl(), session.cookie)).status).toBe(401)
@@ -119,9 +118,9 @@ describe('sign-out revokes the session', () => {
 })
 
 describe('a server with a 2 s token lifetime behind one trusted proxy', () => {
-  let server: RunningServer
+  let server: Instance
   beforeAll(async () => {
-    server = await startServer({ LOCAL_TOKEN_TTL_SECONDS: '2', TRUST_PROXY_HOPS: '1' })
+    server = await startInstance({ env: { LOCAL_TOKEN_TTL_SECONDS: '2', TRUST_PROXY_HOPS: '1' } })
   })
   afterAll(async () => {
     await server?.stop()
@@ -139,7 +138,7 @@ describe('a server with a 2 s token lifetime behind one trusted proxy', () => {
   })
 
   it('an expired token gets 401 and connect_error UNAUTHENTICATED, a live socket is dropped, and refresh recovers', async () => {
-    const session = await loginWithCookie('bob@example.com', 'password', server.url)
+    const session = await logIn('bob@example.com', 'password', server.url)
     expect(await meStatus(server.url, session.token)).toBe(200)
     const socket = await connect(session)
     const dropped = disconnected(socket, 6000)
@@ -162,8 +161,8 @@ describe('admin ban', () => {
   })
 
   it('ends every session and socket of the user, on every instance; they cannot sign back in or send', async () => {
-    const owner = await signUpWithCookie('Owner')
-    const troll = await signUpWithCookie('Troll')
+    const owner = await signUp('Owner')
+    const troll = await signUp('Troll')
     const { projectId, conversation } = await setupConversation(owner, [troll])
     const socket = await connect({ ...troll, base: otherBase() })
     expect((await send(socket, conversation.id, 'before the ban')).ok).toBe(true)
@@ -174,7 +173,7 @@ describe('admin ban', () => {
     expect(banned.body.user).toMatchObject({ id: troll.user.id, email: troll.user.email, banned: true })
     expect(await dropped).toBe('io server disconnect')
 
-    await eventually(async () => (await meStatus(otherBase(), troll.token)) === 401, 5000, 'banned access token refused')
+    await until(async () => (await meStatus(otherBase(), troll.token)) === 401, 5000, 'banned access token refused', 100)
     const post = await api(baseUrl(), 'POST', `/api/conversations/${conversation.id}/messages`, { token: troll.token, body: { clientId: randomUUID(), content: 'after the ban' } })
     expect(post.status).toBe(401)
     expect(await handshakeError(otherBase(), troll.token)).toBe('UNAUTHENTICATED')
@@ -197,7 +196,7 @@ describe('admin ban', () => {
     const lifted = await api<{ user: { banned: boolean } }>(baseUrl(), 'DELETE', `/api/admin/users/${troll.user.id}/ban`, { token: admin.token })
     expect(lifted.status).toBe(200)
     expect(lifted.body.user.banned).toBe(false)
-    const back = await loginWithCookie(troll.user.email)
+    const back = await logIn(troll.user.email, TEST_PASSWORD)
     const socketAgain = await connect(back)
     expect((await send(socketAgain, conversation.id, 'after the ban was lifted')).ok).toBe(true)
     const unbanAudit = await api<{ entries: AuditEntry[] }>(baseUrl(), 'GET', `/api/admin/audit?action=user.unban&targetId=${troll.user.id}`, { token: admin.token })
@@ -205,8 +204,8 @@ describe('admin ban', () => {
   })
 
   it('is for admins only: a member gets FORBIDDEN and the target keeps their session', async () => {
-    const member = await signUpWithCookie('Sneaky')
-    const target = await signUpWithCookie('Target')
+    const member = await signUp('Sneaky')
+    const target = await signUp('Target')
     const socket = await connect(target)
     for (const method of ['POST', 'DELETE']) {
       const res = await api(baseUrl(), method, `/api/admin/users/${target.user.id}/ban`, { token: member.token, body: method === 'POST' ? { reason: 'nope' } : undefined })

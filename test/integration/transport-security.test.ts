@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { api, baseUrl, closeAllSockets, connect, send, setupConversation, signUp } from './helpers'
+import { api, baseUrl, closeAllSockets, connect, send, setupConversation, signUp } from '../support/helpers'
 import { rawRequest } from './raw-http'
 
 /** Past the transport cap (1 MB), far under what a parser would notice on its own. */

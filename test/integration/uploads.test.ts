@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Attachment, Message } from '#shared/types'
-import { ack, api, closeAllSockets, connect, nextEvent, setupConversation, signUp, type SendAck, type Session } from './helpers'
+import { ack, api, closeAllSockets, connect, nextEvent, setupConversation, signUp, type SendAck, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 

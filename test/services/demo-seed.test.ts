@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
-import { startServer } from '../support/server'
-import { api } from './helpers'
+import { startInstance } from '../support/instance.mjs'
+import { api } from '../support/helpers'
 
 describe('demo users on a real database', () => {
   it('are not seeded with DATABASE_URL unless SEED_DEMO=true: admin@example.com / password does not sign in', { timeout: 120000 }, async () => {
@@ -11,7 +11,7 @@ describe('demo users on a real database', () => {
     const admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} })
     await admin.unsafe(`create database "${name}" owner chat`)
     const url = adminDatabaseUrl.replace(/\/[^/]+$/, `/${name}`)
-    const server = await startServer({ DATABASE_URL: url, DATA_DIR: dataDir })
+    const server = await startInstance({ env: { DATABASE_URL: url, DATA_DIR: dataDir } })
     try {
       const login = await api(server.url, 'POST', '/api/auth/local/login', { body: { email: 'admin@example.com', password: 'password' } })
       expect(login.status).toBe(401)

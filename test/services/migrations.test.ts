@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
-import { startServer, type RunningServer } from '../support/server'
-import { logIn } from './helpers'
+import { startInstance, type Instance } from '../support/instance.mjs'
+import { logIn } from '../support/helpers'
 
 const root = join(import.meta.dirname, '..', '..')
 const journal = JSON.parse(readFileSync(join(root, 'drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
@@ -27,11 +27,11 @@ describe('migrations on a shared Postgres', () => {
     const admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} })
     await admin.unsafe(`create database "${name}" owner chat`)
     const url = adminDatabaseUrl.replace(/\/[^/]+$/, `/${name}`)
-    const servers: RunningServer[] = []
+    const servers: Instance[] = []
     try {
       // No REDIS_URL: this test is about the database only, and must not talk to the suite's instances.
       const env = { DATABASE_URL: url, DATA_DIR: dataDir, SEED_DEMO: 'true' }
-      const [one, two, script] = await Promise.allSettled([startServer(env), startServer(env), migrateScript(url)])
+      const [one, two, script] = await Promise.allSettled([startInstance({ env }), startInstance({ env }), migrateScript(url)])
       for (const r of [one, two]) if (r.status === 'fulfilled') servers.push(r.value)
       if (one.status === 'rejected') throw one.reason
       if (two.status === 'rejected') throw two.reason
@@ -47,12 +47,12 @@ describe('migrations on a shared Postgres', () => {
       } finally {
         await db.end({ timeout: 5 })
       }
-      for (const s of servers) await logIn(s.url, 'alice@example.com')
+      for (const s of servers) await logIn('alice@example.com', 'password', s.url)
 
       // A restart on the migrated database is a no-op.
       await Promise.all(servers.splice(0).map(s => s.stop()))
-      servers.push(await startServer(env))
-      await logIn(servers[0]!.url, 'bob@example.com')
+      servers.push(await startInstance({ env }))
+      await logIn('bob@example.com', 'password', servers[0]!.url)
     } finally {
       await Promise.all(servers.map(s => s.stop()))
       await admin.unsafe(`drop database if exists "${name}" with (force)`)

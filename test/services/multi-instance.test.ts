@@ -3,19 +3,19 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
 import type { MessageDeletedPayload } from '#shared/events'
 import {
-  api, closeSockets, collect, connect, emitAck, groupConversation, history, instances, logIn, nextEvent,
-  percentile, send, sendOk, signUp, syncAll, until, waitConnected
-} from './helpers'
+  ack, api, closeAllSockets, collect, connect, logIn, nextEvent, send, sendOk, setupConversation, signUp, until, waitConnected
+} from '../support/helpers'
+import { history, instances, percentile, syncAll } from './helpers'
 
-afterEach(() => closeSockets())
+afterEach(() => closeAllSockets())
 
 describe('two instances sharing Postgres and Redis', () => {
   it('delivers a message sent on A to a socket on B (latency logged)', async () => {
     const { A, B } = instances()
-    const alice = await signUp(A, 'Alice')
-    const bob = await signUp(B, 'Bob')
-    const conversation = await groupConversation(A, alice, [bob], 'latency')
-    const [a, b] = await Promise.all([connect(A, alice), connect(B, bob)])
+    const alice = await signUp('Alice', A)
+    const bob = await signUp('Bob', B)
+    const conversation = (await setupConversation(alice, [bob], 'latency', A)).conversation
+    const [a, b] = await Promise.all([connect(alice, { base: A }), connect(bob, { base: B })])
     const latencies: number[] = []
     for (let i = 0; i < 20; i++) {
       const content = `latency ${i}`
@@ -33,9 +33,9 @@ describe('two instances sharing Postgres and Redis', () => {
 
   it('demo users: alice on A reaches bob on B; a member added on A joins rooms on B at once', async () => {
     const { A, B } = instances()
-    const alice = await logIn(A, 'alice@example.com')
-    const bob = await logIn(B, 'bob@example.com')
-    const admin = await logIn(A, 'admin@example.com')
+    const alice = await logIn('alice@example.com', 'password', A)
+    const bob = await logIn('bob@example.com', 'password', B)
+    const admin = await logIn('admin@example.com', 'password', A)
     const projects = await api<{ projects: { id: string, name: string }[] }>(A, 'GET', '/api/projects', { token: alice.token })
     const demo = projects.body.projects.find(p => p.name === 'Demo')!
     expect(demo).toBeTruthy()
@@ -44,14 +44,14 @@ describe('two instances sharing Postgres and Redis', () => {
     const general = convs.body.conversations.find(c => c.title === 'general')!
     expect(design && general).toBeTruthy()
 
-    const [a, b] = await Promise.all([connect(A, alice), connect(B, bob)])
+    const [a, b] = await Promise.all([connect(alice, { base: A }), connect(bob, { base: B })])
     const got = nextEvent<{ message: Message }>(b, 'message:new', p => p.message.conversationId === design.id)
     const sent = await sendOk(a, design.id, `hi bob from A ${randomUUID()}`)
     expect((await got).message.id).toBe(sent.id)
 
     // A fresh user connected to B is added to Demo through A: B's socket must join #general cluster-wide.
-    const carol = await signUp(B, 'Carol')
-    const c = await connect(B, carol)
+    const carol = await signUp('Carol', B)
+    const c = await connect(carol, { base: B })
     const announced = nextEvent(c, 'conversation:updated', () => true, 5000).catch(() => null)
     const added = await api(A, 'POST', `/api/projects/${demo.id}/members`, { token: admin.token, body: { email: carol.user.email, role: 'member' } })
     expect(added.status).toBe(200)
@@ -63,9 +63,9 @@ describe('two instances sharing Postgres and Redis', () => {
 
   it('interleaved sends from A and B: gap-free seqs, same seq order everywhere, per-sender order kept', async () => {
     const { A, B } = instances()
-    const [s1, s2, o1, o2] = await Promise.all([signUp(A, 'S1'), signUp(B, 'S2'), signUp(A, 'O1'), signUp(B, 'O2')])
-    const conversation = await groupConversation(A, s1, [s2, o1, o2], 'order')
-    const [a1, b2, oa, ob] = await Promise.all([connect(A, s1), connect(B, s2), connect(A, o1), connect(B, o2)])
+    const [s1, s2, o1, o2] = await Promise.all([signUp('S1', A), signUp('S2', B), signUp('O1', A), signUp('O2', B)])
+    const conversation = (await setupConversation(s1, [s2, o1, o2], 'order', A)).conversation
+    const [a1, b2, oa, ob] = await Promise.all([connect(s1, { base: A }), connect(s2, { base: B }), connect(o1, { base: A }), connect(o2, { base: B })])
     const seenA = collect<{ message: Message }>(oa, 'message:new')
     const seenB = collect<{ message: Message }>(ob, 'message:new')
     const PER_SENDER = 15
@@ -102,10 +102,10 @@ describe('two instances sharing Postgres and Redis', () => {
 
   it('a retried clientId returns the original on the other instance, also when both race', async () => {
     const { A, B } = instances()
-    const alice = await signUp(A, 'Alice')
-    const bob = await signUp(B, 'Bob')
-    const conversation = await groupConversation(A, alice, [bob], 'dupes')
-    const [a, b, aliceOnB, watcher] = await Promise.all([connect(A, alice), connect(B, bob), connect(B, alice), connect(B, bob)])
+    const alice = await signUp('Alice', A)
+    const bob = await signUp('Bob', B)
+    const conversation = (await setupConversation(alice, [bob], 'dupes', A)).conversation
+    const [a, b, aliceOnB, watcher] = await Promise.all([connect(alice, { base: A }), connect(bob, { base: B }), connect(alice, { base: B }), connect(bob, { base: B })])
     const news = collect<{ message: Message }>(watcher, 'message:new')
     void b
 
@@ -144,15 +144,15 @@ describe('two instances sharing Postgres and Redis', () => {
 
   it('edit and delete on A are pushed to B and visible through B', async () => {
     const { A, B } = instances()
-    const alice = await signUp(A, 'Alice')
-    const bob = await signUp(B, 'Bob')
-    const conversation = await groupConversation(A, alice, [bob], 'edits')
-    const [a, b] = await Promise.all([connect(A, alice), connect(B, bob)])
+    const alice = await signUp('Alice', A)
+    const bob = await signUp('Bob', B)
+    const conversation = (await setupConversation(alice, [bob], 'edits', A)).conversation
+    const [a, b] = await Promise.all([connect(alice, { base: A }), connect(bob, { base: B })])
     const first = await sendOk(a, conversation.id, 'first draft')
     const second = await sendOk(a, conversation.id, 'to be deleted')
 
     const updated = nextEvent<{ message: Message }>(b, 'message:updated', p => p.message.id === first.id)
-    const edit = await emitAck<{ ok: boolean, message: Message }>(a, 'message:edit', { messageId: first.id, content: 'final *text*' })
+    const edit = await ack<{ ok: boolean, message: Message }>(a, 'message:edit', { messageId: first.id, content: 'final *text*' })
     expect(edit.ok).toBe(true)
     const { message: pushed } = await updated
     expect(pushed).toMatchObject({ id: first.id, seq: first.seq, content: 'final *text*' })
@@ -160,7 +160,7 @@ describe('two instances sharing Postgres and Redis', () => {
     expect(pushed.updatedSeq).toBeGreaterThan(second.seq)
 
     const deleted = nextEvent<MessageDeletedPayload>(b, 'message:deleted', p => p.messageId === second.id)
-    const del = await emitAck<{ ok: boolean }>(a, 'message:delete', { messageId: second.id })
+    const del = await ack<{ ok: boolean }>(a, 'message:delete', { messageId: second.id })
     expect(del.ok).toBe(true)
     const gone = await deleted
     expect(gone).toMatchObject({ conversationId: conversation.id, messageId: second.id, seq: second.seq })
@@ -176,12 +176,12 @@ describe('two instances sharing Postgres and Redis', () => {
     const { A, B } = instances()
     const SENDERS = 8
     const PER_SENDER = 26 // under the 30/min budget; 208 new messages > one 200-message sync page
-    const owner = await signUp(A, 'Owner')
-    const senders = await Promise.all(Array.from({ length: SENDERS }, (_, i) => signUp(A, `Sender${i}`)))
-    const reader = await signUp(B, 'Reader')
-    const conversation = await groupConversation(A, owner, [...senders, reader], 'gap')
-    const ownerSocket = await connect(A, owner)
-    const b = await connect(B, reader)
+    const owner = await signUp('Owner', A)
+    const senders = await Promise.all(Array.from({ length: SENDERS }, (_, i) => signUp(`Sender${i}`, A)))
+    const reader = await signUp('Reader', B)
+    const conversation = (await setupConversation(owner, [...senders, reader], 'gap', A)).conversation
+    const ownerSocket = await connect(owner, { base: A })
+    const b = await connect(reader, { base: B })
 
     const before: Message[] = []
     for (let i = 0; i < 4; i++) {
@@ -192,7 +192,7 @@ describe('two instances sharing Postgres and Redis', () => {
     const lastSeen = Math.max(...before.map(m => m.updatedSeq))
     b.disconnect()
 
-    const sockets = await Promise.all(senders.map(s => connect(A, s)))
+    const sockets = await Promise.all(senders.map(s => connect(s, { base: A })))
     const sent = (await Promise.all(sockets.map(async (s, i) => {
       const out: Message[] = []
       for (let j = 0; j < PER_SENDER; j++) out.push(await sendOk(s, conversation.id, `gap ${i}.${j}`))
@@ -202,12 +202,12 @@ describe('two instances sharing Postgres and Redis', () => {
     const edited = [before[0]!, before[1]!, sent[3]!, sent[40]!, sent[100]!]
     for (const m of edited) {
       const socket = m.senderId === owner.user.id ? ownerSocket : sockets[senders.findIndex(s => s.user.id === m.senderId)]!
-      const r = await emitAck<{ ok: boolean }>(socket, 'message:edit', { messageId: m.id, content: `edited ${m.id}` })
+      const r = await ack<{ ok: boolean }>(socket, 'message:edit', { messageId: m.id, content: `edited ${m.id}` })
       expect(r.ok).toBe(true)
     }
     const removed = [before[2]!, sent[7]!, sent[150]!]
     for (const m of removed) {
-      const r = await emitAck<{ ok: boolean }>(ownerSocket, 'message:delete', { messageId: m.id })
+      const r = await ack<{ ok: boolean }>(ownerSocket, 'message:delete', { messageId: m.id })
       expect(r.ok).toBe(true) // the project owner created the conversation: owner may moderate
     }
 

@@ -1,19 +1,20 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
-import { closeSockets, connect, groupConversation, history, instances, send, signUp } from './helpers'
+import { closeAllSockets, connect, send, setupConversation, signUp } from '../support/helpers'
+import { history, instances } from './helpers'
 
 // The admin endpoints that mute, lock and set slow mode come later; the rules they rely on are
 // enforced by the send path already, so they are set up here directly in the database.
 const db = postgres(inject('services').databaseUrl, { max: 2, onnotice: () => {} })
 afterAll(() => db.end({ timeout: 5 }))
-afterEach(() => closeSockets())
+afterEach(() => closeAllSockets())
 
 async function scene() {
   const { A } = instances()
-  const owner = await signUp(A, 'Owner')
-  const member = await signUp(A, 'Member')
-  const conversation = await groupConversation(A, owner, [member], 'rules')
-  return { A, owner, member, conversation, socket: await connect(A, member), ownerSocket: await connect(A, owner) }
+  const owner = await signUp('Owner', A)
+  const member = await signUp('Member', A)
+  const conversation = (await setupConversation(owner, [member], 'rules', A)).conversation
+  return { A, owner, member, conversation, socket: await connect(member, { base: A }), ownerSocket: await connect(owner, { base: A }) }
 }
 
 const codeOf = (reply: Awaited<ReturnType<typeof send>>) => reply.ok ? 'ok' : reply.error.code

@@ -1,21 +1,15 @@
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
 import type { Message } from '#shared/types'
-import {
-  closeSockets, collect, connect, groupConversation, history, instances, nextEvent, send, sendOk, signUp, sleep, syncAll, until
-} from './helpers'
+import { closeAllSockets, collect, connect, nextEvent, send, sendOk, setupConversation, signUp, sleep, until } from '../support/helpers'
+import { servicesUp } from '../support/instance.mjs'
+import { history, instances, syncAll } from './helpers'
 
-const root = join(import.meta.dirname, '..', '..')
 const redisCli = (...args: string[]) => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(inject('services').redisPort), ...args], { encoding: 'utf8' })
 const redisUp = () => redisCli('ping').stdout.includes('PONG')
 /** Runs services-up.sh; true when it had to start Redis (false: someone else restarted it meanwhile). */
-const servicesUp = () => {
-  const r = spawnSync('bash', [join(root, 'scripts', 'services-up.sh')], { cwd: root, encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`services-up.sh failed: ${r.stderr}`)
-  return r.stderr.includes('starting redis')
-}
+const startServices = () => servicesUp().includes('starting redis')
 
 async function healthy(base: string) {
   try {
@@ -26,16 +20,16 @@ async function healthy(base: string) {
   }
 }
 
-afterEach(() => closeSockets())
-afterAll(() => { if (!redisUp()) servicesUp() })
+afterEach(() => closeAllSockets())
+afterAll(() => { if (!redisUp()) startServices() })
 
 describe('Redis restart', () => {
   it('loses no acknowledged message; after Redis is back, live delivery resumes and sync fills the gap', { timeout: 120000 }, async () => {
     const { A, B } = instances()
-    const alice = await signUp(A, 'Alice')
-    const bob = await signUp(B, 'Bob')
-    const conversation = await groupConversation(A, alice, [bob], 'redis-restart')
-    const [a, b] = await Promise.all([connect(A, alice), connect(B, bob)])
+    const alice = await signUp('Alice', A)
+    const bob = await signUp('Bob', B)
+    const conversation = (await setupConversation(alice, [bob], 'redis-restart', A)).conversation
+    const [a, b] = await Promise.all([connect(alice, { base: A }), connect(bob, { base: B })])
     const warm = nextEvent<{ message: Message }>(b, 'message:new', p => p.message.content === 'before')
     await sendOk(a, conversation.id, 'before')
     const lastSeen = (await warm).message.updatedSeq
@@ -58,7 +52,7 @@ describe('Redis restart', () => {
     expect(sockets.every(s => s.connected)).toBe(true) // client connections do not depend on Redis
 
     const outage = performance.now()
-    const restartedByUs = servicesUp()
+    const restartedByUs = startServices()
     await until(() => redisUp(), 10000, 'redis to start')
     const deadline = Date.now() + 30000
     while (!(await healthy(A) && await healthy(B))) {

@@ -1,6 +1,6 @@
 import type { H3Event } from 'h3'
 import { deleteCookie, getCookie, setCookie } from 'h3'
-import { requestIsSecure } from '../../utils/auth'
+import { requestIsSecure } from '../../utils/request'
 
 /** The refresh cookie: httpOnly (no script reads it), same-site only, sent to the auth routes alone. */
 export const REFRESH_COOKIE = 'chat_refresh'

@@ -1,7 +1,7 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import { getConfig } from '../../utils/config'
 import { AppError } from '../../utils/errors'
-import { getRedis } from '../redis'
+import { sharedLimiter } from '../rate-limit'
 
 interface Limiters {
   failsByAccountIp: RateLimiterAbstract
@@ -9,27 +9,14 @@ interface Limiters {
   signupsByIp: RateLimiterAbstract
 }
 
-let limiters: Limiters | undefined
-
-/** Redis-backed (shared by every instance) when REDIS_URL is set, with an in-memory stand-in while Redis is away. */
-function limiter(keyPrefix: string, points: number, duration: number, blockDuration: number): RateLimiterAbstract {
-  const redis = getRedis()
-  const opts = { keyPrefix, points, duration, blockDuration }
-  return redis
-    ? new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) })
-    : new RateLimiterMemory(opts)
-}
-
 function getLimiters(): Limiters {
-  if (limiters) return limiters
   const { failsPerAccountIp, failsPerIp, signupsPerIp, lockoutSeconds } = getConfig().authThrottle
-  limiters = {
+  return {
     // Consecutive failures: the count only resets on a successful sign-in (or after a quiet day).
-    failsByAccountIp: limiter('rl:auth:fail:acct', failsPerAccountIp, 24 * 3600, lockoutSeconds),
-    failsByIp: limiter('rl:auth:fail:ip', failsPerIp, 3600, 3600),
-    signupsByIp: limiter('rl:auth:signup:ip', signupsPerIp, 3600, 0)
+    failsByAccountIp: sharedLimiter({ keyPrefix: 'rl:auth:fail:acct', points: failsPerAccountIp, duration: 24 * 3600, blockDuration: lockoutSeconds }),
+    failsByIp: sharedLimiter({ keyPrefix: 'rl:auth:fail:ip', points: failsPerIp, duration: 3600, blockDuration: 3600 }),
+    signupsByIp: sharedLimiter({ keyPrefix: 'rl:auth:signup:ip', points: signupsPerIp, duration: 3600, blockDuration: 0 })
   }
-  return limiters
 }
 
 const accountKey = (email: string, ip: string) => `${email}|${ip}`

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { lazy } from '../lazy'
 import { storedSecret } from '../stored-secret'
 import { getConfig } from '../../utils/config'
 
@@ -16,13 +17,12 @@ export interface AccessClaims extends JWTPayload {
 
 const LOCAL_ISSUER = 'project-chat-local'
 const AUDIENCE = 'authenticated'
-let localSecret: Uint8Array | undefined
-let jwks: ReturnType<typeof createRemoteJWKSet> | undefined
+// createRemoteJWKSet caches keys and refetches when it meets an unknown kid.
+const supabaseJwks = lazy('supabase-jwks', () => createRemoteJWKSet(new URL(`${getConfig().supabase!.url}/auth/v1/.well-known/jwks.json`)))
 
-/** The local signing secret lives in the database so every instance sharing it accepts the same tokens. */
+/** The local signing secret lives in the database (storedSecret keeps it) so every instance sharing it accepts the same tokens. */
 async function getLocalSecret(): Promise<Uint8Array> {
-  localSecret ??= new TextEncoder().encode(process.env.LOCAL_JWT_SECRET || await storedSecret('local_jwt_secret'))
-  return localSecret
+  return new TextEncoder().encode(process.env.LOCAL_JWT_SECRET || await storedSecret('local_jwt_secret'))
 }
 
 /** Signs a local-mode access token for one session, with the claim shape of a Supabase access token. */
@@ -64,9 +64,7 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
       if (!supabase.jwtSecret) throw new Error('HS256 token but no SUPABASE_JWT_SECRET configured')
       ;({ payload } = await jwtVerify(token, new TextEncoder().encode(supabase.jwtSecret), { ...options, algorithms: ['HS256'] }))
     } else {
-      // createRemoteJWKSet caches keys and refetches when it meets an unknown kid.
-      jwks ??= createRemoteJWKSet(new URL(`${supabase.url}/auth/v1/.well-known/jwks.json`))
-      ;({ payload } = await jwtVerify(token, jwks, { ...options, algorithms: ['ES256', 'RS256'] }))
+      ;({ payload } = await jwtVerify(token, supabaseJwks(), { ...options, algorithms: ['ES256', 'RS256'] }))
     }
   }
   if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('token lacks sub or exp')

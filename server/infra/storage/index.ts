@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { getConfig } from '../../utils/config'
+import { lazy } from '../lazy'
 import { logger } from '../logger'
 import { LocalDiskDriver } from './local'
 import { SupabaseStorageDriver } from './supabase'
@@ -12,20 +13,15 @@ export { SupabaseStorageDriver } from './supabase'
 /** The private Supabase Storage bucket attachments live in. */
 export const ATTACHMENTS_BUCKET = 'attachments'
 
-let driver: StorageDriver | undefined
-
 /** The process-wide storage driver: Supabase Storage when a service role key is configured, else disk under DATA_DIR/uploads. */
-export function useFileStorage(): StorageDriver {
-  if (driver) return driver
+export const useFileStorage = lazy('storage', (): StorageDriver => {
   const config = getConfig()
   if (config.supabase?.serviceRoleKey) {
-    driver = new SupabaseStorageDriver({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, bucket: ATTACHMENTS_BUCKET })
-  } else {
-    if (config.supabase) logger.warn('SUPABASE_URL is set without SUPABASE_SERVICE_ROLE_KEY: attachments go to local disk')
-    driver = new LocalDiskDriver(join(config.dataDir, 'uploads'))
+    return new SupabaseStorageDriver({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, bucket: ATTACHMENTS_BUCKET })
   }
-  return driver
-}
+  if (config.supabase) logger.warn('SUPABASE_URL is set without SUPABASE_SERVICE_ROLE_KEY: attachments go to local disk')
+  return new LocalDiskDriver(join(config.dataDir, 'uploads'))
+})
 
 /** Storage liveness in the shape /api/health reports its other engines. */
 export async function checkStorage(): Promise<{ status: 'ok' | 'error', kind: StorageDriver['kind'], latencyMs?: number, error?: string }> {
@@ -39,7 +35,8 @@ export async function checkStorage(): Promise<{ status: 'ok' | 'error', kind: St
   }
 }
 
-/** For tests that swap the driver. */
+/** For tests that swap the driver (undefined: back to the configured one). */
 export function setStorage(next: StorageDriver | undefined) {
-  driver = next
+  if (next) useFileStorage.set(next)
+  else useFileStorage.reset()
 }

@@ -2,9 +2,10 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { root } from './server.mjs'
+import { logInAccount, request, signUpAccount } from '../../support/client.mjs'
+import { ROOT } from '../../support/instance.mjs'
 
-export const OUTPUT_DIR = join(root, 'test-output', 'e2e')
+export const OUTPUT_DIR = join(ROOT, 'test-output', 'e2e')
 mkdirSync(OUTPUT_DIR, { recursive: true })
 
 export const PASSWORD = 'password'
@@ -42,18 +43,11 @@ export async function poll(fn, { timeout = 10_000, interval = 100, message = 'co
   }
 }
 
-/** A tiny REST client for one base URL. */
+/** A tiny REST client for one base URL, on the suites' shared client (test/support/client.mjs). */
 export function restClient(baseUrl) {
-  async function call(method, path, { token, body } = {}) {
-    const res = await fetch(baseUrl + path, {
-      method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined
-    })
-    const text = await res.text()
-    let data
-    try { data = text ? JSON.parse(text) : undefined } catch { data = text }
-    return { status: res.status, data }
+  const call = async (method, path, { token, body } = {}) => {
+    const res = await request(baseUrl, method, path, { token, body })
+    return { status: res.status, data: res.body }
   }
   async function ok(method, path, options) {
     const res = await call(method, path, options)
@@ -63,15 +57,16 @@ export function restClient(baseUrl) {
   return {
     call,
     ok,
-    login: (email, password = PASSWORD) => ok('POST', '/api/auth/local/login', { body: { email, password } }),
-    /** A new session's refresh cookie value (each browser context needs its own: refresh tokens rotate). */
-    async refreshCookie(email, password = PASSWORD) {
-      const res = await fetch(baseUrl + '/api/auth/local/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) })
-      const cookie = res.headers.getSetCookie().find(c => c.startsWith('chat_refresh='))
-      if (!res.ok || !cookie) throw new Error(`login ${email} → ${res.status}, no refresh cookie`)
-      return decodeURIComponent(cookie.slice('chat_refresh='.length).split(';')[0])
+    login: async (email, password = PASSWORD) => {
+      const { token, user } = await logInAccount(baseUrl, email, password)
+      return { accessToken: token, user }
     },
-    signup: (email, displayName, password = PASSWORD) => ok('POST', '/api/auth/local/signup', { body: { email, password, displayName } })
+    /** A new session's refresh cookie value (each browser context needs its own: refresh tokens rotate). */
+    refreshCookie: async (email, password = PASSWORD) => (await logInAccount(baseUrl, email, password)).cookie,
+    signup: async (email, displayName, password = PASSWORD) => {
+      const { token, user } = await signUpAccount(baseUrl, { email, displayName, password })
+      return { accessToken: token, user }
+    }
   }
 }
 

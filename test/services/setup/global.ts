@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
-import { ensureBuilt, startServer, SUITE_AUTH_LIMITS, type RunningServer } from '../../support/server'
+import { ensureBuilt, servicesUp, startInstance, SUITE_AUTH_LIMITS, type Instance } from '../../support/instance.mjs'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 
@@ -16,12 +15,6 @@ export const SERVICES = {
   // Database 1, so a developer's data in database 0 survives the test reset.
   redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:63790/1',
   redisPort: Number(process.env.CHAT_REDIS_PORT ?? 63790)
-}
-
-/** Runs scripts/services-up.sh (idempotent: installs/starts only what is missing). */
-export function servicesUp() {
-  const result = spawnSync('bash', [join(root, 'scripts', 'services-up.sh')], { cwd: root, encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`services-up.sh failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
 }
 
 /** Empties the test database (schemas public and drizzle) and drops throw-away databases of earlier runs. */
@@ -71,7 +64,7 @@ export default async function setup(project: TestProject) {
     ...(process.env.SOCKET_ADAPTER ? { SOCKET_ADAPTER: process.env.SOCKET_ADAPTER } : {})
   }
   const started = performance.now()
-  const servers: RunningServer[] = await Promise.all([startServer(env), startServer(env)])
+  const servers: Instance[] = await Promise.all([startInstance({ name: 'A', env }), startInstance({ name: 'B', env })])
   console.log(`[services] 2 instances (${process.env.SOCKET_ADAPTER || 'default'} adapter) healthy in ${Math.round(performance.now() - started)} ms: ${servers.map(s => s.url).join(' ')}`)
   project.provide('servers', servers.map(s => s.url))
   project.provide('services', { ...SERVICES, dataDir })

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { createSupabaseLikeDatabase, migrateDrizzle, root, servicesUp, supabaseApply } from '../support/db'
+import { servicesUp } from '../../support/instance.mjs'
+import { createSupabaseLikeDatabase, migrateDrizzle, root, supabaseApply } from '../support/db'
 import { legacySecretJwk, mintHs256, newSigningKey } from '../support/keys'
 import { startAuthProxy } from '../support/proxy'
 import { startGoTrueStub } from '../support/gotrue-stub'
@@ -10,8 +11,8 @@ import type { SupabaseTestEnv } from '../support/env'
 
 // The build used is NUXT_OUTPUT_DIR's (built into NUXT_BUILD_DIR when stale): run this project as
 // `NUXT_BUILD_DIR=.nuxt-supa NUXT_OUTPUT_DIR=.output-supa vitest run --project supabase` so it never
-// rebuilds under another project's feet. It is not set here: test/support/server.ts reads it once
-// for every project of the same vitest process.
+// rebuilds under another project's feet. It is not set here: it would hold for every project of the
+// same vitest process.
 
 const APP_DB = 'chat_supabase_app'
 /** scripts/gotrue-up.sh's exit code for "no GoTrue binary or migrations here". */
@@ -25,7 +26,7 @@ const GOTRUE_UNAVAILABLE = 3
  * stand-in with the same routes, token shapes and signing-key rules.
  */
 export default async function setup(project: TestProject) {
-  const { ensureBuilt, startServer, freePort } = await import('../../support/server')
+  const { ensureBuilt, startInstance, freePort } = await import('../../support/instance.mjs')
   servicesUp()
   ensureBuilt()
 
@@ -73,12 +74,14 @@ export default async function setup(project: TestProject) {
   const proxy = await startAuthProxy({ target: authUrl, apiKeys: [anonKey, serviceRoleKey], port: proxyPort })
   stops.push(proxy.close)
 
-  const server = await startServer({
-    DATABASE_URL: appDatabaseUrl,
-    SUPABASE_URL: supabaseUrl,
-    SUPABASE_ANON_KEY: anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
-    SUPABASE_JWT_SECRET: jwtSecret
+  const server = await startInstance({
+    env: {
+      DATABASE_URL: appDatabaseUrl,
+      SUPABASE_URL: supabaseUrl,
+      SUPABASE_ANON_KEY: anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+      SUPABASE_JWT_SECRET: jwtSecret
+    }
   })
   stops.push(() => server.stop())
 

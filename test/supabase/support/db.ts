@@ -31,12 +31,6 @@ export function psqlAsPostgres(sqlText: string, db = 'postgres', vars: Record<st
   return result.stdout
 }
 
-/** Runs scripts/services-up.sh (idempotent). */
-export function servicesUp() {
-  const result = spawnSync('bash', [join(root, 'scripts', 'services-up.sh')], { cwd: root, encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`services-up.sh failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
-}
-
 /**
  * A fresh database shaped like a Supabase project before our SQL: API roles, auth.uid()/auth.jwt(),
  * storage schema, default grants (test/supabase/support/platform.sql). Dropped and recreated each run.

@@ -1,4 +1,4 @@
-import { listAuditEntries } from '~~/server/services/audit'
+import { listAuditEntries } from '#layers/admin/server/services/audit'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

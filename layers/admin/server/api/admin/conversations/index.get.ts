@@ -1,4 +1,4 @@
-import { adminListConversations } from '~~/server/services/admin-conversations'
+import { adminListConversations } from '#layers/admin/server/services/admin-conversations'
 
 // Admin routes check the role before reading input, so a member learns nothing, not even which inputs are valid.
 export default defineApiHandler(async (event) => {

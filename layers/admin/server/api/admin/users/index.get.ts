@@ -1,4 +1,4 @@
-import { adminSearchUsers } from '~~/server/services/admin-users'
+import { adminSearchUsers } from '#layers/admin/server/services/admin-users'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

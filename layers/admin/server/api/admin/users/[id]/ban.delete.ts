@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { liftBan } from '~~/server/services/admin-bans'
+import { liftBan } from '#layers/admin/server/services/admin-bans'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { participantParamsSchema } from '#shared/schemas'
-import { adminRemoveParticipant } from '~~/server/services/participants'
+import { adminRemoveParticipant } from '#layers/admin/server/services/admin-participants'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

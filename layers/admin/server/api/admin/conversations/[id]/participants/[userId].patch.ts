@@ -1,5 +1,5 @@
 import { participantParamsSchema } from '#shared/schemas'
-import { adminChangeParticipantRole } from '~~/server/services/participants'
+import { adminChangeParticipantRole } from '#layers/admin/server/services/admin-participants'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { adminAddParticipant } from '~~/server/services/participants'
+import { adminAddParticipant } from '#layers/admin/server/services/admin-participants'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

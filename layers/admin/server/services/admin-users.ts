@@ -1,11 +1,11 @@
 import { asc, ilike, or } from 'drizzle-orm'
 import { adminUsersQuerySchema, type AdminUser } from '#shared/admin-schemas'
-import { useDb } from '../db/client'
-import { profiles } from '../db/schema'
-import { parseInput } from '../utils/errors'
-import { assertAdmin } from './access'
+import { useDb } from '~~/server/db/client'
+import { profiles } from '~~/server/db/schema'
+import { parseInput } from '~~/server/utils/errors'
+import { assertAdmin } from '~~/server/services/access'
+import type { Actor } from '~~/server/services/users'
 import { likePattern } from './admin-conversations'
-import type { Actor } from './users'
 
 /** Users matching `q` on name or email, for the admin's "add participant" picker. */
 export async function adminSearchUsers(actor: Actor, input: unknown): Promise<AdminUser[]> {

@@ -1,15 +1,15 @@
 import { and, eq } from 'drizzle-orm'
 import type { Participant } from '#shared/types'
 import { addParticipantSchema, changeParticipantRoleSchema } from '#shared/schemas'
-import { useDb } from '../db/client'
-import { conversationParticipants, conversations, profiles, projectMembers } from '../db/schema'
-import { publishToUser, setConversationMembership } from '../infra/realtime'
-import { AppError, parseInput } from '../utils/errors'
-import { assertAdmin } from './access'
+import { useDb } from '~~/server/db/client'
+import { conversationParticipants, conversations, profiles, projectMembers } from '~~/server/db/schema'
+import { publishToUser, setConversationMembership } from '~~/server/infra/realtime'
+import { AppError, parseInput } from '~~/server/utils/errors'
+import { assertAdmin } from '~~/server/services/access'
+import { loadParticipants } from '~~/server/services/conversation-view'
+import { announceConversation } from '~~/server/services/conversations'
+import type { Actor } from '~~/server/services/users'
 import { recordAudit } from './audit'
-import { loadParticipants } from './conversation-view'
-import { announceConversation } from './conversations'
-import type { Actor } from './users'
 
 async function requireConversation(conversationId: string) {
   const db = await useDb()

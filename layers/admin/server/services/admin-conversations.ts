@@ -1,10 +1,10 @@
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm'
 import { adminConversationsQuerySchema, type AdminConversation, type AdminProject } from '#shared/admin-schemas'
-import { useDb, type DbOrTx } from '../db/client'
-import { conversations, projects } from '../db/schema'
-import { AppError, parseInput } from '../utils/errors'
-import { assertAdmin } from './access'
-import type { Actor } from './users'
+import { useDb, type DbOrTx } from '~~/server/db/client'
+import { conversations, projects } from '~~/server/db/schema'
+import { AppError, parseInput } from '~~/server/utils/errors'
+import { assertAdmin } from '~~/server/services/access'
+import type { Actor } from '~~/server/services/users'
 
 /** Services check the role themselves too, so a future caller that forgets requireAdmin still fails closed. */
 /** Escapes LIKE wildcards so a search for "50%" matches the literal text. */

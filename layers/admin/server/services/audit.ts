@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm'
 import { adminAuditQuerySchema, type AuditEntry, type AuditPerson } from '#shared/admin-schemas'
-import { useDb, type DbOrTx } from '../db/client'
-import { auditLog, conversations, profiles } from '../db/schema'
-import { parseInput } from '../utils/errors'
-import { assertAdmin } from './access'
-import type { Actor } from './users'
+import { useDb, type DbOrTx } from '~~/server/db/client'
+import { auditLog, conversations, profiles } from '~~/server/db/schema'
+import { parseInput } from '~~/server/utils/errors'
+import { assertAdmin } from '~~/server/services/access'
+import type { Actor } from '~~/server/services/users'
 
 /** Records an admin action; call it inside the transaction that performs the action. */
 export async function recordAudit(db: DbOrTx, actor: Actor, action: string, target: { type: string, id: string }, details: Record<string, unknown> = {}) {

@@ -1,13 +1,14 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { adminBanSchema } from '#shared/admin-schemas'
 import type { User } from '#shared/types'
-import { useDb } from '../db/client'
-import { profiles, userSanctions } from '../db/schema'
-import { AppError, parseInput } from '../utils/errors'
-import { assertAdmin } from './access'
+import { useDb } from '~~/server/db/client'
+import { profiles, userSanctions } from '~~/server/db/schema'
+import { AppError, parseInput } from '~~/server/utils/errors'
+import { activeBan } from '~~/server/infra/auth/identity'
+import { assertAdmin } from '~~/server/services/access'
+import { revokeUserSessions } from '~~/server/services/sessions'
+import { toUser, type Actor } from '~~/server/services/users'
 import { recordAudit } from './audit'
-import { activeBan, revokeUserSessions } from './sessions'
-import { toUser, type Actor } from './users'
 
 /** The `{ user }` of the ban routes: the contract's user plus the ban in force, if any. */
 export type BanView = User & { banned: boolean, bannedUntil: string | null, banReason: string | null }

@@ -1,0 +1,128 @@
+import { and, eq, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
+import { useDb, type DbOrTx } from '../../db/client'
+import { authSessions, profiles, userSanctions, type ProfileRow } from '../../db/schema'
+import { getConfig } from '../../utils/config'
+import { AppError } from '../../utils/errors'
+import { verifyAccessToken, type AccessClaims } from './tokens'
+
+// Who the bearer of an access token is: the token verified, its session still live, its user not
+// banned, and the profile it names. REST (server/utils/auth.ts) and the Socket.IO handshake both
+// come through resolveActor; the services receive its Actor.
+
+/** The authenticated caller every service receives explicitly. */
+export interface Actor {
+  id: string
+  email: string
+  displayName: string
+  role: 'member' | 'admin'
+  avatarUrl: string | null
+  tokenExp: number
+  /** The session the access token belongs to (local mode; Supabase's own id otherwise). */
+  sessionId?: string | null
+}
+
+export const sessionEnded = () => new AppError('UNAUTHENTICATED', 'session ended, please sign in again')
+
+/** A ban in force for the user (no end, or an end still ahead). */
+export const activeBan = (userId: string | SQL) => and(
+  eq(userSanctions.userId, userId),
+  eq(userSanctions.kind, 'ban'),
+  isNull(userSanctions.revokedAt),
+  or(isNull(userSanctions.until), gt(userSanctions.until, sql`now()`))
+)
+
+/** Whether the user is banned right now. */
+export async function isBanned(db: DbOrTx, userId: string): Promise<boolean> {
+  const [row] = await db.select({ id: userSanctions.id }).from(userSanctions).where(activeBan(userId)).limit(1)
+  return !!row
+}
+
+// A few seconds of caching keeps the check off the hot path; revocations on this instance evict at once.
+const CHECK_TTL_MS = 2000
+const CHECK_CACHE_MAX = 20_000
+interface CheckEntry { ok: boolean, at: number, userId: string, sessionId: string | null }
+const checks = new Map<string, CheckEntry>()
+
+/** Drops cached checks of revoked sessions or users, so this instance refuses them at once. */
+export function forgetSessionChecks(match: (entry: CheckEntry) => boolean) {
+  for (const [key, entry] of checks) if (match(entry)) checks.delete(key)
+}
+
+async function lookUp(claims: AccessClaims, local: boolean): Promise<boolean> {
+  const db = await useDb()
+  if (!local) return !(await isBanned(db, claims.sub))
+  if (!claims.session_id) return false
+  const [row] = await db.select({
+    revokedAt: authSessions.revokedAt,
+    userId: authSessions.userId,
+    banned: sql<boolean>`exists (select 1 from ${userSanctions} where ${activeBan(sql`${authSessions.userId}`)})`
+  }).from(authSessions).where(eq(authSessions.id, claims.session_id))
+  return !!row && row.userId === claims.sub && !row.revokedAt && !row.banned
+}
+
+/**
+ * Whether a verified access token may still act: in local mode its session is live; in both modes
+ * its user is not banned.
+ */
+export async function assertSessionLive(claims: AccessClaims): Promise<void> {
+  const local = getConfig().supabase === null
+  const key = local ? `s:${claims.session_id ?? ''}:${claims.sub}` : `u:${claims.sub}`
+  const now = Date.now()
+  let entry = checks.get(key)
+  if (!entry || now - entry.at > CHECK_TTL_MS) {
+    entry = { ok: await lookUp(claims, local), at: now, userId: claims.sub, sessionId: local ? claims.session_id ?? null : null }
+    checks.delete(key)
+    if (checks.size >= CHECK_CACHE_MAX) checks.delete(checks.keys().next().value!)
+    checks.set(key, entry)
+  }
+  if (!entry.ok) throw sessionEnded()
+}
+
+/** Supabase mode: the role comes from app_metadata (set by the service role), never from user_metadata. */
+const roleFromClaims = (claims: AccessClaims): 'member' | 'admin' => claims.app_metadata?.role === 'admin' ? 'admin' : 'member'
+
+/**
+ * Creates the profile of a Supabase user on first sight. An email still held by the profile of a
+ * deleted account (another id) is released first, so a re-created account is not locked out.
+ */
+async function createSupabaseProfile(claims: AccessClaims): Promise<ProfileRow | undefined> {
+  const db = await useDb()
+  const meta = claims.user_metadata ?? {}
+  const email = claims.email?.toLowerCase() || `${claims.sub}@users.invalid`
+  const displayName = meta.display_name ?? meta.full_name ?? meta.name ?? email.split('@')[0] ?? 'member'
+  return db.transaction(async (tx) => {
+    await tx.update(profiles).set({ email: sql`${profiles.id}::text || '@released.invalid'` })
+      .where(and(eq(profiles.email, email), ne(profiles.id, claims.sub)))
+    await tx.insert(profiles).values({ id: claims.sub, email, displayName, role: roleFromClaims(claims) }).onConflictDoNothing()
+    const [row] = await tx.select().from(profiles).where(eq(profiles.id, claims.sub))
+    return row
+  })
+}
+
+/** Resolves verified token claims to an actor, creating the profile on first sight (Supabase mode). */
+export async function actorFromClaims(claims: AccessClaims): Promise<Actor> {
+  const db = await useDb()
+  const supabase = getConfig().supabase !== null
+  let [row] = await db.select().from(profiles).where(eq(profiles.id, claims.sub))
+  if (!row && supabase) row = await createSupabaseProfile(claims)
+  if (!row) throw new AppError('UNAUTHENTICATED', 'unknown user')
+  if (supabase && row.role !== roleFromClaims(claims)) {
+    // The token is the authority on the role; keep the stored copy in step for queries and the admin UI.
+    ;[row] = await db.update(profiles).set({ role: roleFromClaims(claims), updatedAt: sql`now()` }).where(eq(profiles.id, row.id)).returning()
+  }
+  return { id: row!.id, email: row!.email, displayName: row!.displayName, role: row!.role, avatarUrl: row!.avatarUrl, tokenExp: claims.exp, sessionId: claims.session_id ?? null }
+}
+
+/** One path from a bearer token to an actor, used by REST and by the Socket.IO handshake. */
+export async function resolveActor(token: string | undefined | null): Promise<Actor> {
+  if (!token) throw new AppError('UNAUTHENTICATED', 'missing access token')
+  let claims
+  try {
+    claims = await verifyAccessToken(token)
+  } catch {
+    throw new AppError('UNAUTHENTICATED', 'invalid or expired access token')
+  }
+  // A signature alone is not enough: the session may have been signed out, rotated away or banned.
+  await assertSessionLive(claims)
+  return actorFromClaims(claims)
+}
