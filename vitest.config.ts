@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import './test/support/node20.ts'
 import { defineConfig } from 'vitest/config'
+import { defineVitestProject } from '@nuxt/test-utils/config'
 
 // The Nuxt aliases server code imports by (see .nuxt/tsconfig.server.json), so a test can import
 // any server module, the admin layer's included.
@@ -15,6 +16,16 @@ export default defineConfig({
   test: {
     projects: [
       { resolve: { alias }, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // Components and stores inside a running Nuxt app (happy-dom), beside the component or under test/nuxt.
+      await defineVitestProject({
+        test: {
+          name: 'nuxt',
+          include: ['test/nuxt/**/*.test.ts', 'components/**/*.test.ts', 'stores/**/*.test.ts'],
+          environment: 'nuxt',
+          // Its own build folder, so a test run never rewrites the .nuxt of a build or dev server beside it.
+          environmentOptions: { nuxt: { domEnvironment: 'happy-dom', overrides: { buildDir: 'node_modules/.cache/nuxt-vitest' } } }
+        }
+      }),
       {
         resolve: { alias },
         test: {

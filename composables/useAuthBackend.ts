@@ -1,20 +1,12 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type { User } from '#shared/types'
-
-export interface ClientConfig {
-  auth: 'local' | 'supabase'
-  supabaseUrl: string | null
-  supabaseAnonKey: string | null
-  maxMessageLength: number
-  uploadMaxBytes: number
-}
+import type { ClientConfig } from '~/composables/useClientConfig'
 
 export type SignUpResult = { accessToken: string, user: User } | { confirmEmail: true }
 
 /** How the browser signs in: local accounts, or Supabase Auth. Chosen at run time from /api/config. */
 export interface AuthBackend {
   mode: ClientConfig['auth']
-  config: ClientConfig
   signIn: (email: string, password: string) => Promise<{ accessToken: string, user: User }>
   signUp: (input: { email: string, password: string, displayName: string }) => Promise<SignUpResult>
   /** Supabase only: sends a one-time sign-in link. */

@@ -21,9 +21,6 @@ export interface ComposerUpload {
 
 const ALLOWED_EXTENSIONS: ReadonlySet<string> = new Set<string>(Object.values(UPLOAD_TYPES).flatMap(t => t.extensions))
 
-// In-flight requests are not state: they stay out of the reactive store.
-const requests = new Map<string, XMLHttpRequest>()
-
 function isAllowed(file: File): boolean {
   const type = UPLOAD_MIME_ALIASES[file.type] ?? file.type
   if (type && isUploadMimeType(type)) return true
@@ -53,7 +50,8 @@ export function useComposerUploads(conversationId: MaybeRefOrGetter<string>) {
   const auth = useAuthStore()
   const api = useApi()
   const toast = useToast()
-  const maxBytes = useAuthBackend().config.uploadMaxBytes
+  const maxBytes = useClientConfig().uploadMaxBytes
+  const requests = useNuxtApp().$uploadRequests
 
   const id = computed(() => toValue(conversationId))
   const items = computed<ComposerUpload[]>(() => all.value[id.value] ?? [])

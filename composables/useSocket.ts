@@ -1,13 +1,10 @@
 import type { Socket } from 'socket.io-client'
-import type { ErrorBody } from '#shared/errors'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/events'
 
-/** Server events plus the session notice the server sends outside the shared map. */
-export interface ClientListenEvents extends ServerToClientEvents {
-  'session:expired': (payload: ErrorBody) => void
-}
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
-export type ChatSocket = Socket<ClientListenEvents, ClientToServerEvents>
+/** How long an emit waits for its ack before it counts as unanswered. */
+export const ACK_TIMEOUT_MS = 10_000
 
 /** The one Socket.IO client, created by plugins/socket.client.ts. */
 export function useSocket(): ChatSocket {

@@ -1,6 +1,6 @@
 import { createBrowserClient } from '@supabase/ssr'
 import type { User } from '#shared/types'
-import type { AuthBackend, ClientConfig, SupabaseClient } from '~/composables/useAuthBackend'
+import type { AuthBackend, SupabaseClient } from '~/composables/useAuthBackend'
 
 async function fetchMe(accessToken: string): Promise<User> {
   const { user } = await $fetch<{ user: User }>('/api/me', { headers: { Authorization: `Bearer ${accessToken}` } })
@@ -9,7 +9,7 @@ async function fetchMe(accessToken: string): Promise<User> {
 
 type LocalSession = { accessToken: string, user: User }
 
-function localBackend(config: ClientConfig): AuthBackend {
+function localBackend(): AuthBackend {
   const post = <T>(url: string, body: object) => $fetch<T>(url, { method: 'POST', body })
   let inFlight: Promise<LocalSession | null> | null = null
 
@@ -22,7 +22,6 @@ function localBackend(config: ClientConfig): AuthBackend {
 
   return {
     mode: 'local',
-    config,
     signIn: (email, password) => post('/api/auth/local/login', { email, password }),
     signUp: input => post('/api/auth/local/signup', input),
     sendMagicLink: null,
@@ -51,7 +50,7 @@ function authError(message: string, status: number): Error {
   return Object.assign(new Error(message), { status, data: { error: { code: status === 401 ? 'UNAUTHENTICATED' : 'VALIDATION', message } } })
 }
 
-function supabaseBackend(config: ClientConfig, client: SupabaseClient): AuthBackend {
+function supabaseBackend(client: SupabaseClient): AuthBackend {
   const auth = useAuthStore()
   // Refreshed tokens flow into the store, so REST calls and socket reconnects use them.
   client.auth.onAuthStateChange((event, session) => {
@@ -60,7 +59,6 @@ function supabaseBackend(config: ClientConfig, client: SupabaseClient): AuthBack
   })
   return {
     mode: 'supabase',
-    config,
     async signIn(email, password) {
       const { data, error } = await client.auth.signInWithPassword({ email, password })
       if (error || !data.session) throw authError(error?.message ?? 'sign-in failed', 401)
@@ -97,14 +95,13 @@ function supabaseBackend(config: ClientConfig, client: SupabaseClient): AuthBack
 export default defineNuxtPlugin({
   name: 'auth-backend',
   parallel: false,
+  dependsOn: ['client-config'],
   async setup() {
-    const config = await $fetch<ClientConfig>('/api/config').catch((): ClientConfig => ({
-      auth: 'local', supabaseUrl: null, supabaseAnonKey: null, maxMessageLength: 5000, uploadMaxBytes: 26214400
-    }))
-    let backend = localBackend(config)
+    const config = useClientConfig()
+    let backend = localBackend()
     if (config.auth === 'supabase' && config.supabaseUrl && config.supabaseAnonKey) {
       // Supabase keeps and refreshes its own session; a magic link also lands here with one.
-      backend = supabaseBackend(config, createBrowserClient(config.supabaseUrl, config.supabaseAnonKey))
+      backend = supabaseBackend(createBrowserClient(config.supabaseUrl, config.supabaseAnonKey))
     } else {
       scheduleLocalRefresh()
     }

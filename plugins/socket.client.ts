@@ -1,15 +1,23 @@
 import { io } from 'socket.io-client'
 import type { ChatSocket } from '~/composables/useSocket'
 
+const SESSION_ENDED = 'Your session has ended. Please sign in again.'
+
 /**
- * The one Socket.IO client. It lives here, not in a store, and connects only while signed in;
- * its listeners are registered once and hand every event to the chat store.
+ * The one Socket.IO client. It lives here, not in a store, and connects only while signed in.
+ * Its listeners are registered once and hand each event to a store action; the few that need the
+ * server again (catch-up after connect, a gap, an unknown conversation) call a composable then.
  */
 export default defineNuxtPlugin({
   name: 'socket',
+  dependsOn: ['auth-backend'],
   setup(nuxtApp) {
     const auth = useAuthStore()
-    const chat = useChatStore()
+    const conversations = useConversationsStore()
+    const messages = useMessagesStore()
+    const presence = usePresenceStore()
+    const typing = useTypingStore()
+    const router = useRouter()
 
     const socket: ChatSocket = io({
       autoConnect: false,
@@ -19,62 +27,69 @@ export default defineNuxtPlugin({
       },
       transports: ['websocket', 'polling']
     })
-    nuxtApp.provide('socket', socket)
 
-    const actions = useChatActions()
-    const router = useRouter()
+    /** Every (re)connect: restore the chosen status, catch up, refresh unread counts, then send what waited. */
+    async function onConnected() {
+      usePresence().announce()
+      try {
+        await useSync().syncAll()
+        if (conversations.currentProjectId) await useConversations().loadConversations(conversations.currentProjectId)
+      } catch (error) {
+        console.warn('[chat] sync after connect failed', error)
+      }
+      useOutbox().flush()
+    }
+
     // Set once a renewal was tried since the last good connect: a second refusal means sign in again.
     let renewed = false
     let renewing: Promise<void> | null = null
-
-    socket.on('connect', () => {
-      renewed = false
-      chat.connected = true
-      void actions.onConnected()
-    })
     // The server drops a socket when its token expires or its session ends (sign-out elsewhere, ban).
     // Renew the session once and reconnect; when it cannot be renewed, the member signs in again.
-    function renewOrSignOut(reason: string) {
+    function renewOrSignOut() {
       renewing ??= (async () => {
         const fresh = renewed ? null : await renewSession()
         renewed = true
         if (fresh) socket.connect()
-        else if (auth.signedIn) await actions.signOut(reason)
+        else if (auth.signedIn) await useSession().signOut(SESSION_ENDED)
       })().finally(() => { renewing = null })
       return renewing
     }
+
+    socket.on('connect', () => {
+      renewed = false
+      presence.setConnected(true)
+      void onConnected()
+    })
     socket.on('disconnect', (reason) => {
-      chat.connected = false
-      if (reason === 'io server disconnect' && auth.signedIn) void renewOrSignOut('Your session has ended. Please sign in again.')
+      presence.setConnected(false)
+      if (reason === 'io server disconnect' && auth.signedIn) void renewOrSignOut()
     })
     socket.on('connect_error', (error) => {
-      if (error.message === 'UNAUTHENTICATED') void renewOrSignOut('Your session has ended. Please sign in again.')
+      if (error.message === 'UNAUTHENTICATED') void renewOrSignOut()
     })
 
     socket.on('message:new', ({ message }) => {
-      // A jump past the next counter value means something was missed (e.g. while Redis was away):
-      // sync from the cursor. Edits also take counter values, so at worst this syncs for nothing.
-      const cursor = chat.cursors[message.conversationId]
-      const gap = cursor !== undefined && message.seq > cursor + 1 && chat.history[message.conversationId]?.loaded
-      chat.receiveNew(message, auth.user?.id)
-      if (gap) void actions.syncAll([message.conversationId], { [message.conversationId]: cursor }).catch(() => {})
-      chat.setTyping({ conversationId: message.conversationId, userId: message.senderId, displayName: message.sender.displayName, isTyping: false })
-      if (!chat.conversations[message.conversationId] && chat.currentProjectId) {
+      const gapFrom = messages.receiveNew(message, auth.user?.id)
+      if (gapFrom !== null) {
+        useSync().syncAll([message.conversationId], { [message.conversationId]: gapFrom }).catch(() => {})
+      }
+      typing.setTyping({ conversationId: message.conversationId, userId: message.senderId, displayName: message.sender.displayName, isTyping: false })
+      if (!conversations.conversations[message.conversationId] && conversations.currentProjectId) {
         // A conversation we have not listed yet (a new DM or group): refresh the sidebar.
-        void actions.loadConversations(chat.currentProjectId)
+        useConversations().loadConversations(conversations.currentProjectId).catch(() => {})
       }
     })
-    socket.on('message:updated', ({ message }) => chat.upsertMessage(message))
-    socket.on('message:deleted', payload => chat.applyDeleted(payload))
+    socket.on('message:updated', ({ message }) => messages.upsert(message))
+    socket.on('message:deleted', payload => messages.applyDeleted(payload))
     socket.on('typing:update', (payload) => {
-      if (payload.userId !== auth.user?.id) chat.setTyping(payload)
+      if (payload.userId !== auth.user?.id) typing.setTyping(payload)
     })
-    socket.on('unread:update', payload => chat.setUnread(payload))
-    socket.on('presence:change', payload => chat.setPresence(payload))
-    socket.on('conversation:updated', ({ conversation }) => chat.upsertConversation(conversation))
+    socket.on('unread:update', payload => conversations.setUnread(payload))
+    socket.on('presence:change', payload => presence.setPresence(payload))
+    socket.on('conversation:updated', ({ conversation }) => conversations.upsertConversation(conversation))
     socket.on('conversation:removed', ({ conversationId }) => {
       const open = router.currentRoute.value.params.id === conversationId
-      chat.removeConversation(conversationId)
+      conversations.removeConversation(conversationId)
       if (open) {
         useToast().add({ title: 'You no longer have access to this conversation', color: 'warning', icon: 'i-lucide-lock' })
         void nuxtApp.runWithContext(() => navigateTo('/'))
@@ -87,11 +102,7 @@ export default defineNuxtPlugin({
       if (previous) socket.disconnect()
       if (id) socket.connect()
     }, { immediate: true })
+
+    return { provide: { socket } }
   }
 })
-
-declare module '#app' {
-  interface NuxtApp {
-    $socket: ChatSocket
-  }
-}

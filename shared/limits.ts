@@ -14,3 +14,5 @@ export const TYPING_EXPIRY_MS = 5000
 export const SYNC_REQUEST_MAX_CONVERSATIONS = 100
 /** A user's typing:start reaches a conversation at most once per this interval. */
 export const TYPING_START_INTERVAL_MS = 1000
+/** Largest upload in bytes unless the server sets UPLOAD_MAX_BYTES (25 MiB). */
+export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024

@@ -1,0 +1,66 @@
+import type { Conversation, Participant, Project, ProjectMember } from '#shared/types'
+
+/** Projects and conversations over REST: the sidebar, opening one, creating one, starting a DM. */
+export function useConversations() {
+  const api = useApi()
+  const store = useConversationsStore()
+  const presence = usePresenceStore()
+
+  async function loadConversations(projectId: string) {
+    const { conversations } = await api<{ conversations: Conversation[] }>(`/api/projects/${projectId}/conversations`)
+    store.setConversations(projectId, conversations)
+  }
+
+  async function loadMembers(projectId: string) {
+    const { members } = await api<{ members: ProjectMember[] }>(`/api/projects/${projectId}/members`)
+    store.setMembers(projectId, members)
+    presence.setSnapshot(members, new Date().toISOString())
+  }
+
+  async function selectProject(projectId: string) {
+    store.selectProject(projectId)
+    await Promise.all([loadConversations(projectId), loadMembers(projectId)])
+  }
+
+  /** Projects and the remembered project's sidebar, once per session; concurrent callers wait for the first. */
+  async function bootstrap() {
+    while (store.bootstrap === 'loading') await until(() => store.bootstrap).not.toBe('loading')
+    if (store.bootstrap === 'ready') return
+    store.setBootstrap('loading')
+    try {
+      const { projects } = await api<{ projects: Project[] }>('/api/projects')
+      store.setProjects(projects)
+      const project = projects.find(p => p.id === store.rememberedProjectId) ?? projects[0]
+      if (project) await selectProject(project.id)
+      store.setBootstrap('ready')
+    } catch (error) {
+      store.setBootstrap('idle')
+      throw error
+    }
+  }
+
+  /** A conversation's details and participants; switches to its project when it lives in another one. */
+  async function open(conversationId: string) {
+    await bootstrap()
+    const { conversation, participants } = await api<{ conversation: Conversation, participants: Participant[] }>(`/api/conversations/${conversationId}`)
+    store.upsertConversation(conversation)
+    store.setParticipants(conversationId, participants)
+    if (conversation.projectId !== store.currentProjectId) await selectProject(conversation.projectId)
+  }
+
+  async function create(projectId: string, title: string, participantIds: string[], type: 'group' | 'project' = 'group') {
+    const { conversation } = await api<{ conversation: Conversation }>(`/api/projects/${projectId}/conversations`, {
+      method: 'POST', body: { title, type, participantIds }
+    })
+    store.upsertConversation(conversation)
+    return conversation
+  }
+
+  async function startDm(userId: string) {
+    const { conversation } = await api<{ conversation: Conversation }>('/api/dm', { method: 'POST', body: { userId } })
+    store.upsertConversation(conversation)
+    return conversation
+  }
+
+  return { loadConversations, loadMembers, selectProject, bootstrap, open, create, startDm }
+}

@@ -1,0 +1,59 @@
+import type { Message } from '#shared/types'
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '#shared/limits'
+import { oldestConfirmed } from '~/utils/chat/timeline'
+
+interface HistoryPage { messages: Message[], hasMore: boolean }
+
+/** Reads a conversation's history over REST: the newest page, older pages, and back to a given seq. */
+export function useHistory() {
+  const api = useApi()
+  const store = useMessagesStore()
+  const socket = useSocket()
+  const sync = useSync()
+
+  const fetchPage = (conversationId: string, query: { limit: number, beforeSeq?: number }) =>
+    api<HistoryPage>(`/api/conversations/${conversationId}/messages`, { query })
+
+  /** The newest page, once per conversation and session. */
+  async function loadLatest(conversationId: string) {
+    if (store.timelineOf(conversationId).loaded) return
+    const page = await fetchPage(conversationId, { limit: HISTORY_PAGE_DEFAULT })
+    store.applyLatestPage(conversationId, page.messages, page.hasMore)
+    // Closes the window between the REST read and the socket joining the room.
+    if (socket.connected) sync.syncAll([conversationId]).catch((error: unknown) => console.warn('[chat] sync after open failed', error))
+  }
+
+  /** One page further back; reports whether it read anything. */
+  async function loadOlder(conversationId: string, limit = HISTORY_PAGE_DEFAULT): Promise<boolean> {
+    const timeline = store.timelineOf(conversationId)
+    const first = oldestConfirmed(timeline)
+    if (!timeline.hasMoreBefore || store.loadingOlder[conversationId] || !first) return false
+    store.setLoadingOlder(conversationId, true)
+    try {
+      const page = await fetchPage(conversationId, { limit, beforeSeq: first.seq })
+      store.applyOlderPage(conversationId, page.messages, page.hasMore)
+      return page.messages.length > 0
+    } finally {
+      store.setLoadingOlder(conversationId, false)
+    }
+  }
+
+  /**
+   * Makes sure the message with this seq is in the loaded window. Pages backwards so the window
+   * stays contiguous with the live end (sync and live delivery assume no holes).
+   */
+  async function loadUntil(conversationId: string, seq: number) {
+    for (;;) {
+      const timeline = store.timelineOf(conversationId)
+      const first = oldestConfirmed(timeline)
+      if (!timeline.loaded || !first || first.seq <= seq || !timeline.hasMoreBefore) return
+      if (store.loadingOlder[conversationId]) {
+        await until(() => !!store.loadingOlder[conversationId]).toBe(false)
+        continue
+      }
+      if (!(await loadOlder(conversationId, HISTORY_PAGE_MAX))) return
+    }
+  }
+
+  return { loadLatest, loadOlder, loadUntil }
+}

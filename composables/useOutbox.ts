@@ -1,0 +1,91 @@
+import type { Attachment } from '#shared/types'
+import type { ChatMessage } from '~/utils/chat/timeline'
+
+/**
+ * Sending with exactly-once delivery: a message shows at once as a local copy, goes out with its
+ * clientId, and is re-sent with the same clientId after a reconnect until the server acks it.
+ */
+export function useOutbox() {
+  const socket = useSocket()
+  const store = useMessagesStore()
+  const auth = useAuthStore()
+  const toast = useToast()
+
+  async function deliver(message: ChatMessage) {
+    if (!socket.connected || store.sending[message.clientId]) return
+    store.setSending(message.clientId, true)
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', {
+        clientId: message.clientId,
+        conversationId: message.conversationId,
+        content: message.content,
+        ...(message.attachments.length ? { attachmentIds: message.attachments.map(a => a.id) } : {})
+      })
+      if (ack.ok) {
+        store.upsert(ack.message)
+      } else {
+        store.setLocalStatus(message, 'failed', describeError(ack.error))
+        // One toast for a burst of refused sends, not one per message.
+        if ((ack.error.code === 'RATE_LIMITED' || ack.error.code === 'SLOW_MODE') && !toast.toasts.value.some(t => t.id === 'send-throttled')) {
+          toast.add({ id: 'send-throttled', title: describeError(ack.error), color: 'warning', icon: 'i-lucide-timer' })
+        }
+      }
+    } catch {
+      // Lost connection: stay pending, the reconnect flush re-sends with the same clientId.
+      if (socket.connected) store.setLocalStatus(message, 'failed', 'No reply from the server')
+    } finally {
+      store.setSending(message.clientId, false)
+    }
+  }
+
+  /**
+   * Sends what the member typed with the files they uploaded. Files alone go out with empty text:
+   * the server stores them as a file message.
+   */
+  function send(conversationId: string, content: string, attachments: Attachment[] = []) {
+    const user = auth.user
+    if (!user || (!content && !attachments.length)) return
+    const clientId = crypto.randomUUID()
+    const message: ChatMessage = {
+      id: `local-${clientId}`,
+      conversationId,
+      seq: 0,
+      updatedSeq: 0,
+      clientId,
+      senderId: user.id,
+      sender: { id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl },
+      type: 'text',
+      content,
+      contentHtml: '',
+      replyToId: null,
+      threadRootId: null,
+      replyCount: 0,
+      reactions: [],
+      attachments,
+      mentions: [],
+      pinnedAt: null,
+      editedAt: null,
+      deletedAt: null,
+      createdAt: new Date().toISOString(),
+      status: 'pending'
+    }
+    store.addLocal(message)
+    void deliver(message)
+  }
+
+  function retry(message: ChatMessage) {
+    store.setLocalStatus(message, 'pending')
+    void deliver({ ...message, status: 'pending' })
+  }
+
+  function discard(message: ChatMessage) {
+    store.discardLocal(message)
+  }
+
+  /** Sends every local copy still waiting, e.g. after a reconnect. */
+  function flush() {
+    for (const message of store.pending) void deliver(message)
+  }
+
+  return { send, retry, discard, flush }
+}

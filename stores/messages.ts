@@ -1,0 +1,101 @@
+import type { Message } from '#shared/types'
+import type { MessageDeletedPayload, SyncResult } from '#shared/events'
+import * as timeline from '~/utils/chat/timeline'
+import type { ChatMessage, MessageStatus, Timeline } from '~/utils/chat/timeline'
+
+/**
+ * Each conversation's message timeline and the outbox's bookkeeping. The merge rules live in
+ * utils/chat/timeline.ts; this store holds the results and keeps the sidebar preview in step.
+ */
+export const useMessagesStore = defineStore('messages', () => {
+  const timelines = ref<Record<string, Timeline>>({})
+  const loadingOlder = ref<Record<string, boolean>>({})
+  /** clientIds with a message:send awaiting its ack: a send must not go out twice at once. */
+  const sending = ref<Record<string, true>>({})
+  /** A sync is running; another waits for it instead of asking for the same pages. */
+  const syncing = ref(false)
+
+  const conversations = useConversationsStore()
+
+  /** Every local copy still waiting to go out, oldest first within each conversation. */
+  const pending = computed(() => Object.values(timelines.value).flatMap(timeline.pendingLocals))
+
+  function timelineOf(conversationId: string): Timeline {
+    return timelines.value[conversationId] ?? timeline.emptyTimeline()
+  }
+
+  function update(conversationId: string, change: (t: Timeline) => Timeline) {
+    timelines.value[conversationId] = change(timelineOf(conversationId))
+  }
+
+  function reset() {
+    timelines.value = {}
+    loadingOlder.value = {}
+    sending.value = {}
+    syncing.value = false
+  }
+
+  /** A server copy of a message: an ack, an edit, a message:updated. */
+  function upsert(message: Message) {
+    update(message.conversationId, t => timeline.upsertMessage(t, message))
+    conversations.touchPreview(message)
+  }
+
+  /** A live message:new. Returns the cursor to sync from when it shows that something was missed. */
+  function receiveNew(message: Message, myId: string | undefined): number | null {
+    const gapFrom = timeline.gapBefore(timelineOf(message.conversationId), message)
+    conversations.countUnread(message, myId)
+    upsert(message)
+    return gapFrom
+  }
+
+  function applyLatestPage(conversationId: string, page: Message[], hasMore: boolean) {
+    update(conversationId, t => timeline.applyLatestPage(t, page, hasMore))
+    for (const m of page) conversations.touchPreview(m)
+  }
+
+  function applyOlderPage(conversationId: string, page: Message[], hasMore: boolean) {
+    update(conversationId, t => timeline.applyOlderPage(t, page, hasMore))
+  }
+
+  function applySync(result: SyncResult) {
+    update(result.conversationId, t => timeline.applySync(t, result))
+    for (const m of result.messages) conversations.touchPreview(m)
+  }
+
+  function applyDeleted(payload: MessageDeletedPayload) {
+    update(payload.conversationId, t => timeline.applyDeleted(t, payload, new Date().toISOString()))
+    conversations.previewDeleted(payload)
+  }
+
+  function addLocal(message: ChatMessage) {
+    update(message.conversationId, t => timeline.addLocal(t, message))
+  }
+
+  function setLocalStatus(message: Pick<Message, 'conversationId' | 'clientId'>, status: MessageStatus, errorMessage?: string) {
+    update(message.conversationId, t => timeline.setLocalStatus(t, message.clientId, status, errorMessage))
+  }
+
+  function discardLocal(message: Pick<Message, 'conversationId' | 'clientId'>) {
+    update(message.conversationId, t => timeline.discardLocal(t, message.clientId))
+  }
+
+  function setLoadingOlder(conversationId: string, loading: boolean) {
+    loadingOlder.value[conversationId] = loading
+  }
+
+  function setSending(clientId: string, inFlight: boolean) {
+    const { [clientId]: _done, ...rest } = sending.value
+    sending.value = inFlight ? { ...rest, [clientId]: true } : rest
+  }
+
+  function setSyncing(running: boolean) {
+    syncing.value = running
+  }
+
+  return {
+    timelines, loadingOlder, sending, syncing, pending,
+    timelineOf, reset, upsert, receiveNew, applyLatestPage, applyOlderPage, applySync, applyDeleted,
+    addLocal, setLocalStatus, discardLocal, setLoadingOlder, setSending, setSyncing
+  }
+})

@@ -1,0 +1,53 @@
+import type { Conversation, Message, User } from '#shared/types'
+
+export const ME: User = { id: '00000000-0000-4000-8000-000000000001', email: 'me@example.com', displayName: 'Me', avatarUrl: null, role: 'member' }
+export const OTHER = { id: '00000000-0000-4000-8000-000000000002', displayName: 'Other', avatarUrl: null }
+
+export const CONVERSATION_ID = '00000000-0000-4000-8000-0000000000c1'
+export const PROJECT_ID = '00000000-0000-4000-8000-0000000000p1'
+
+/** A confirmed message from the other member, unless overridden. */
+export function message(seq: number, overrides: Partial<Message> = {}): Message {
+  return {
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    conversationId: CONVERSATION_ID,
+    seq,
+    updatedSeq: seq,
+    clientId: crypto.randomUUID(),
+    senderId: OTHER.id,
+    sender: OTHER,
+    type: 'text',
+    content: `message ${seq}`,
+    contentHtml: `<p>message ${seq}</p>`,
+    replyToId: null,
+    threadRootId: null,
+    replyCount: 0,
+    reactions: [],
+    attachments: [],
+    mentions: [],
+    pinnedAt: null,
+    editedAt: null,
+    deletedAt: null,
+    createdAt: new Date(Date.now() - (100 - seq) * 1000).toISOString(),
+    ...overrides
+  }
+}
+
+export function conversation(overrides: Partial<Conversation> = {}): Conversation {
+  return {
+    id: CONVERSATION_ID,
+    projectId: PROJECT_ID,
+    type: 'project',
+    title: 'general',
+    status: 'active',
+    lastSeq: 0,
+    lastMessageAt: null,
+    unreadCount: 0,
+    mentionCount: 0,
+    myRole: 'member',
+    settings: { slowModeSeconds: 0 },
+    lastMessage: null,
+    peer: null,
+    ...overrides
+  }
+}
