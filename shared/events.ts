@@ -1,6 +1,9 @@
 import type { z } from 'zod'
 import type { NotificationKind, PresenceStatus, UserRole } from './enums'
 import type { Ack, ErrorBody } from './errors'
+import type { Draft } from './draft-schemas'
+import type { reactionEventSchema } from './reaction-schemas'
+import type { ScheduledMessage } from './scheduled-schemas'
 import type {
   deleteMessageEventSchema, editMessageEventSchema, presenceUpdateSchema, readMarkEventSchema, sendMessageEventSchema, syncRequestSchema,
   typingEventSchema
@@ -36,6 +39,8 @@ interface ClientEvents {
   'message:send': { payload: z.input<ReturnType<typeof sendMessageEventSchema>>, reply: SendMessageReply }
   'message:edit': { payload: z.input<ReturnType<typeof editMessageEventSchema>>, reply: { message: Message } }
   'message:delete': { payload: z.input<typeof deleteMessageEventSchema>, reply: NoReply }
+  'reaction:add': { payload: z.input<typeof reactionEventSchema>, reply: { message: Message } }
+  'reaction:remove': { payload: z.input<typeof reactionEventSchema>, reply: { message: Message } }
   'typing:start': { payload: z.input<typeof typingEventSchema>, reply: NoReply }
   'typing:stop': { payload: z.input<typeof typingEventSchema>, reply: NoReply }
   'read:mark': { payload: z.input<typeof readMarkEventSchema>, reply: NoReply }
@@ -74,6 +79,10 @@ export interface ServerToClientEvents {
   'notification': (payload: NotificationPayload) => void
   /** The user lost access to a conversation (removed by an admin): drop it from view. */
   'conversation:removed': (payload: { conversationId: string }) => void
+  /** The user's draft in a conversation changed on another of their devices (null: cleared). */
+  'draft:updated': (payload: { conversationId: string, draft: Draft | null }) => void
+  /** One of the user's scheduled messages was created, changed, sent, failed or cancelled. */
+  'scheduled:updated': (payload: { scheduled: ScheduledMessage }) => void
   /** The access token expired: the socket is closed; reconnect with a fresh token. */
   'session:expired': (payload: ErrorBody) => void
 }

@@ -65,6 +65,8 @@ export interface Message {
 
 export interface ConversationSettings {
   slowModeSeconds: number
+  /** Members may pin messages (owners and admins always can). */
+  membersCanPin?: boolean
 }
 
 export interface Conversation {

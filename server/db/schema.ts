@@ -81,7 +81,7 @@ export const conversations = pgTable('conversations', {
   type: text('type', { enum: CONVERSATION_TYPES }).notNull(),
   title: text('title').notNull(),
   status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('active'),
-  settings: jsonb('settings').$type<{ slowModeSeconds: number }>().notNull().default({ slowModeSeconds: 0 }),
+  settings: jsonb('settings').$type<{ slowModeSeconds: number, membersCanPin?: boolean }>().notNull().default({ slowModeSeconds: 0 }),
   /** The per-conversation counter: every new message and every later change takes the next value. */
   lastSeq: seq('last_seq').notNull().default(0),
   lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
@@ -209,3 +209,31 @@ export type ProfileRow = typeof profiles.$inferSelect
 export type ConversationRow = typeof conversations.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
 export type ParticipantRow = typeof conversationParticipants.$inferSelect
+
+/** A member's unsent text per conversation, kept on the server so every device of theirs sees it. */
+export const drafts = pgTable('drafts', {
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  content: text('content').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [primaryKey({ columns: [t.userId, t.conversationId] })])
+
+/** A message to be sent by the server at `sendAt`; its clientId makes the send exactly-once. */
+export const scheduledMessages = pgTable('scheduled_messages', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  senderId: uuid('sender_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  clientId: uuid('client_id').notNull(),
+  content: text('content').notNull(),
+  threadRootId: uuid('thread_root_id'),
+  sendAt: timestamp('send_at', { withTimezone: true }).notNull(),
+  status: text('status', { enum: ['pending', 'sent', 'cancelled', 'failed'] }).notNull().default('pending'),
+  messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
+  error: text('error'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [
+  uniqueIndex('scheduled_messages_sender_client_idx').on(t.senderId, t.clientId),
+  index('scheduled_messages_due_idx').on(t.status, t.sendAt),
+  index('scheduled_messages_sender_idx').on(t.senderId)
+])

@@ -8,7 +8,8 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const UPLOAD_ROUTE = /^\/api\/conversations\/[^/]+\/uploads\/?$/
 /** Engine.IO caps its own polling bodies with maxHttpBufferSize. */
 const ENGINE_ROUTE = /^\/socket\.io\//
-const MESSAGE_ROUTE = /^\/api\/(conversations\/[^/]+\/messages|messages\/[^/]+)\/?$/
+/** Routes that carry a message's text: sends, edits, drafts and scheduled messages. */
+const MESSAGE_ROUTE = /^\/api\/(conversations\/[^/]+\/(messages|draft|scheduled)|messages\/[^/]+|scheduled\/[^/]+)\/?$/
 /** How long a refused client may keep sending (discarded) while it reads the 413. */
 const LINGER_MS = 5000
 

@@ -8,6 +8,7 @@ import { sessionRoom } from '../services/sessions'
 import type { ChatSocket } from './handle'
 import { registerMessageHandlers } from './messages'
 import { registerPresenceHandlers } from './presence'
+import { registerReactionHandlers } from './reactions'
 import { registerReadHandlers } from './reads'
 import { registerSyncHandlers } from './sync'
 import { registerTypingHandlers } from './typing'
@@ -42,6 +43,7 @@ export async function onConnection(socket: ChatSocket) {
   socket.on('disconnect', () => metrics.socketsConnected.dec())
 
   registerMessageHandlers(socket)
+  registerReactionHandlers(socket)
   registerSyncHandlers(socket)
   registerReadHandlers(socket)
   registerTypingHandlers(socket)

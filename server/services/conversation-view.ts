@@ -39,7 +39,7 @@ export async function loadConversations(db: DbOrTx, userId: string, where?: SQL)
     unreadCount: r.unread,
     mentionCount: r.mentionCount,
     myRole: r.myRole,
-    settings: { slowModeSeconds: r.c.settings?.slowModeSeconds ?? 0 },
+    settings: { slowModeSeconds: r.c.settings?.slowModeSeconds ?? 0, ...(r.c.settings?.membersCanPin ? { membersCanPin: true } : {}) },
     lastMessage: r.lastMessage ? { ...r.lastMessage, createdAt: new Date(r.lastMessage.createdAt).toISOString() } : null,
     peer: r.peer
   }))

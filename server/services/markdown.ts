@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it'
+import { bare as emojiPlugin } from 'markdown-it-emoji'
 import sanitizeHtml from 'sanitize-html'
 import { createHighlighterCoreSync, type HighlighterCore } from 'shiki/core'
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript'
@@ -20,6 +21,10 @@ import yaml from 'shiki/langs/yaml.mjs'
 import githubDark from 'shiki/themes/github-dark.mjs'
 import githubLight from 'shiki/themes/github-light.mjs'
 import { lazy } from '../infra/lazy'
+import type { Mention } from '#shared/types'
+import { useEmojiIndex } from './emoji'
+import { mentionsPlugin, type MentionEnv } from './markdown-mentions'
+import type { Mentionable } from '#shared/mentions'
 
 const getHighlighter = lazy('highlighter', (): HighlighterCore => createHighlighterCoreSync({
   themes: [githubLight, githubDark],
@@ -39,12 +44,14 @@ function highlight(code: string, info: string): string {
 
 // Raw HTML in markdown is off: a typed <script> or <img onerror> becomes visible text.
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, highlight })
+md.use(emojiPlugin, { defs: Object.fromEntries(useEmojiIndex().byShortcode) })
+md.use(mentionsPlugin)
 
 const color = [/^#[0-9a-f]{3,8}$/i]
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'strong', 'em', 's', 'del', 'code', 'pre', 'span', 'a', 'ul', 'ol', 'li', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
-  allowedAttributes: { a: ['href', 'title', 'target', 'rel'], pre: ['class', 'style', 'tabindex'], code: ['class'], span: ['class', 'style'], ol: ['start'] },
-  allowedClasses: { pre: ['shiki', 'shiki-themes', 'github-light', 'github-dark'], code: [/^language-[\w-]+$/], span: ['line'] },
+  allowedAttributes: { a: ['href', 'title', 'target', 'rel'], pre: ['class', 'style', 'tabindex'], code: ['class'], span: ['class', 'style', 'data-mention', 'data-user-id'], ol: ['start'] },
+  allowedClasses: { pre: ['shiki', 'shiki-themes', 'github-light', 'github-dark'], code: [/^language-[\w-]+$/], span: ['line', 'mention'] },
   allowedStyles: {
     '*': {
       'color': color,
@@ -63,7 +70,25 @@ const SANITIZE: sanitizeHtml.IOptions = {
   transformTags: { a: sanitizeHtml.simpleTransform('a', { target: '_blank', rel: 'noopener noreferrer nofollow' }) }
 }
 
-/** Renders message markdown to HTML that is safe to insert into the page as is. */
+export interface RenderedMessage {
+  html: string
+  /** The @mentions in the text, outside code and links, each kind and user once. */
+  mentions: Mention[]
+}
+
+/**
+ * Renders message markdown to HTML that is safe to insert into the page as is: `:shortcode:`
+ * emoji become emoji, and @mentions of `members` (and @here / @channel) become
+ * `<span class="mention" data-mention="user|here|channel" data-user-id>` the client styles.
+ */
+export function renderMessage(content: string, members: readonly Mentionable[] = []): RenderedMessage {
+  const env: MentionEnv = { members, mentions: [] }
+  const html = sanitizeHtml(md.render(content, env), SANITIZE).trim()
+  const unique = new Map(env.mentions.map(m => [`${m.kind}:${m.userId ?? ''}`, m]))
+  return { html, mentions: [...unique.values()] }
+}
+
+/** Renders message markdown to safe HTML (no member list: only @here / @channel are recognised). */
 export function renderMarkdown(content: string): string {
-  return sanitizeHtml(md.render(content), SANITIZE).trim()
+  return renderMessage(content).html
 }

@@ -8,7 +8,7 @@ import { getPolicyLimits } from './policy-limits'
 import type { Actor } from './users'
 
 /** What a user is about to put into a conversation. */
-export type PostingAction = 'send' | 'edit' | 'upload'
+export type PostingAction = 'send' | 'edit' | 'upload' | 'react'
 
 export interface PostingRequest {
   action: PostingAction
@@ -51,7 +51,7 @@ async function assertSlowMode(db: DbOrTx, actor: Actor, { conversation }: Member
 }
 
 /**
- * The one gate every send, edit and upload passes: lock and archive, mute and ban, slow mode
+ * The one gate every send, edit, upload and reaction passes: lock and archive, mute and ban, slow mode
  * (new messages only), content rules, then the rate budget. The budget is taken last, so a post
  * refused for another reason costs nothing. Moderators pass locks and slow mode, not sanctions.
  */

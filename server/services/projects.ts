@@ -8,6 +8,7 @@ import { AppError, parseInput } from '../utils/errors'
 import { requireProjectMember } from './access'
 import { announceConversation } from './conversations'
 import { getPresence } from './presence'
+import { insertSystemMessage, publishSystemMessages } from './system-messages'
 import type { Actor } from './users'
 
 /** Projects the caller belongs to. */
@@ -83,15 +84,19 @@ export async function addProjectMember(actor: Actor, projectId: string, input: u
       .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } })
     const wide = await tx.select({ id: conversations.id }).from(conversations)
       .where(and(eq(conversations.projectId, projectId), eq(conversations.type, 'project')))
-    if (wide.length) {
-      await tx.insert(conversationParticipants).values(wide.map(c => ({ conversationId: c.id, userId: user.id, role: 'member' as const }))).onConflictDoNothing()
-    }
-    return wide.map(c => c.id)
+    const added = wide.length
+      ? await tx.insert(conversationParticipants).values(wide.map(c => ({ conversationId: c.id, userId: user.id, role: 'member' as const })))
+          .onConflictDoNothing().returning({ conversationId: conversationParticipants.conversationId })
+      : []
+    const notices = []
+    for (const { conversationId } of added) notices.push(await insertSystemMessage(tx, actor, conversationId, `${actor.displayName} added ${user.displayName}`))
+    return { conversationIds: wide.map(c => c.id), notices }
   })
-  for (const conversationId of joined) {
+  for (const conversationId of joined.conversationIds) {
     setConversationMembership([user.id], conversationId, true)
     await announceConversation(db, conversationId, [user.id])
   }
+  await publishSystemMessages(db, joined.notices)
   const presence = await getPresence([user.id])
   return { id: user.id, userId: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl, email: user.email, role, presence: presence[user.id] ?? 'offline' }
 }

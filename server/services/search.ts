@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm'
 import { hasSearchText, nextSearchDay, type SearchQuery } from '#shared/search-query'
 import { SEARCH_TOTAL_CAP, type SearchCursor, type SearchRequest, type SearchResponse } from '#shared/search-schemas'
 import { useDb } from '../db/client'
@@ -44,10 +44,11 @@ function textQuery(q: SearchQuery): SQL | null {
   return sql`(${sql.join(parts, sql` && `)})`
 }
 
-/** Every condition but the cursor: the caller's conversations, not deleted, then the filters. */
+/** Every condition but the cursor: the caller's conversations, not deleted, no system lines, then the filters. */
 function conditions(actor: Actor, q: SearchQuery, tsquery: SQL | null, scope: { projectId?: string, conversationId?: string }): SQL[] {
   const where: SQL[] = [
     isNull(messages.deletedAt),
+    ne(messages.type, 'system'),
     sql`exists (select 1 from ${conversationParticipants} cp where cp.conversation_id = ${messages.conversationId} and cp.user_id = ${actor.id})`
   ]
   if (tsquery) where.push(sql`${messages.search} @@ ${tsquery}`)

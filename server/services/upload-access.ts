@@ -3,6 +3,7 @@ import { UPLOAD_TYPES, type UploadMimeType } from '#shared/upload-schemas'
 import { useDb, type DbOrTx } from '../db/client'
 import { attachments, conversationParticipants, messages } from '../db/schema'
 import { StorageError, useFileStorage, type Download } from '../infra/storage'
+import { THUMBNAIL_MIME_TYPE } from '../infra/storage/thumbnail'
 import { AppError } from '../utils/errors'
 import { notVisible } from './access'
 
@@ -43,24 +44,37 @@ export interface OpenedAttachment {
   download: Download | null
 }
 
+/** Which stored object of an attachment to open: the file itself or its timeline thumbnail. */
+export type AttachmentVariant = 'original' | 'thumbnail'
+
 /** Authorizes a download and opens the bytes (local disk) or a signed redirect (Supabase). */
-export async function openAttachment(userId: string, attachmentId: string, ifNoneMatch?: string): Promise<OpenedAttachment> {
+export async function openAttachment(userId: string, attachmentId: string, ifNoneMatch?: string, variant: AttachmentVariant = 'original'): Promise<OpenedAttachment> {
   const db = await useDb()
   const attachment = await authorizeDownload(db, userId, attachmentId)
-  // Stored bytes never change, so the id is a strong validator.
-  const etag = `"${attachment.id}"`
+  const key = variant === 'thumbnail' ? attachment.thumbnailKey : attachment.storageKey
+  if (!key) throw new AppError('NOT_FOUND', 'this attachment has no thumbnail')
+  // Stored bytes never change, so the id (and variant) is a strong validator.
+  const etag = variant === 'thumbnail' ? `"${attachment.id}-thumbnail"` : `"${attachment.id}"`
   const storage = useFileStorage()
   if (storage.kind === 'local' && ifNoneMatch?.split(',').some(t => t.trim() === etag)) return { attachment, etag, download: null }
   try {
-    const download = await storage.download(attachment.storageKey, {
-      fileName: attachment.fileName,
-      contentType: servedContentType(attachment.mimeType),
-      inline: attachment.mimeType.startsWith('image/'),
-      expiresInSeconds: STORAGE_REDIRECT_TTL_SECONDS
-    })
+    const download = await storage.download(key, variant === 'thumbnail'
+      ? { fileName: thumbnailFileName(attachment.fileName), contentType: THUMBNAIL_MIME_TYPE, inline: true, expiresInSeconds: STORAGE_REDIRECT_TTL_SECONDS }
+      : {
+          fileName: attachment.fileName,
+          contentType: servedContentType(attachment.mimeType),
+          inline: attachment.mimeType.startsWith('image/'),
+          expiresInSeconds: STORAGE_REDIRECT_TTL_SECONDS
+        })
     return { attachment, etag, download }
   } catch (error) {
     if (error instanceof StorageError && error.kind === 'not_found') throw new AppError('NOT_FOUND', 'attachment file is missing')
     throw error
   }
+}
+
+/** "photo.jpg" → "photo.webp": what a saved thumbnail is called. */
+export function thumbnailFileName(fileName: string): string {
+  const dot = fileName.lastIndexOf('.')
+  return `${dot > 0 ? fileName.slice(0, dot) : fileName}.webp`
 }

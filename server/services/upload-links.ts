@@ -36,9 +36,15 @@ export async function verifyAttachmentToken(attachmentId: string, token: string)
 }
 
 /** A short-lived URL that works without a bearer header, for `<img src>` and plain links. */
-export async function createAttachmentUrl(actor: Actor, attachmentId: string): Promise<{ url: string, expiresAt: string }> {
+export async function createAttachmentUrl(actor: Actor, attachmentId: string): Promise<{ url: string, thumbnailUrl: string | null, expiresAt: string }> {
   const db = await useDb()
-  await authorizeDownload(db, actor.id, attachmentId)
+  const attachment = await authorizeDownload(db, actor.id, attachmentId)
   const { token, expiresAt } = await signAttachmentToken(attachmentId, actor.id)
-  return { url: `/api/attachments/${attachmentId}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() }
+  const query = `?token=${encodeURIComponent(token)}`
+  return {
+    url: `/api/attachments/${attachmentId}${query}`,
+    // The same link signs the thumbnail: both answer to exactly the same access rule.
+    thumbnailUrl: attachment.thumbnailKey ? `/api/attachments/${attachmentId}/thumbnail${query}` : null,
+    expiresAt: expiresAt.toISOString()
+  }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Attachment } from '#shared/types'
 import { useDb } from '../db/client'
@@ -9,6 +10,7 @@ import { attachments } from '../db/schema'
 import { logger } from '../infra/logger'
 import { StorageError, useFileStorage } from '../infra/storage'
 import { readImageSize, resolveUploadType, sanitizeFileName, sniffKind, storageKeyName } from '../infra/storage/inspect'
+import { MAX_IMAGE_PIXELS, THUMBNAIL_MAX_SIDE, THUMBNAIL_MIME_TYPE, isDecodableSize, makeThumbnail } from '../infra/storage/thumbnail'
 import { getConfig } from '../utils/config'
 import { AppError } from '../utils/errors'
 import { requireParticipant } from './access'
@@ -51,7 +53,11 @@ export async function uploadAttachment(actor: Actor, conversationId: string, req
     const kind = await sniffKind(received.head, received.isText)
     const verdict = resolveUploadType({ declared: received.declaredType, fileName, kind })
     if (!verdict.ok) throw fileError(verdict.reason)
-    const size = verdict.mimeType.startsWith('image/') ? readImageSize(received.head, kind) : null
+    const isImage = verdict.mimeType.startsWith('image/')
+    const size = isImage ? readImageSize(received.head, kind) : null
+    if (size && !isDecodableSize(size.width, size.height)) {
+      throw fileError(`the image is ${size.width}×${size.height} pixels; at most ${MAX_IMAGE_PIXELS / 1_000_000} megapixels`)
+    }
 
     const id = randomUUID()
     const storageKey = `${conversationId}/${id}/${storageKeyName(fileName)}`
@@ -65,6 +71,7 @@ export async function uploadAttachment(actor: Actor, conversationId: string, req
       if (error instanceof StorageError && error.status === 415) throw fileError(`type ${verdict.mimeType} is not accepted by the storage bucket`)
       throw error
     }
+    const thumbnailKey = isImage ? await storeThumbnail(tmpPath, `${conversationId}/${id}/thumbnail/${THUMBNAIL_MAX_SIDE}.webp`) : null
     try {
       const [row] = await recordWithinQuota(db, actor, received.size, tx => tx.insert(attachments).values({
         id,
@@ -74,6 +81,7 @@ export async function uploadAttachment(actor: Actor, conversationId: string, req
         mimeType: verdict.mimeType,
         sizeBytes: received.size,
         storageKey,
+        thumbnailKey,
         width: size?.width ?? null,
         height: size?.height ?? null
       }).returning())
@@ -81,10 +89,24 @@ export async function uploadAttachment(actor: Actor, conversationId: string, req
     } catch (error) {
       // No row, no way to reach the object: do not leave it behind.
       await storage.delete(storageKey).catch(() => {})
+      if (thumbnailKey) await storage.delete(thumbnailKey).catch(() => {})
       throw error
     }
   } finally {
     await rm(tmpPath, { force: true })
+  }
+}
+
+/** Makes and stores an image's thumbnail; an image that cannot be decoded is kept without one. */
+async function storeThumbnail(sourcePath: string, key: string): Promise<string | null> {
+  const thumbnail = await makeThumbnail(sourcePath)
+  if (!thumbnail) return null
+  try {
+    await useFileStorage().put(key, Readable.from([thumbnail.data]), { contentType: THUMBNAIL_MIME_TYPE, size: thumbnail.data.length })
+    return key
+  } catch (error) {
+    logger.warn({ err: error, key }, 'could not store a thumbnail; the image is shown from its original')
+    return null
   }
 }
 
@@ -96,8 +118,10 @@ export async function discardAttachment(actor: Actor, attachmentId: string): Pro
   // Only an unlinked row is removed, so a send that claims it at the same moment wins cleanly.
   const [removed] = await db.delete(attachments)
     .where(and(eq(attachments.id, attachmentId), isNull(attachments.messageId)))
-    .returning({ storageKey: attachments.storageKey })
+    .returning({ storageKey: attachments.storageKey, thumbnailKey: attachments.thumbnailKey })
   if (!removed) throw new AppError('CONFLICT', 'the attachment is part of a message; delete the message instead')
   // The row is gone, so the object is unreachable either way; a failed delete only leaves garbage.
-  await useFileStorage().delete(removed.storageKey).catch((error: unknown) => logger.warn({ err: error, storageKey: removed.storageKey }, 'could not delete a discarded upload'))
+  for (const key of removed.thumbnailKey ? [removed.storageKey, removed.thumbnailKey] : [removed.storageKey]) {
+    await useFileStorage().delete(key).catch((error: unknown) => logger.warn({ err: error, storageKey: key }, 'could not delete a discarded upload'))
+  }
 }

@@ -123,13 +123,15 @@ export interface ImageSize { width: number, height: number }
 
 const SIZED_KINDS = new Set<SniffedKind>(['png', 'jpeg', 'gif', 'webp'])
 
-/** Width and height from an image's header bytes (png, jpeg, gif, webp); null when they are not in `head`. */
+/** Width and height as displayed, from an image's header bytes (png, jpeg, gif, webp); null when they are not in `head`. */
 export function readImageSize(head: Uint8Array, kind: SniffedKind): ImageSize | null {
   if (!SIZED_KINDS.has(kind)) return null
   try {
     // A copy: image-size reads past the end of a view into the rest of its ArrayBuffer.
-    const { width, height } = imageSize(new Uint8Array(head))
-    return width > 0 && height > 0 ? { width, height } : null
+    const { width, height, orientation } = imageSize(new Uint8Array(head))
+    if (!(width > 0 && height > 0)) return null
+    // EXIF orientations 5–8 turn the picture a quarter: it is shown (and thumbnailed) the other way round.
+    return orientation && orientation >= 5 ? { width: height, height: width } : { width, height }
   } catch {
     // Truncated or unusual headers: the attachment is stored without dimensions.
     return null

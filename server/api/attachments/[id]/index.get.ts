@@ -1,8 +1,8 @@
 import { idParamsSchema } from '#shared/schemas'
 import { attachmentDownloadQuerySchema } from '#shared/upload-schemas'
-import { contentDisposition } from '../../../infra/storage/inspect'
 import { openAttachment, servedContentType } from '../../../services/upload-access'
 import { verifyAttachmentToken } from '../../../services/upload-links'
+import { sendAttachment } from '../../../utils/attachment-response'
 
 /**
  * The file of an attachment, for a participant identified by bearer token or by a signed
@@ -12,27 +12,7 @@ export default defineApiHandler(async (event) => {
   const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
   const { token } = await getValidatedQuery(event, attachmentDownloadQuerySchema.parse)
   const userId = token ? await verifyAttachmentToken(id, token) : (await requireActor(event)).id
-  const { attachment, etag, download } = await openAttachment(userId, id, getHeader(event, 'if-none-match'))
-  setResponseHeaders(event, {
-    'cache-control': 'private, no-cache',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer'
-  })
-  if (!download) {
-    setResponseStatus(event, 304)
-    setResponseHeader(event, 'etag', etag)
-    return null
-  }
-  if (download.kind === 'redirect') return sendRedirect(event, download.url, 302)
-  const inline = attachment.mimeType.startsWith('image/')
-  setResponseHeaders(event, {
-    'content-type': servedContentType(attachment.mimeType),
-    'content-length': download.size,
-    'content-disposition': contentDisposition(inline ? 'inline' : 'attachment', attachment.fileName),
-    // Opened directly, an uploaded file is a document of this origin: give it no powers.
-    'content-security-policy': 'default-src \'none\'; img-src \'self\'; style-src \'unsafe-inline\'; sandbox',
-    'cross-origin-resource-policy': 'same-origin',
-    etag
-  })
-  return sendStream(event, download.stream)
+  const opened = await openAttachment(userId, id, getHeader(event, 'if-none-match'))
+  const { mimeType, fileName } = opened.attachment
+  return sendAttachment(event, opened, { contentType: servedContentType(mimeType), fileName, inline: mimeType.startsWith('image/') })
 })

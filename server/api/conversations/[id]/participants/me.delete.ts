@@ -1,0 +1,10 @@
+import { idParamsSchema } from '#shared/schemas'
+import { leaveConversation } from '../../../../services/memberships'
+
+/** `{ ok: true }`: the caller leaves the conversation. */
+export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  await leaveConversation(actor, id)
+  return { ok: true }
+})

@@ -1,0 +1,9 @@
+import { idParamsSchema } from '#shared/schemas'
+import { setPinned } from '../../../services/pins'
+
+/** `{ message }`: no longer pinned. */
+export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return { message: await setPinned(actor, id, false) }
+})
