@@ -40,6 +40,23 @@ export interface Mention {
   kind: MentionKind
 }
 
+/** A compact view of the message a quote reply answers. */
+export interface QuotedMessage {
+  id: string
+  seq: number
+  senderName: string
+  /** Its first line, shortened; empty once deleted. */
+  excerpt: string
+  deleted: boolean
+}
+
+/** A thread root's summary for the timeline: who answered last and when. */
+export interface ThreadSummary {
+  lastReplyAt: string
+  /** The most recent repliers, newest first, at most three. */
+  repliers: UserSummary[]
+}
+
 export interface Message {
   id: string
   conversationId: string
@@ -53,7 +70,13 @@ export interface Message {
   contentHtml: string
   replyToId: string | null
   threadRootId: string | null
+  /** A thread reply that is also shown in the conversation's timeline. */
+  alsoInConversation: boolean
   replyCount: number
+  /** Set on thread roots with replies. */
+  thread: ThreadSummary | null
+  /** The quoted message, when `replyToId` is set. */
+  replyTo: QuotedMessage | null
   reactions: Reaction[]
   attachments: Attachment[]
   mentions: Mention[]

@@ -116,6 +116,8 @@ export const messages = pgTable('messages', {
   contentHtml: text('content_html').notNull(),
   replyToId: uuid('reply_to_id'),
   threadRootId: uuid('thread_root_id'),
+  /** A thread reply also shown in the conversation's timeline ("also send to conversation"). */
+  alsoInConversation: boolean('also_in_conversation').notNull().default(false),
   replyCount: integer('reply_count').notNull().default(0),
   editedAt: timestamp('edited_at', { withTimezone: true }),
   deletedAt: timestamp('deleted_at', { withTimezone: true }),
