@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { eq, inArray } from 'drizzle-orm'
-import type { User, UserSummary } from '#shared/types'
+import type { User } from '#shared/types'
 import { signupSchema, loginSchema } from '#shared/schemas'
 import { useDb } from '../db/client'
 import { localCredentials, profiles, type ProfileRow } from '../db/schema'
