@@ -10,6 +10,8 @@ export interface User {
   displayName: string
   avatarUrl: string | null
   role: UserRole
+  /** Whether others see when this user has read their messages. */
+  readReceipts: boolean
 }
 
 export interface UserSummary {

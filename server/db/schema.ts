@@ -17,6 +17,10 @@ export const profiles = pgTable('profiles', {
   email: text('email').notNull(),
   displayName: text('display_name').notNull(),
   avatarUrl: text('avatar_url'),
+  /** The stored object behind an uploaded avatar (avatarUrl points at the route serving it). */
+  avatarKey: text('avatar_key'),
+  /** Whether others see when this user has read their messages. */
+  readReceipts: boolean('read_receipts').notNull().default(true),
   role: text('role', { enum: USER_ROLES }).notNull().default('member'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
