@@ -74,6 +74,9 @@ export async function richMessaging(env) {
   try {
     await alice.getByTestId('user-menu').click()
     await alice.getByRole('menuitem', { name: 'Edit profile' }).click()
+    await alice.getByTestId('profile-avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await photo() })
+    // The new avatar shows in the dialog as soon as the server has stored it.
+    await poll(async () => (await alice.getByTestId('profile-avatar').locator('img').getAttribute('src').catch(() => null))?.includes('/avatar?v='), { message: 'the uploaded avatar shows in the profile dialog' })
     await alice.getByTestId('profile-name').fill(renamed)
     await screenshot(alice, 'rich-profile')
     await alice.getByTestId('profile-save').click()
@@ -86,6 +89,6 @@ export async function richMessaging(env) {
     await screenshot(bob, 'rich-renamed-bob')
     await bob.keyboard.press('Escape')
   } finally {
-    await rest.ok('PATCH', '/api/me', { token: tokens.alice, body: { displayName: USERS.alice.name } })
+    await rest.ok('PATCH', '/api/me', { token: tokens.alice, body: { displayName: USERS.alice.name, avatarUrl: null } })
   }
 }
