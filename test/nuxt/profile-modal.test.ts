@@ -3,7 +3,7 @@ import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { readBody } from 'h3'
 import type { User } from '#shared/types'
 import ChatProfileModal from '~/components/chat/ProfileModal.vue'
-import { ME, PROJECT_ID } from './fixtures'
+import { ME, OTHER, PROJECT_ID, conversation } from './fixtures'
 import { inApp, mountInApp } from './mount'
 
 const patches: Record<string, unknown>[] = []
@@ -86,5 +86,14 @@ describe('profile modal', () => {
     await settle()
     expect(find('profile-avatar-error')?.textContent).toContain('Choose an image')
     wrapper.unmount()
+  })
+
+  it('a user:updated rename reaches the DM title, its peer and the sidebar preview', () => {
+    const store = inApp(() => useConversationsStore())
+    const dm = conversation({ id: '00000000-0000-4000-8000-0000000000f1', type: 'direct', title: 'Other', peer: OTHER, lastMessage: { senderId: OTHER.id, senderName: 'Other', content: 'hi', createdAt: new Date().toISOString() } })
+    store.setConversations(PROJECT_ID, [dm])
+    store.applyUser({ ...OTHER, displayName: 'Renamed other' })
+    const after = store.conversations[dm.id]!
+    expect([after.title, after.peer?.displayName, after.lastMessage?.senderName]).toEqual(['Renamed other', 'Renamed other', 'Renamed other'])
   })
 })
