@@ -1,6 +1,6 @@
 // Scenario 6: axe-core on the sign-in page, a conversation, and (when present) the thread panel and emoji picker.
 import { assert, newContext, newPage, poll, sleep } from '../lib/helpers.mjs'
-import { checkA11y, describeViolations, writeAxeReport } from '../lib/axe.mjs'
+import { checkA11y, describeViolations, knownViolations, writeAxeReport } from '../lib/axe.mjs'
 
 /** Lets transitions finish so axe sees the settled colours. */
 const settle = page => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))
@@ -78,6 +78,7 @@ export async function accessibility(env) {
     record('search modal', await checkA11y(page, 'search-modal'))
     await context.close()
   } finally {
+    for (const line of knownViolations()) env.warn(`known accessibility issue outside the client — ${line}`)
     env.log(`  axe report: ${writeAxeReport()}`)
   }
   assert(!failures.length, `serious/critical accessibility violations:\n${failures.join('\n')}`)

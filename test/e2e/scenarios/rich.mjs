@@ -76,7 +76,8 @@ export async function richMessaging(env) {
     await alice.getByRole('menuitem', { name: 'Edit profile' }).click()
     await alice.getByTestId('profile-avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await photo() })
     // The new avatar shows in the dialog as soon as the server has stored it.
-    await poll(async () => (await alice.getByTestId('profile-avatar').locator('img').getAttribute('src').catch(() => null))?.includes('/avatar?v='), { message: 'the uploaded avatar shows in the profile dialog' })
+    const avatar = alice.locator('img[data-testid="profile-avatar"], [data-testid="profile-avatar"] img').first()
+    await poll(async () => (await avatar.getAttribute('src', { timeout: 500 }).catch(() => null))?.includes('/avatar?v='), { message: 'the uploaded avatar shows in the profile dialog' })
     await alice.getByTestId('profile-name').fill(renamed)
     await screenshot(alice, 'rich-profile')
     await alice.getByTestId('profile-save').click()
