@@ -13,6 +13,7 @@ import { AppError } from '../utils/errors'
 import { canModerate, requireMessageAccess, requireParticipant } from './access'
 import { renderMarkdown, renderMessage } from './markdown'
 import { assertMayBroadcast, mentionablesFor, storeMentions } from './message-mentions'
+import { notifyAbout } from './notifications'
 import { loadMessage, loadMessages, toMessage, toQuoted } from './message-view'
 import { isUniqueViolation, takeNextSeq } from './sequence'
 import { getPolicyLimits } from './policy-limits'
@@ -170,6 +171,8 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
     const root = await loadMessage(db, message.threadRootId)
     if (root) publishToConversation(root.conversationId, 'message:updated', { message: root })
   }
+  // Off the ack path: the sender does not wait for who else gets told.
+  if (found.length > 0 || message.threadRootId || membership.conversation.type === 'direct') void notifyAbout(message)
   return { message, duplicate: false }
 }
 
