@@ -104,6 +104,8 @@ export const conversationParticipants = pgTable('conversation_participants', {
   role: text('role', { enum: PARTICIPANT_ROLES }).notNull().default('member'),
   lastReadSeq: seq('last_read_seq').notNull().default(0),
   muted: boolean('muted').notNull().default(false),
+  /** Notifications stay off until then (a timed mute the member chose). */
+  mutedUntil: timestamp('muted_until', { withTimezone: true }),
   notificationLevel: text('notification_level', { enum: NOTIFICATION_LEVELS }).notNull().default('all'),
   joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [primaryKey({ columns: [t.conversationId, t.userId] }), index('conversation_participants_user_idx').on(t.userId)])

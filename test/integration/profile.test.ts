@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { User, UserSummary } from '#shared/types'
-import { api, closeAllSockets, connect, nextEvent, setupConversation, signUp, type Session } from '../support/helpers'
+import { ack, api, closeAllSockets, collect, connect, nextEvent, send, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 import { png } from './upload-helpers'
 
 afterEach(() => closeAllSockets())
@@ -60,5 +60,29 @@ describe('profile', () => {
     const bomb = await uploadAvatar(alice, png(20000, 20000, Buffer.alloc(4096)))
     expect(bomb.status).toBe(400)
     expect(bomb.body.error?.message).toMatch(/megapixels/)
+  })
+})
+
+describe('read receipts', () => {
+  it('stop reaching others when turned off, while one\'s own devices still follow', async () => {
+    const alice = await signUp('Alice')
+    const bob = await signUp('Bob')
+    const { conversation } = await setupConversation(alice, [bob])
+    const [a, b] = await Promise.all([connect(alice), connect(bob)])
+    const sent = await send(a, conversation.id, 'seen?')
+    if (!sent.ok) throw new Error('send failed')
+    const before = nextEvent<{ userId: string }>(a, 'read:update', p => p.userId === bob.user.id)
+    await ack(b, 'read:mark', { conversationId: conversation.id, seq: sent.message.seq })
+    expect((await before).userId).toBe(bob.user.id)
+
+    await api(bob.base, 'PATCH', '/api/me', { token: bob.token, body: { readReceipts: false } })
+    const later = await send(a, conversation.id, 'and this?')
+    if (!later.ok) throw new Error('send failed')
+    const toAlice = collect<{ userId: string }>(a, 'read:update')
+    const own = nextEvent<{ seq: number }>(b, 'read:update')
+    await ack(b, 'read:mark', { conversationId: conversation.id, seq: later.message.seq })
+    expect((await own).seq).toBe(later.message.seq)
+    await sleep(200)
+    expect(toAlice.items).toEqual([])
   })
 })

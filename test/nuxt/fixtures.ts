@@ -49,6 +49,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     mentionCount: 0,
     myRole: 'member',
     settings: { slowModeSeconds: 0 },
+    preferences: { notificationLevel: 'all', mutedUntil: null },
     lastMessage: null,
     peer: null,
     ...overrides
