@@ -19,6 +19,12 @@ export async function richMessaging(env) {
   const { ids, rest, tokens, users } = env
   const { alice, bob } = await ensurePair(env)
   const run = nonce()
+  // Earlier scenarios may have left either member elsewhere: both start in #general.
+  for (const page of [alice, bob]) {
+    await page.goto(`/c/${ids.general}`)
+    await page.getByTestId('message-item').first().waitFor()
+    await page.getByTestId('composer-input').waitFor()
+  }
 
   // 1. Alice sends an image: Bob's timeline shows the thumbnail, with its box reserved before it loads.
   const caption = `photo ${run}`
