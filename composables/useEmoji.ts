@@ -1,6 +1,6 @@
 import { searchEmoji } from '#shared/emoji'
 import type { EmojiEntry, EmojiIndex } from '#shared/emoji'
-import { loadEmojiIndex } from '~/utils/chat/emoji-data'
+import { loadEmojiIndex, sameEmoji } from '~/utils/chat/emoji-data'
 
 /** The reactions one click away on every message. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀'] as const
@@ -22,12 +22,12 @@ export function useEmoji() {
 
   /** Puts an emoji first in the recents. */
   function remember(emoji: string) {
-    recents.value = [emoji, ...recents.value.filter(e => e !== emoji)].slice(0, MAX_RECENTS)
+    recents.value = [emoji, ...recents.value.filter(e => !sameEmoji(e, emoji))].slice(0, MAX_RECENTS)
   }
 
   const quick = computed(() => [
     ...QUICK_REACTIONS,
-    ...recents.value.filter(e => !(QUICK_REACTIONS as readonly string[]).includes(e)).slice(0, QUICK_RECENTS)
+    ...recents.value.filter(e => !QUICK_REACTIONS.some(q => sameEmoji(q, e))).slice(0, QUICK_RECENTS)
   ])
 
   function search(query: string, limit?: number): EmojiEntry[] {
@@ -36,12 +36,12 @@ export function useEmoji() {
 
   /** `:tada:` for 🎉 once the data is loaded; the emoji itself until then. */
   function nameOf(emoji: string): string {
-    const entry = index.value?.list.find(e => e.unicode === emoji)
+    const entry = entryOf(emoji)
     return entry?.shortcodes[0] ? `:${entry.shortcodes[0]}:` : emoji
   }
 
   function entryOf(emoji: string): EmojiEntry | undefined {
-    return index.value?.list.find(e => e.unicode === emoji)
+    return index.value?.list.find(e => sameEmoji(e.unicode, emoji))
   }
 
   return { index, recents, quick, load, remember, search, nameOf, entryOf }

@@ -21,3 +21,8 @@ export function loadEmojiIndex(): Promise<EmojiIndex> {
   })
   return pending
 }
+
+/** The same emoji with or without presentation selectors (U+FE0E/U+FE0F): 👍 and 👍️ are one reaction. */
+export function sameEmoji(a: string, b: string): boolean {
+  return a.replace(/[\uFE0E\uFE0F]/g, '') === b.replace(/[\uFE0E\uFE0F]/g, '')
+}
