@@ -97,6 +97,20 @@ describe('message actions toolbar', () => {
     expect(other.find('[data-testid="message-edited"]').element.tagName).toBe('SPAN')
   })
 
+  it('holds the toolbar open after a long press on touch, and not after a mouse press', async () => {
+    const wrapper = await mountRow(message(1))
+    const row = wrapper.find('[data-testid="message-item"]')
+    const toolbar = () => wrapper.find('[data-testid="message-actions"]').classes()
+    expect(toolbar()).toContain('hidden')
+    row.element.dispatchEvent(new PointerEvent('pointerdown', { pointerType: 'mouse', bubbles: true }))
+    await new Promise(resolve => setTimeout(resolve, 600))
+    expect(toolbar()).toContain('hidden')
+    row.element.dispatchEvent(new PointerEvent('pointerup', { pointerType: 'mouse', bubbles: true }))
+    row.element.dispatchEvent(new PointerEvent('pointerdown', { pointerType: 'touch', bubbles: true }))
+    await vi.waitFor(() => expect(toolbar()).not.toContain('hidden'), { timeout: 1500 })
+    expect(toolbar()).toContain('flex')
+  })
+
   it('copies an absolute link to the message', async () => {
     const wrapper = await mountRow(message(7))
     const link = inApp(useMessageActions).linkTo(message(7))
