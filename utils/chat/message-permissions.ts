@@ -4,7 +4,7 @@ import type { Conversation, Message, UserRole } from '#shared/types'
 export interface ActionViewer {
   userId: string | undefined
   userRole: UserRole | undefined
-  conversation: Pick<Conversation, 'myRole' | 'settings'> | null
+  conversation: Pick<Conversation, 'myRole' | 'settings' | 'type'> | null
 }
 
 /** The actions one viewer may take on one message; the server checks every one of them again. */
@@ -37,7 +37,8 @@ export function messagePermissions(message: Pick<Message, 'type' | 'seq' | 'dele
     react: true,
     // Threads are one level deep: a reply cannot start its own.
     thread: !message.threadRootId,
-    quote: true,
+    // A quote is a top-level message, which members cannot post in announcement conversations.
+    quote: viewer.conversation?.type !== 'announcement' || moderator,
     copyLink: true,
     pin: moderator || !!viewer.conversation?.settings.membersCanPin,
     edit: own && message.type === 'text',
