@@ -65,6 +65,8 @@ export const sendMessageBodySchema = perMax(max => z.object({
   content: z.string().trim().max(max, `content must be at most ${max} characters`),
   replyToId: uuid.nullish(),
   threadRootId: uuid.nullish(),
+  /** With threadRootId: the reply shows in the conversation's timeline too. */
+  alsoToConversation: z.boolean().optional(),
   attachmentIds: z.array(uuid).max(10).optional()
 }).refine(send => send.content !== '' || !!send.attachmentIds?.length, { path: ['content'], message: 'content must not be empty' }))
 export const sendMessageEventSchema = perMax(max => sendMessageBodySchema(max).safeExtend({ conversationId: uuid }))

@@ -1,5 +1,5 @@
-import { and, eq, inArray, type SQL } from 'drizzle-orm'
-import type { Attachment, Mention, Message, Reaction } from '#shared/types'
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import type { Attachment, Mention, Message, QuotedMessage, Reaction, ThreadSummary } from '#shared/types'
 import type { DbOrTx } from '../db/client'
 import { attachments, mentions, messages, profiles, reactions, type MessageRow, type ProfileRow } from '../db/schema'
 import { toUserSummary } from './users'
@@ -12,6 +12,17 @@ interface Extras {
   reactions: Reaction[]
   attachments: Attachment[]
   mentions: Mention[]
+  thread?: ThreadSummary | null
+  replyTo?: QuotedMessage | null
+}
+
+const EXCERPT_CHARS = 140
+
+/** The quote a reply shows: the first line of the original, shortened, or nothing once deleted. */
+export function toQuoted(row: { id: string, seq: number, content: string, deletedAt: Date | null }, senderName: string): QuotedMessage {
+  const deleted = row.deletedAt !== null
+  const firstLine = deleted ? '' : (row.content.split('\n').find(l => l.trim() !== '') ?? '').trim()
+  return { id: row.id, seq: row.seq, senderName, excerpt: firstLine.length > EXCERPT_CHARS ? `${firstLine.slice(0, EXCERPT_CHARS - 1)}…` : firstLine, deleted }
 }
 
 /** The contract's Attachment for a stored row; downloads go through the authorized endpoint. */
@@ -47,7 +58,10 @@ export function toMessage(row: MessageRow, sender: SenderRow, extras: Extras = N
     contentHtml: deleted ? '' : row.contentHtml,
     replyToId: row.replyToId,
     threadRootId: row.threadRootId,
+    alsoInConversation: row.alsoInConversation,
     replyCount: row.replyCount,
+    thread: extras.thread ?? null,
+    replyTo: extras.replyTo ?? null,
     reactions: extras.reactions,
     attachments: deleted ? [] : extras.attachments,
     mentions: deleted ? [] : extras.mentions,
@@ -58,14 +72,52 @@ export function toMessage(row: MessageRow, sender: SenderRow, extras: Extras = N
   }
 }
 
-async function loadExtras(db: DbOrTx, ids: string[]): Promise<Map<string, Extras>> {
+/** Thread summaries for roots: last reply time and the three most recent repliers. */
+async function loadThreadSummaries(db: DbOrTx, rootIds: string[]): Promise<Map<string, ThreadSummary>> {
+  const summaries = new Map<string, ThreadSummary>()
+  if (rootIds.length === 0) return summaries
+  const rows = await db.select({
+    rootId: messages.threadRootId,
+    lastAt: sql<Date>`max(${messages.createdAt})`.mapWith(v => new Date(v as string)),
+    sender: { id: profiles.id, displayName: profiles.displayName, avatarUrl: profiles.avatarUrl }
+  }).from(messages)
+    .innerJoin(profiles, eq(profiles.id, messages.senderId))
+    .where(and(inArray(messages.threadRootId, rootIds), isNull(messages.deletedAt)))
+    .groupBy(messages.threadRootId, profiles.id, profiles.displayName, profiles.avatarUrl)
+  const byRoot = new Map<string, typeof rows>()
+  for (const row of rows) byRoot.set(row.rootId!, [...(byRoot.get(row.rootId!) ?? []), row])
+  for (const [rootId, repliers] of byRoot) {
+    repliers.sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime())
+    summaries.set(rootId, { lastReplyAt: repliers[0]!.lastAt.toISOString(), repliers: repliers.slice(0, 3).map(r => toUserSummary(r.sender)) })
+  }
+  return summaries
+}
+
+async function loadQuoted(db: DbOrTx, ids: string[]): Promise<Map<string, QuotedMessage>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.select({ m: { id: messages.id, seq: messages.seq, content: messages.content, deletedAt: messages.deletedAt }, name: profiles.displayName })
+    .from(messages).innerJoin(profiles, eq(profiles.id, messages.senderId)).where(inArray(messages.id, ids))
+  return new Map(rows.map(r => [r.m.id, toQuoted(r.m, r.name)]))
+}
+
+async function loadExtras(db: DbOrTx, rows: readonly MessageRow[]): Promise<Map<string, Extras>> {
+  const ids = rows.map(r => r.id)
   const byId = new Map<string, Extras>(ids.map(id => [id, { reactions: [], attachments: [], mentions: [] }]))
   if (ids.length === 0) return byId
-  const [reactionRows, attachmentRows, mentionRows] = await Promise.all([
+  const rootIds = rows.filter(r => r.replyCount > 0).map(r => r.id)
+  const quotedIds = [...new Set(rows.flatMap(r => r.replyToId ? [r.replyToId] : []))]
+  const [reactionRows, attachmentRows, mentionRows, threads, quoted] = await Promise.all([
     db.select().from(reactions).where(inArray(reactions.messageId, ids)).orderBy(reactions.createdAt),
     db.select().from(attachments).where(inArray(attachments.messageId, ids)).orderBy(attachments.createdAt),
-    db.select().from(mentions).where(inArray(mentions.messageId, ids))
+    db.select().from(mentions).where(inArray(mentions.messageId, ids)),
+    loadThreadSummaries(db, rootIds),
+    loadQuoted(db, quotedIds)
   ])
+  for (const r of rows) {
+    const extras = byId.get(r.id)!
+    extras.thread = threads.get(r.id) ?? null
+    extras.replyTo = r.replyToId ? quoted.get(r.replyToId) ?? null : null
+  }
   for (const r of reactionRows) {
     const list = byId.get(r.messageId)!.reactions
     const existing = list.find(x => x.emoji === r.emoji)
@@ -89,7 +141,7 @@ export async function loadMessages(db: DbOrTx, where: SQL | undefined, orderBy: 
     .where(where)
     .orderBy(...orderBy)
     .limit(limit)
-  const extras = await loadExtras(db, rows.map(r => r.message.id))
+  const extras = await loadExtras(db, rows.map(r => r.message))
   return rows.map(r => toMessage(r.message, r.sender, extras.get(r.message.id)))
 }
 

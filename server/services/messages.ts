@@ -1,18 +1,20 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Message } from '#shared/types'
 import type { MessageDeletedPayload, SendMessageReply, SyncResult } from '#shared/events'
 import type { DeleteMessageInput, EditMessageInput, HistoryQuery, SendMessageInput, SyncRequest } from '#shared/schemas'
 import { SYNC_PAGE_MAX } from '#shared/limits'
 import { rowsOf, useDb, type Db, type DbOrTx } from '../db/client'
-import { conversationParticipants, conversations, messageEdits, messages, type MessageRow } from '../db/schema'
+import { conversationParticipants, conversations, messageEdits, messages, profiles, type MessageRow } from '../db/schema'
 import { consumeSyncBudget } from '../infra/rate-limit'
 import { publishToConversation } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
 import { getConfig } from '../utils/config'
 import { AppError } from '../utils/errors'
 import { canModerate, requireMessageAccess, requireParticipant } from './access'
-import { renderMarkdown } from './markdown'
-import { loadMessage, loadMessages, toMessage } from './message-view'
+import { prepareCodeLanguages, renderMarkdown, renderMessage } from './markdown'
+import { assertMayBroadcast, mentionablesFor, storeMentions } from './message-mentions'
+import { notifyAbout } from './notifications'
+import { loadMessage, loadMessages, toMessage, toQuoted } from './message-view'
 import { isUniqueViolation, takeNextSeq } from './sequence'
 import { getPolicyLimits } from './policy-limits'
 import { enforcePostingPolicy } from './posting-policy'
@@ -73,6 +75,7 @@ async function insertPlainMessage(db: Db, actor: Actor, data: SendMessageInput, 
     contentHtml,
     replyToId: null,
     threadRootId: null,
+    alsoInConversation: false,
     replyCount: 0,
     editedAt: null,
     deletedAt: null,
@@ -96,24 +99,31 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
   if (existing) return { message: existing, duplicate: true }
 
   // Content rules read what was typed; a file's name passed the policy when it was uploaded.
-  await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined })
-  const contentHtml = renderMarkdown(data.content)
+  await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId })
+  await prepareCodeLanguages(data.content)
+  const { html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content))
+  await assertMayBroadcast(db, actor, membership, found)
 
   let row: MessageRow
   let attached: Message['attachments'] = []
-  const plain = !data.threadRootId && !data.replyToId && !data.attachmentIds?.length
+  let quoted: Message['replyTo'] = null
+  const plain = !data.threadRootId && !data.replyToId && !data.attachmentIds?.length && found.length === 0
   try {
     row = plain
       ? await insertPlainMessage(db, actor, data, contentHtml)
       : await db.transaction(async (tx) => {
-          const threadRootId = data.threadRootId ?? null
+          let threadRootId = data.threadRootId ?? null
           const replyToId = data.replyToId ?? null
           for (const [field, id] of [['threadRootId', threadRootId], ['replyToId', replyToId]] as const) {
             if (!id) continue
-            const [target] = await tx.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, id))
-            if (target?.conversationId !== data.conversationId) {
+            const [target] = await tx.select({ message: messages, senderName: profiles.displayName }).from(messages)
+              .innerJoin(profiles, eq(profiles.id, messages.senderId)).where(eq(messages.id, id))
+            if (target?.message.conversationId !== data.conversationId) {
               throw new AppError('VALIDATION', `${field}: message not found in this conversation`, { fields: [{ field, message: 'not in this conversation' }] })
             }
+            // A reply to a reply joins the same thread: threads are one level deep, as in Slack.
+            if (field === 'threadRootId' && target.message.threadRootId) threadRootId = target.message.threadRootId
+            if (field === 'replyToId') quoted = toQuoted(target.message, target.senderName)
           }
           // Checked and locked before the seq is taken, so a bad id fails the send and changes nothing.
           const claim = data.attachmentIds?.length ? await claimAttachments(tx, actor, data.conversationId, data.attachmentIds) : null
@@ -130,9 +140,11 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
             content: fileText ?? data.content,
             contentHtml: fileText === null ? contentHtml : renderMarkdown(fileText),
             replyToId,
-            threadRootId
+            threadRootId,
+            alsoInConversation: !!threadRootId && data.alsoToConversation === true
           }).returning()
           if (claim) attached = await claim.link(inserted!.id)
+          await storeMentions(tx, inserted!.id, found)
           if (threadRootId) {
             const rootSeq = await takeNextSeq(tx, data.conversationId)
             await tx.update(messages).set({ replyCount: sql`${messages.replyCount} + 1`, updatedSeq: rootSeq }).where(eq(messages.id, threadRootId))
@@ -152,12 +164,16 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
   // Publish straight after commit, with nothing awaited in between, so fan-out follows commit order as closely as it can.
   const message = toMessage(row, { id: actor.id, displayName: actor.displayName, avatarUrl: actor.avatarUrl })
   message.attachments = attached
+  message.mentions = found
+  message.replyTo = quoted
   publishToConversation(message.conversationId, 'message:new', { message })
   useMetrics().messagesPersisted.inc()
   if (message.threadRootId) {
     const root = await loadMessage(db, message.threadRootId)
     if (root) publishToConversation(root.conversationId, 'message:updated', { message: root })
   }
+  // Off the ack path: the sender does not wait for who else gets told.
+  if (found.length > 0 || message.threadRootId || membership.conversation.type === 'direct') void notifyAbout(message)
   return { message, duplicate: false }
 }
 
@@ -167,14 +183,17 @@ export async function editMessage(actor: Actor, { messageId, content }: EditMess
   const { message: current, ...membership } = await requireMessageAccess(db, actor, messageId)
   if (current.senderId !== actor.id) throw new AppError('FORBIDDEN', 'only the author can edit a message')
   if (current.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
-  await enforcePostingPolicy(db, actor, { action: 'edit', membership, content })
-  const contentHtml = renderMarkdown(content)
+  await enforcePostingPolicy(db, actor, { action: 'edit', membership, content, inThread: !!current.threadRootId })
+  await prepareCodeLanguages(content)
+  const { html: contentHtml, mentions: found } = renderMessage(content, await mentionablesFor(db, current.conversationId, content))
+  await assertMayBroadcast(db, actor, membership, found)
   await db.transaction(async (tx) => {
     const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
     if (!locked || locked.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
     const updatedSeq = await takeNextSeq(tx, current.conversationId)
     await tx.insert(messageEdits).values({ messageId, previousContent: locked.content, kind: 'edit', editedBy: actor.id })
     await tx.update(messages).set({ content, contentHtml, editedAt: sql`now()`, updatedSeq }).where(eq(messages.id, messageId))
+    await storeMentions(tx, messageId, found, true)
   })
   const message = (await loadMessage(db, messageId))!
   publishToConversation(message.conversationId, 'message:updated', { message })
@@ -205,11 +224,14 @@ export async function deleteMessage(actor: Actor, { messageId }: DeleteMessageIn
   return payload
 }
 
-/** A page of history, ascending by seq: the newest page, the one before `beforeSeq`, or after `afterSeq`. */
+/**
+ * A page of the conversation's timeline, ascending by seq: the newest page, the one before
+ * `beforeSeq`, or after `afterSeq`. Thread replies live in their thread, unless also sent here.
+ */
 export async function listHistory(actor: Actor, conversationId: string, { limit, beforeSeq, afterSeq }: HistoryQuery): Promise<{ messages: Message[], hasMore: boolean }> {
   const db = await useDb()
   await requireParticipant(db, actor, conversationId)
-  const inConversation = eq(messages.conversationId, conversationId)
+  const inConversation = and(eq(messages.conversationId, conversationId), or(isNull(messages.threadRootId), eq(messages.alsoInConversation, true)))
   if (afterSeq !== undefined) {
     const page = await loadMessages(db, and(inConversation, gt(messages.seq, afterSeq)), [asc(messages.seq)], limit + 1)
     return { messages: page.slice(0, limit), hasMore: page.length > limit }

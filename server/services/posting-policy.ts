@@ -16,6 +16,8 @@ export interface PostingRequest {
   membership: Membership
   /** The text being sent or edited in; uploads have none. */
   content?: string
+  /** A reply in a thread (announcement conversations take those from everyone). */
+  inThread?: boolean
 }
 
 /** A content rule (automod): throws CONTENT_BLOCKED (details `{ rule, kind }`) to refuse the text. */
@@ -60,6 +62,9 @@ export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: Po
   const moderator = canModerate(actor, participant)
   if (conversation.status !== 'active' && !moderator) {
     throw new AppError('CONVERSATION_LOCKED', `this conversation is ${conversation.status}`)
+  }
+  if (conversation.type === 'announcement' && request.action === 'send' && !request.inThread && !moderator) {
+    throw new AppError('FORBIDDEN', 'only owners and admins post in an announcement conversation; reply in a thread instead')
   }
   await assertNotSanctioned(db, actor)
   if (request.action === 'send' && !moderator) await assertSlowMode(db, actor, request.membership)

@@ -92,3 +92,6 @@ create policy "attachments: participants read" on public.attachments
 -- history is served by the server to the author and moderators only (GET /api/messages/:id/edits).
 -- reports, local_credentials, app_settings, audit_log, user_sanctions: no grant, no policy ->
 -- service role only (a report is filed through POST /api/messages/:id/report).
+
+-- drafts and scheduled_messages are private to their author and only ever read through the
+-- server: RLS on (step 1) and no grants (step 2) keep them closed to the API roles.

@@ -33,7 +33,8 @@ export function must<T>(res: ApiResult<T>, what: string): T {
 let counter = 0
 /** Signs up a brand-new user (a fresh rate-limit budget per test); its password is TEST_PASSWORD. */
 export function signUp(name = 'user', base = baseUrl()): Promise<Session> {
-  const email = `${name.toLowerCase()}-${Date.now()}-${++counter}-${randomUUID().slice(0, 6)}@test.local`
+  // Display names may hold spaces and punctuation; the address keeps only what e-mail allows.
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${Date.now()}-${++counter}-${randomUUID().slice(0, 6)}@test.local`
   return signUpAccount(base, { email, displayName: name })
 }
 

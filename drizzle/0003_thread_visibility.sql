@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "also_in_conversation" boolean DEFAULT false NOT NULL;

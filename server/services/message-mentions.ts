@@ -1,0 +1,37 @@
+import { eq, sql } from 'drizzle-orm'
+import type { Mentionable } from '#shared/mentions'
+import type { Mention } from '#shared/types'
+import type { DbOrTx, Tx } from '../db/client'
+import { conversationParticipants, mentions, profiles } from '../db/schema'
+import { AppError } from '../utils/errors'
+import { canModerate, type Membership } from './access'
+import type { Actor } from './users'
+
+/** Above this many participants, only owners and admins may notify everyone with @here / @channel. */
+export const BROADCAST_FREE_MAX_PARTICIPANTS = 20
+
+/** The people who can be mentioned in a conversation; none needed when the text has no `@`. */
+export async function mentionablesFor(db: DbOrTx, conversationId: string, content: string): Promise<Mentionable[]> {
+  if (!content.includes('@')) return []
+  return db.select({ id: profiles.id, displayName: profiles.displayName }).from(conversationParticipants)
+    .innerJoin(profiles, eq(profiles.id, conversationParticipants.userId))
+    .where(eq(conversationParticipants.conversationId, conversationId))
+}
+
+/** @here and @channel in a large conversation are for its owners and admins. */
+export async function assertMayBroadcast(db: DbOrTx, actor: Actor, { conversation, participant }: Membership, found: readonly Mention[]) {
+  if (!found.some(m => m.kind !== 'user') || canModerate(actor, participant)) return
+  const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(conversationParticipants)
+    .where(eq(conversationParticipants.conversationId, conversation.id))
+  if (n > BROADCAST_FREE_MAX_PARTICIPANTS) {
+    throw new AppError('FORBIDDEN', `only owners and admins can notify everyone in a conversation of more than ${BROADCAST_FREE_MAX_PARTICIPANTS} people`, {
+      rule: 'broadcast-mention', maxParticipants: BROADCAST_FREE_MAX_PARTICIPANTS, fields: [{ field: 'content', message: '@here / @channel not allowed here' }]
+    })
+  }
+}
+
+/** Records a message's mentions (replacing earlier ones on edit), so unread mention counts see them. */
+export async function storeMentions(tx: Tx, messageId: string, found: readonly Mention[], replace = false) {
+  if (replace) await tx.delete(mentions).where(eq(mentions.messageId, messageId))
+  if (found.length) await tx.insert(mentions).values(found.map(m => ({ messageId, userId: m.userId, kind: m.kind })))
+}
