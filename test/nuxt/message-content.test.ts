@@ -30,7 +30,7 @@ describe('quote replies', () => {
   })
 
   it('says the original was deleted, from the server\'s summary', async () => {
-    const reply = Object.assign(message(5, { replyToId: message(3).id }), { replyTo: { id: message(3).id, seq: 3, senderName: 'Other', excerpt: '', deleted: true } })
+    const reply = message(5, { replyToId: message(3).id, replyTo: { id: message(3).id, seq: 3, senderName: 'Other', excerpt: '', deleted: true } })
     const wrapper = await mountRow(reply)
     expect(wrapper.find('[data-testid="quote-deleted"]').text()).toBe('Original message deleted')
     expect(wrapper.find('[data-testid="quote-excerpt"]').exists()).toBe(false)

@@ -10,9 +10,6 @@ export interface QuoteView {
 
 const EXCERPT_CHARS = 140
 
-/** The server's `replyTo` summary, before every message carries it. */
-interface QuotedSummary { seq: number, senderName: string, excerpt: string, deleted: boolean }
-
 /** First non-empty line, shortened. */
 export function firstLine(text: string): string {
   const line = text.split('\n').map(l => l.trim()).find(l => l !== '') ?? ''
@@ -23,7 +20,7 @@ export function firstLine(text: string): string {
  * What a quote reply shows above its text: the server's `replyTo` when sent, otherwise the original
  * found in the loaded timeline; null when neither is known (or the message quotes nothing).
  */
-export function quoteOf(message: Pick<Message, 'replyToId' | 'type'> & { replyTo?: QuotedSummary | null }, timeline: readonly Message[]): QuoteView | null {
+export function quoteOf(message: Pick<Message, 'replyToId' | 'replyTo' | 'type'>, timeline: readonly Message[]): QuoteView | null {
   if (!message.replyToId || message.type === 'system') return null
   if (message.replyTo) {
     const { seq, senderName, excerpt, deleted } = message.replyTo
