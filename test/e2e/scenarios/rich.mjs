@@ -32,7 +32,7 @@ export async function reactionsAndActions(env) {
   // Alice picks one from the emoji picker by searching.
   await row(alice).hover()
   await row(alice).getByTestId('message-emoji-picker').click()
-  const search = alice.getByTestId('emoji-search').locator('input')
+  const search = alice.locator('[data-testid="emoji-search"] input, input[data-testid="emoji-search"]')
   await search.fill('rocket')
   await search.press('Enter')
   await poll(async () => await chip(bob, '🚀').count() === 1, { message: 'Bob sees the 🚀 Alice picked' })
