@@ -14,11 +14,13 @@ import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
 import { screenshots } from './scenarios/screens.mjs'
 import { accessibility } from './scenarios/a11y.mjs'
 import { richMessaging } from './scenarios/rich.mjs'
+import { reactionsAndActions } from './scenarios/reactions.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
   ['2 offline send: pending, then sent once and in order', offlineSend, 60_000],
   ['3 markdown renders, XSS payloads stay text', markdownAndXss, 45_000],
+  ['3b reactions and the message toolbar', reactionsAndActions, 45_000],
   ['4a admin manages participants in /admin', adminParticipants, 60_000],
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
   ['5 screenshots, light and dark', screenshots, 90_000],
