@@ -19,7 +19,7 @@ function isErrorEnvelope(value: unknown): value is { error: ErrorBody } {
 }
 
 interface ApiOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   body?: Record<string, unknown>
   query?: Record<string, string | number | undefined>
 }
