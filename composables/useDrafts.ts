@@ -5,6 +5,8 @@ export const DRAFT_SAVE_DELAY_MS = 800
 
 // One timer per conversation, shared by every composer of it (the app runs in the browser only).
 const timers = new Map<string, ReturnType<typeof setTimeout>>()
+/** Conversations with a save on its way: a send then must clear what it may leave on the server. */
+const saving = new Set<string>()
 
 /** Drafts kept on the server: restored on open, saved while typing (debounced), cleared on send. */
 export function useDrafts() {
@@ -26,11 +28,14 @@ export function useDrafts() {
     clearTimeout(timers.get(conversationId))
     timers.delete(conversationId)
     const content = store.content[conversationId] ?? ''
+    saving.add(conversationId)
     try {
       await api(`/api/conversations/${conversationId}/draft`, { method: 'PUT', body: { content } })
       store.markSaved(conversationId, content)
     } catch (error) {
       console.warn('[chat] could not save the draft', error)
+    } finally {
+      saving.delete(conversationId)
     }
   }
 
@@ -48,7 +53,8 @@ export function useDrafts() {
 
   /** After a send: nothing left to restore, here or on other devices. */
   function clear(conversationId: string) {
-    const hadDraft = timers.has(conversationId) || !!store.remote[conversationId]
+    // A save still waiting for its timer is simply dropped; one already sent or saved is undone.
+    const hadDraft = saving.has(conversationId) || !!store.remote[conversationId]
     clearTimeout(timers.get(conversationId))
     timers.delete(conversationId)
     store.clear(conversationId)
