@@ -9,21 +9,23 @@ export function useThread() {
   const api = useApi()
   const store = useThreadsStore()
 
-  async function fetchPage(rootId: string, afterSeq: number) {
-    if (store.loading[rootId]) return
-    store.setLoading(rootId, true)
+  /** Reads a page and files it under the thread's root (asked for a reply, the server answers with its thread). */
+  async function fetchPage(id: string, afterSeq: number): Promise<string> {
+    if (store.loading[id]) return id
+    store.setLoading(id, true)
     try {
-      const page = await api<ThreadPage>(`/api/messages/${rootId}/thread`, { query: { limit: THREAD_PAGE_SIZE, afterSeq } })
-      store.applyPage(rootId, page.root, page.replies, page.hasMore)
+      const page = await api<ThreadPage>(`/api/messages/${id}/thread`, { query: { limit: THREAD_PAGE_SIZE, afterSeq } })
+      store.applyPage(page.root.id, page.root, page.replies, page.hasMore)
+      return page.root.id
     } finally {
-      store.setLoading(rootId, false)
+      store.setLoading(id, false)
     }
   }
 
-  /** The first page, once per thread and session; live replies keep it current afterwards. */
-  async function open(rootId: string) {
-    if (store.threadOf(rootId).loaded) return
-    await fetchPage(rootId, 0)
+  /** The first page, once per thread and session; live replies keep it current. Returns the root's id. */
+  async function open(id: string): Promise<string> {
+    if (store.threadOf(id).loaded) return id
+    return fetchPage(id, 0)
   }
 
   /** The next page after the last reply read. */
