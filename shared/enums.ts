@@ -25,6 +25,7 @@ export const MENTION_KINDS = ['user', 'here', 'channel'] as const
 export type MentionKind = typeof MENTION_KINDS[number]
 
 export const NOTIFICATION_LEVELS = ['all', 'mentions', 'none'] as const
+export type NotificationLevel = typeof NOTIFICATION_LEVELS[number]
 /** Sent only, never validated or stored: a type is enough. */
 export type NotificationKind = 'mention' | 'reply' | 'dm'
 

@@ -8,7 +8,7 @@ import type {
   deleteMessageEventSchema, editMessageEventSchema, presenceUpdateSchema, readMarkEventSchema, sendMessageEventSchema, syncRequestSchema,
   typingEventSchema
 } from './schemas'
-import type { Conversation, Message } from './types'
+import type { Conversation, Message, UserSummary } from './types'
 
 export interface SyncResult {
   conversationId: string
@@ -79,6 +79,8 @@ export interface ServerToClientEvents {
   'notification': (payload: NotificationPayload) => void
   /** The user lost access to a conversation (removed by an admin): drop it from view. */
   'conversation:removed': (payload: { conversationId: string }) => void
+  /** A participant changed their display name or avatar. */
+  'user:updated': (payload: { user: UserSummary }) => void
   /** The user's draft in a conversation changed on another of their devices (null: cleared). */
   'draft:updated': (payload: { conversationId: string, draft: Draft | null }) => void
   /** One of the user's scheduled messages was created, changed, sent, failed or cancelled. */

@@ -9,6 +9,14 @@ export interface SearchQuery {
   /** `in:` values (conversation title or id), lower-cased, without a leading `#`; any of them matches. */
   in: string[]
   hasFile: boolean
+  /** `has:image`: an image attachment. */
+  hasImage: boolean
+  /** `has:link`: a web link in the text. */
+  hasLink: boolean
+  /** `is:pinned` */
+  isPinned: boolean
+  /** `is:thread`: a thread reply or a thread root. */
+  isThread: boolean
   /** `before:YYYY-MM-DD`: strictly before that day (UTC); the earliest wins when repeated. */
   before: string | null
   /** `after:YYYY-MM-DD`: strictly after that day (UTC); the latest wins when repeated. */
@@ -17,7 +25,7 @@ export interface SearchQuery {
 
 export type SearchQueryParse = { ok: true, query: SearchQuery } | { ok: false, error: string }
 
-const FILTER = /^(from|in|has|before|after):/i
+const FILTER = /^(from|in|has|is|before|after):/i
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** True for a real calendar day written YYYY-MM-DD. */
@@ -51,11 +59,11 @@ function readValue(input: string, i: number): { value: string, end: number, quot
 const squash = (s: string) => s.trim().replace(/\s+/g, ' ')
 
 /**
- * Parses `from:` `in:` `has:file` `before:` `after:` filters, "quoted phrases" and words.
+ * Parses `from:` `in:` `has:file|image|link` `is:pinned|thread` `before:` `after:` filters, "quoted phrases" and words.
  * Filter values may be quoted (`in:"release planning"`). Never throws; a bad query gives `{ ok: false }`.
  */
 export function parseSearchQuery(input: string): SearchQueryParse {
-  const query: SearchQuery = { words: [], phrases: [], from: [], in: [], hasFile: false, before: null, after: null }
+  const query: SearchQuery = { words: [], phrases: [], from: [], in: [], hasFile: false, hasImage: false, hasLink: false, isPinned: false, isThread: false, before: null, after: null }
   let i = 0
   while (i < input.length) {
     if (/\s/.test(input[i]!)) {
@@ -76,10 +84,21 @@ export function parseSearchQuery(input: string): SearchQueryParse {
         case 'in':
           query.in.push(value.replace(/^#/, '').toLowerCase())
           break
-        case 'has':
-          if (value.toLowerCase() !== 'file') return { ok: false, error: `has:${value} is not supported (use has:file)` }
-          query.hasFile = true
+        case 'has': {
+          const what = value.toLowerCase()
+          if (what === 'file') query.hasFile = true
+          else if (what === 'image') query.hasImage = true
+          else if (what === 'link') query.hasLink = true
+          else return { ok: false, error: `has:${value} is not supported (use has:file, has:image or has:link)` }
           break
+        }
+        case 'is': {
+          const what = value.toLowerCase()
+          if (what === 'pinned') query.isPinned = true
+          else if (what === 'thread') query.isThread = true
+          else return { ok: false, error: `is:${value} is not supported (use is:pinned or is:thread)` }
+          break
+        }
         case 'before':
         case 'after':
           if (!isSearchDate(value)) return { ok: false, error: `${key}: expects a date as YYYY-MM-DD, got "${value}"` }
@@ -96,7 +115,8 @@ export function parseSearchQuery(input: string): SearchQueryParse {
     if (read.quoted) query.phrases.push(value)
     else query.words.push(value)
   }
-  const hasFilter = query.from.length > 0 || query.in.length > 0 || query.hasFile || query.before !== null || query.after !== null
+  const hasFilter = query.from.length > 0 || query.in.length > 0 || query.hasFile || query.hasImage || query.hasLink
+    || query.isPinned || query.isThread || query.before !== null || query.after !== null
   if (!hasFilter && query.words.length === 0 && query.phrases.length === 0) return { ok: false, error: 'nothing to search for' }
   return { ok: true, query }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { parseSearchQuery } from './search-query'
-import type { Message } from './types'
+import type { ConversationType, Message, UserSummary } from './types'
 
 export const SEARCH_PAGE_DEFAULT = 20
 const SEARCH_PAGE_MAX = 50
@@ -76,3 +76,16 @@ export interface SearchHit { message: Message, highlight: string }
 
 /** The `GET /api/search` answer, best match first; `nextCursor` is null on the last page. */
 export interface SearchResponse { results: SearchHit[], total: number, totalCapped: boolean, nextCursor: string | null }
+
+/** `GET /api/search/suggest`: people and conversations for what is typed, from two characters. */
+export const suggestQuerySchema = z.object({
+  q: z.string().trim().min(2, 'type at least two characters').max(100),
+  projectId: z.uuid().optional()
+})
+
+export type SuggestQuery = z.output<typeof suggestQuerySchema>
+
+export interface SuggestResponse {
+  people: UserSummary[]
+  conversations: { id: string, projectId: string, title: string, type: ConversationType }[]
+}

@@ -1,5 +1,5 @@
 /** Wire shapes from the contract; the server maps rows to these, the client renders them. */
-import type { ConversationStatus, ConversationType, MentionKind, MessageType, ParticipantRole, PresenceStatus, UserRole } from './enums'
+import type { ConversationStatus, ConversationType, MentionKind, MessageType, NotificationLevel, ParticipantRole, PresenceStatus, UserRole } from './enums'
 
 // Defined with their value lists in ./enums; named here too so wire shapes come from one import.
 export type { ConversationStatus, ConversationType, MessageType, ParticipantRole, PresenceStatus, UserRole }
@@ -10,6 +10,8 @@ export interface User {
   displayName: string
   avatarUrl: string | null
   role: UserRole
+  /** Whether others see when this user has read their messages. */
+  readReceipts: boolean
 }
 
 export interface UserSummary {
@@ -92,6 +94,12 @@ export interface ConversationSettings {
   membersCanPin?: boolean
 }
 
+export interface ConversationPreferences {
+  notificationLevel: NotificationLevel
+  /** Notifications are off until then; null when not muted. */
+  mutedUntil: string | null
+}
+
 export interface Conversation {
   id: string
   projectId: string
@@ -104,6 +112,8 @@ export interface Conversation {
   mentionCount: number
   myRole: ParticipantRole
   settings: ConversationSettings
+  /** The caller's own notification choices for this conversation. */
+  preferences: ConversationPreferences
   /** Preview for the sidebar: the newest visible message, if any. */
   lastMessage: { senderId: string, senderName: string, content: string, createdAt: string } | null
   /** For direct messages: the other participant, so the sidebar can name the DM. */

@@ -17,6 +17,10 @@ export const profiles = pgTable('profiles', {
   email: text('email').notNull(),
   displayName: text('display_name').notNull(),
   avatarUrl: text('avatar_url'),
+  /** The stored object behind an uploaded avatar (avatarUrl points at the route serving it). */
+  avatarKey: text('avatar_key'),
+  /** Whether others see when this user has read their messages. */
+  readReceipts: boolean('read_receipts').notNull().default(true),
   role: text('role', { enum: USER_ROLES }).notNull().default('member'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
@@ -100,6 +104,8 @@ export const conversationParticipants = pgTable('conversation_participants', {
   role: text('role', { enum: PARTICIPANT_ROLES }).notNull().default('member'),
   lastReadSeq: seq('last_read_seq').notNull().default(0),
   muted: boolean('muted').notNull().default(false),
+  /** Notifications stay off until then (a timed mute the member chose). */
+  mutedUntil: timestamp('muted_until', { withTimezone: true }),
   notificationLevel: text('notification_level', { enum: NOTIFICATION_LEVELS }).notNull().default('all'),
   joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [primaryKey({ columns: [t.conversationId, t.userId] }), index('conversation_participants_user_idx').on(t.userId)])

@@ -4,8 +4,8 @@ import { useMetrics } from '../infra/metrics'
 import { getConfig } from '../utils/config'
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-/** Streams its multipart body to disk and counts against UPLOAD_MAX_BYTES itself. */
-const UPLOAD_ROUTE = /^\/api\/conversations\/[^/]+\/uploads\/?$/
+/** Stream their multipart body to disk and count it against their own limit. */
+const UPLOAD_ROUTE = /^\/api\/(conversations\/[^/]+\/uploads|me\/avatar)\/?$/
 /** Engine.IO caps its own polling bodies with maxHttpBufferSize. */
 const ENGINE_ROUTE = /^\/socket\.io\//
 /** Routes that carry a message's text: sends, edits, drafts and scheduled messages. */

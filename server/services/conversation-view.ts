@@ -12,6 +12,8 @@ export async function loadConversations(db: DbOrTx, userId: string, where?: SQL)
   const rows = await db.select({
     c,
     myRole: p.role,
+    level: p.notificationLevel,
+    mutedUntil: p.mutedUntil,
     // Thread replies count in their thread, not in the conversation's unread badge.
     unread: sql<number>`(select count(*) from messages m where m.conversation_id = ${c.id} and m.seq > ${p.lastReadSeq}
       and m.sender_id <> ${userId} and m.deleted_at is null and (m.thread_root_id is null or m.also_in_conversation))`.mapWith(Number),
@@ -40,6 +42,7 @@ export async function loadConversations(db: DbOrTx, userId: string, where?: SQL)
     unreadCount: r.unread,
     mentionCount: r.mentionCount,
     myRole: r.myRole,
+    preferences: { notificationLevel: r.level, mutedUntil: r.mutedUntil && r.mutedUntil > new Date() ? r.mutedUntil.toISOString() : null },
     settings: { slowModeSeconds: r.c.settings?.slowModeSeconds ?? 0, ...(r.c.settings?.membersCanPin ? { membersCanPin: true } : {}) },
     lastMessage: r.lastMessage ? { ...r.lastMessage, createdAt: new Date(r.lastMessage.createdAt).toISOString() } : null,
     peer: r.peer

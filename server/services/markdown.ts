@@ -3,24 +3,10 @@ import { bare as emojiPlugin } from 'markdown-it-emoji'
 import sanitizeHtml from 'sanitize-html'
 import { createHighlighterCoreSync, type HighlighterCore } from 'shiki/core'
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript'
-import bash from 'shiki/langs/bash.mjs'
-import css from 'shiki/langs/css.mjs'
-import diff from 'shiki/langs/diff.mjs'
-import go from 'shiki/langs/go.mjs'
-import html from 'shiki/langs/html.mjs'
-import java from 'shiki/langs/java.mjs'
-import javascript from 'shiki/langs/javascript.mjs'
-import json from 'shiki/langs/json.mjs'
-import markdown from 'shiki/langs/markdown.mjs'
-import python from 'shiki/langs/python.mjs'
-import rust from 'shiki/langs/rust.mjs'
-import sqlLang from 'shiki/langs/sql.mjs'
-import typescript from 'shiki/langs/typescript.mjs'
-import vue from 'shiki/langs/vue.mjs'
-import yaml from 'shiki/langs/yaml.mjs'
 import githubDark from 'shiki/themes/github-dark.mjs'
 import githubLight from 'shiki/themes/github-light.mjs'
 import { lazy } from '../infra/lazy'
+import { LANGUAGE_LOADERS, fenceLanguage, fenceLanguages } from './code-languages'
 import type { Mention } from '#shared/types'
 import { useEmojiIndex } from './emoji'
 import { mentionsPlugin, type MentionEnv } from './markdown-mentions'
@@ -28,15 +14,26 @@ import type { Mentionable } from '#shared/mentions'
 
 const getHighlighter = lazy('highlighter', (): HighlighterCore => createHighlighterCoreSync({
   themes: [githubLight, githubDark],
-  langs: [bash, css, diff, go, html, java, javascript, json, markdown, python, rust, sqlLang, typescript, vue, yaml],
+  langs: [],
   engine: createJavaScriptRegexEngine()
 }))
 
-const ALIASES: Record<string, string> = { js: 'javascript', ts: 'typescript', sh: 'bash', shell: 'bash', zsh: 'bash', py: 'python', yml: 'yaml', md: 'markdown', rs: 'rust', golang: 'go' }
+/**
+ * Loads the grammars a message's code blocks need, once per process, before it is rendered;
+ * rendering itself stays synchronous. A block in a language not loaded renders as plain code.
+ */
+export async function prepareCodeLanguages(content: string): Promise<void> {
+  const hl = getHighlighter()
+  const loaded = new Set(hl.getLoadedLanguages())
+  for (const lang of fenceLanguages(content)) {
+    if (loaded.has(lang)) continue
+    const grammar = await LANGUAGE_LOADERS[lang]!()
+    hl.loadLanguageSync(grammar.default)
+  }
+}
 
 function highlight(code: string, info: string): string {
-  const requested = info.trim().split(/\s+/)[0]?.toLowerCase() ?? ''
-  const lang = ALIASES[requested] ?? requested
+  const lang = fenceLanguage(info)
   const hl = getHighlighter()
   if (!lang || !hl.getLoadedLanguages().includes(lang)) return ''
   return hl.codeToHtml(code, { lang, themes: { light: 'github-light', dark: 'github-dark' } })

@@ -11,8 +11,9 @@ import { useMetrics } from '../infra/metrics'
 import { getConfig } from '../utils/config'
 import { AppError } from '../utils/errors'
 import { canModerate, requireMessageAccess, requireParticipant } from './access'
-import { renderMarkdown, renderMessage } from './markdown'
+import { prepareCodeLanguages, renderMarkdown, renderMessage } from './markdown'
 import { assertMayBroadcast, mentionablesFor, storeMentions } from './message-mentions'
+import { notifyAbout } from './notifications'
 import { loadMessage, loadMessages, toMessage, toQuoted } from './message-view'
 import { isUniqueViolation, takeNextSeq } from './sequence'
 import { getPolicyLimits } from './policy-limits'
@@ -99,6 +100,7 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
 
   // Content rules read what was typed; a file's name passed the policy when it was uploaded.
   await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId })
+  await prepareCodeLanguages(data.content)
   const { html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content))
   await assertMayBroadcast(db, actor, membership, found)
 
@@ -170,6 +172,8 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
     const root = await loadMessage(db, message.threadRootId)
     if (root) publishToConversation(root.conversationId, 'message:updated', { message: root })
   }
+  // Off the ack path: the sender does not wait for who else gets told.
+  if (found.length > 0 || message.threadRootId || membership.conversation.type === 'direct') void notifyAbout(message)
   return { message, duplicate: false }
 }
 
@@ -180,6 +184,7 @@ export async function editMessage(actor: Actor, { messageId, content }: EditMess
   if (current.senderId !== actor.id) throw new AppError('FORBIDDEN', 'only the author can edit a message')
   if (current.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
   await enforcePostingPolicy(db, actor, { action: 'edit', membership, content, inThread: !!current.threadRootId })
+  await prepareCodeLanguages(content)
   const { html: contentHtml, mentions: found } = renderMessage(content, await mentionablesFor(db, current.conversationId, content))
   await assertMayBroadcast(db, actor, membership, found)
   await db.transaction(async (tx) => {

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { UnreadUpdatePayload } from '#shared/events'
 import { readMarkEventSchema } from '#shared/schemas'
 import { useDb } from '../db/client'
-import { conversationParticipants, conversations } from '../db/schema'
+import { conversationParticipants, conversations, profiles } from '../db/schema'
 import { publishToConversation, publishToUser } from '../infra/realtime'
 import { parseInput } from '../utils/errors'
 import { requireParticipant } from './access'
@@ -24,7 +24,11 @@ export async function markRead(actor: Actor, input: unknown): Promise<UnreadUpda
     .returning({ lastReadSeq: conversationParticipants.lastReadSeq })
   const [view] = await loadConversations(db, actor.id, eq(conversations.id, conversationId))
   const unread = { conversationId, unreadCount: view?.unreadCount ?? 0, mentionCount: view?.mentionCount ?? 0 }
-  publishToConversation(conversationId, 'read:update', { conversationId, userId: actor.id, seq: row?.lastReadSeq ?? target })
+  const receipt = { conversationId, userId: actor.id, seq: row?.lastReadSeq ?? target }
+  // Someone who turned read receipts off still syncs their own devices; nobody else is told.
+  const [me] = await db.select({ readReceipts: profiles.readReceipts }).from(profiles).where(eq(profiles.id, actor.id))
+  if (me?.readReceipts === false) publishToUser(actor.id, 'read:update', receipt)
+  else publishToConversation(conversationId, 'read:update', receipt)
   publishToUser(actor.id, 'unread:update', unread)
   return unread
 }

@@ -67,6 +67,10 @@ function conditions(actor: Actor, q: SearchQuery, tsquery: SQL | null, scope: { 
     where.push(q.from.includes('me') ? sql`(${messages.senderId} = ${actor.id} or ${byProfile})` : byProfile)
   }
   if (q.hasFile) where.push(sql`exists (select 1 from ${attachments} a where a.message_id = ${messages.id})`)
+  if (q.hasImage) where.push(sql`exists (select 1 from ${attachments} a where a.message_id = ${messages.id} and a.mime_type like 'image/%')`)
+  if (q.hasLink) where.push(sql`${messages.content} ~* 'https?://'`)
+  if (q.isPinned) where.push(sql`${messages.pinnedAt} is not null`)
+  if (q.isThread) where.push(sql`(${messages.threadRootId} is not null or ${messages.replyCount} > 0)`)
   if (q.before) where.push(lt(messages.createdAt, new Date(`${q.before}T00:00:00Z`)))
   if (q.after) where.push(gte(messages.createdAt, new Date(`${nextSearchDay(q.after)}T00:00:00Z`)))
   return where

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client'
 import { conversationParticipants, conversations, localCredentials, messages, profiles, projectMembers, projects } from '../db/schema'
 import { hashPassword } from '../infra/auth/passwords'
-import { renderMarkdown } from './markdown'
+import { prepareCodeLanguages, renderMarkdown } from './markdown'
 import { takeNextSeq } from './sequence'
 
 const DEMO_USERS = [
@@ -13,6 +13,7 @@ const DEMO_USERS = [
 ]
 
 async function post(tx: Tx, conversationId: string, senderId: string, content: string) {
+  await prepareCodeLanguages(content)
   const seq = await takeNextSeq(tx, conversationId, { newMessage: true })
   await tx.insert(messages).values({ conversationId, seq, updatedSeq: seq, clientId: randomUUID(), senderId, content, contentHtml: renderMarkdown(content) })
 }

@@ -9,6 +9,7 @@ import { signLocalToken } from '../infra/auth/tokens'
 import { getRealtimeServer, userRoom } from '../infra/realtime'
 import { getConfig } from '../utils/config'
 import { AppError, parseInput } from '../utils/errors'
+import { toUser } from './user-view'
 
 /** What sign-in, sign-up and refresh hand back; the refresh token only ever travels in the cookie. */
 export interface IssuedSession {
@@ -74,7 +75,7 @@ export async function refreshSession(refreshToken: string | undefined): Promise<
     await revokeSession(row.session.id, 'banned')
     throw sessionEnded()
   }
-  const user: User = { id: row.profile.id, email: row.profile.email, displayName: row.profile.displayName, avatarUrl: row.profile.avatarUrl, role: row.profile.role }
+  const user: User = toUser(row.profile)
   const issued = await db.transaction(async (tx) => {
     // Only one of two concurrent refreshes with the same token may win; the loser is a reuse.
     const rotated = await tx.update(authRefreshTokens).set({ rotatedAt: sql`now()` })

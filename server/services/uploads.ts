@@ -12,6 +12,7 @@ import { StorageError, useFileStorage } from '../infra/storage'
 import { readImageSize, resolveUploadType, sanitizeFileName, sniffKind, storageKeyName } from '../infra/storage/inspect'
 import { MAX_IMAGE_PIXELS, THUMBNAIL_MAX_SIDE, THUMBNAIL_MIME_TYPE, isDecodableSize, makeThumbnail } from '../infra/storage/thumbnail'
 import { getConfig } from '../utils/config'
+import type { StreamedUpload } from '../utils/upload-request'
 import { AppError } from '../utils/errors'
 import { requireParticipant } from './access'
 import { enforcePostingPolicy } from './posting-policy'
@@ -21,18 +22,12 @@ import { MULTIPART_OVERHEAD, fileError, isMultipartFormData, receiveFile, tooLar
 import { toAttachment } from './message-view'
 import type { Actor } from './users'
 
-export interface UploadRequest {
-  contentType: string | undefined
-  contentLength: string | undefined
-  body: AsyncIterable<Uint8Array>
-}
-
 /**
  * Stores one uploaded file for a conversation and records it, not yet linked to a message.
  * The size is checked against Content-Length first and counted again while streaming; the type
  * must be allowed and match the file's own bytes.
  */
-export async function uploadAttachment(actor: Actor, conversationId: string, request: UploadRequest): Promise<Attachment> {
+export async function uploadAttachment(actor: Actor, conversationId: string, request: StreamedUpload): Promise<Attachment> {
   const db = await useDb()
   const membership = await requireParticipant(db, actor, conversationId)
   await enforcePostingPolicy(db, actor, { action: 'upload', membership })

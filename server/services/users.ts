@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { eq, inArray } from 'drizzle-orm'
-import type { User, UserSummary } from '#shared/types'
+import type { User } from '#shared/types'
 import { signupSchema, loginSchema } from '#shared/schemas'
 import { useDb } from '../db/client'
 import { localCredentials, profiles, type ProfileRow } from '../db/schema'
@@ -12,14 +12,11 @@ import { startSession, type IssuedSession } from './sessions'
 import { AppError, parseInput } from '../utils/errors'
 import { getConfig } from '../utils/config'
 
+import { toUser } from './user-view'
+
 export type { Actor } from '../infra/auth/identity'
 
-export const toUser = (row: ProfileRow): User => ({
-  id: row.id, email: row.email, displayName: row.displayName, avatarUrl: row.avatarUrl, role: row.role
-})
-export const toUserSummary = (row: Pick<ProfileRow, 'id' | 'displayName' | 'avatarUrl'>): UserSummary => ({
-  id: row.id, displayName: row.displayName, avatarUrl: row.avatarUrl
-})
+export { toUser, toUserSummary } from './user-view'
 
 /** Local sign-in routes exist only when Supabase Auth is not configured. */
 export function assertLocalAuth() {

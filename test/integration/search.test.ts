@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Attachment, Message } from '#shared/types'
 import { api, setupConversation, signUp, type Session } from '../support/helpers'
+import { png } from './upload-helpers'
 
 interface SearchBody {
   results: { message: Message, highlight: string }[]
@@ -107,6 +108,27 @@ describe('message search', () => {
     expect(onlyFilters.body.results.map(r => r.message.content)).toEqual(['last one', 'numbers for the quarter', 'numbers without a file'])
     expect(onlyFilters.body.results[0]!.highlight).toBe('last one')
     expect(await found(alice, 'has:file')).toEqual(['numbers for the quarter'])
+  })
+
+  it('filters with has:image, has:link, is:pinned and is:thread', async () => {
+    const alice = await signUp('Alice')
+    const { conversation } = await setupConversation(alice, [])
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(png(3, 2))], { type: 'image/png' }), 'chart.png')
+    const uploaded = await fetch(`${alice.base}/api/conversations/${conversation.id}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${alice.token}` }, body: form })
+    const { attachment } = await uploaded.json() as { attachment: Attachment }
+    await post(alice, conversation.id, 'report chart', [attachment.id])
+    await post(alice, conversation.id, 'report at https://example.com/q3')
+    const pinned = await post(alice, conversation.id, 'report pinned')
+    await api(alice.base, 'POST', `/api/messages/${pinned.id}/pin`, { token: alice.token })
+    const root = await post(alice, conversation.id, 'report root')
+    await api(alice.base, 'POST', `/api/conversations/${conversation.id}/messages`, { token: alice.token, body: { clientId: randomUUID(), content: 'report reply', threadRootId: root.id } })
+    await post(alice, conversation.id, 'report plain')
+
+    expect(await found(alice, 'report has:image')).toEqual(['report chart'])
+    expect(await found(alice, 'report has:link')).toEqual(['report at https://example.com/q3'])
+    expect(await found(alice, 'report is:pinned')).toEqual(['report pinned'])
+    expect((await found(alice, 'report is:thread')).sort()).toEqual(['report reply', 'report root'])
   })
 
   it('limits by day with before: and after: (UTC, both exclusive)', async () => {

@@ -1,6 +1,6 @@
 import type { Conversation, Message, User } from '#shared/types'
 
-export const ME: User = { id: '00000000-0000-4000-8000-000000000001', email: 'me@example.com', displayName: 'Me', avatarUrl: null, role: 'member' }
+export const ME: User = { id: '00000000-0000-4000-8000-000000000001', email: 'me@example.com', displayName: 'Me', avatarUrl: null, role: 'member', readReceipts: true }
 export const OTHER = { id: '00000000-0000-4000-8000-000000000002', displayName: 'Other', avatarUrl: null }
 
 export const CONVERSATION_ID = '00000000-0000-4000-8000-0000000000c1'
@@ -49,6 +49,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     mentionCount: 0,
     myRole: 'member',
     settings: { slowModeSeconds: 0 },
+    preferences: { notificationLevel: 'all', mutedUntil: null },
     lastMessage: null,
     peer: null,
     ...overrides

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderMarkdown } from '../../server/services/markdown'
+import { prepareCodeLanguages, renderMarkdown } from '../../server/services/markdown'
 
 describe('renderMarkdown', () => {
   it('renders emphasis, lists and links', () => {
@@ -28,8 +28,10 @@ describe('renderMarkdown', () => {
     expect(html).not.toContain('<a')
   })
 
-  it('highlights fenced code with light and dark colors', () => {
-    const html = renderMarkdown('```ts\nconst x: number = 1\n```')
+  it('highlights fenced code with light and dark colors, once its language is loaded', async () => {
+    const source = '```ts\nconst x: number = 1\n```'
+    await prepareCodeLanguages(source)
+    const html = renderMarkdown(source)
     expect(html).toContain('<pre class="shiki')
     expect(html).toMatch(/style="color:#[0-9A-Fa-f]+;--shiki-dark:#[0-9A-Fa-f]+"/)
     expect(html).toContain('const')
@@ -38,5 +40,14 @@ describe('renderMarkdown', () => {
   it('escapes code in an unknown language', () => {
     const html = renderMarkdown('```nope\n<b>x</b>\n```')
     expect(html).toContain('&lt;b&gt;x&lt;/b&gt;')
+  })
+
+  it('loads the languages developers use on first use, under their usual names', async () => {
+    const fences = ['c', 'c++', 'cs', 'go', 'java', 'kt', 'php', 'py', 'rb', 'rust', 'swift', 'sql', 'yml', 'sh']
+    const source = fences.map(lang => '```' + lang + '\nx\n```').join('\n\n')
+    expect(renderMarkdown('```kotlin\nval x = 1\n```')).not.toContain('shiki')
+    await prepareCodeLanguages(source)
+    const blocks = renderMarkdown(source).match(/<pre class="shiki/g) ?? []
+    expect(blocks).toHaveLength(fences.length)
   })
 })

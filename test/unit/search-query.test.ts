@@ -37,9 +37,20 @@ describe('search query parser', () => {
       from: ['alice', 'bob@example.com'],
       in: ['release planning', 'general'],
       hasFile: true,
+      hasImage: false,
+      hasLink: false,
+      isPinned: false,
+      isThread: false,
       before: '2024-03-01',
       after: '2024-01-31'
     })
+  })
+
+  it('reads has:image, has:link, is:pinned and is:thread, and names what it supports otherwise', () => {
+    expect(parsed('has:image has:LINK is:pinned is:Thread deploy')).toMatchObject({ words: ['deploy'], hasImage: true, hasLink: true, isPinned: true, isThread: true, hasFile: false })
+    expect(parseSearchQuery('is:pinned')).toMatchObject({ ok: true })
+    expect(parseSearchQuery('has:video')).toEqual({ ok: false, error: 'has:video is not supported (use has:file, has:image or has:link)' })
+    expect(parseSearchQuery('is:starred')).toEqual({ ok: false, error: 'is:starred is not supported (use is:pinned or is:thread)' })
   })
 
   it('keeps the tightest range when a date filter repeats', () => {
@@ -55,7 +66,7 @@ describe('search query parser', () => {
   })
 
   it('rejects bad dates, unknown has: values, empty filter values and empty queries', () => {
-    for (const bad of ['before:2024-02-30', 'after:yesterday', 'before:2024-1-5', 'has:link', 'from:', 'in:"" x', '""', '   ']) {
+    for (const bad of ['before:2024-02-30', 'after:yesterday', 'before:2024-1-5', 'has:video', 'from:', 'in:"" x', '""', '   ']) {
       expect(parseSearchQuery(bad).ok, bad).toBe(false)
     }
   })

@@ -45,3 +45,19 @@ export async function makeThumbnail(path: string): Promise<Thumbnail | null> {
     return null
   }
 }
+
+/** Side of a stored avatar, in pixels. */
+export const AVATAR_SIDE = 256
+
+/** A square WebP avatar cropped to the centre, EXIF orientation applied, no metadata; null when undecodable. */
+export async function makeAvatar(path: string): Promise<Buffer | null> {
+  try {
+    return await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
+      .rotate()
+      .resize({ width: AVATAR_SIDE, height: AVATAR_SIDE, fit: 'cover' })
+      .webp({ quality: 82 })
+      .toBuffer()
+  } catch {
+    return null
+  }
+}

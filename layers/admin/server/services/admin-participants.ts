@@ -8,6 +8,7 @@ import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
 import { loadParticipants } from '~~/server/services/conversation-view'
 import { announceConversation } from '~~/server/services/conversations'
+import { insertSystemMessage, publishSystemMessages } from '~~/server/services/system-messages'
 import type { Actor } from '~~/server/services/users'
 import { recordAudit } from './audit'
 
@@ -31,9 +32,9 @@ export async function adminAddParticipant(actor: Actor, conversationId: string, 
   const { userId, role } = parseInput(addParticipantSchema, input)
   const { db, conversation } = await requireConversation(conversationId)
   if (conversation.type === 'direct') throw new AppError('CONFLICT', 'direct messages keep their two participants')
-  const [user] = await db.select({ id: profiles.id }).from(profiles).where(eq(profiles.id, userId))
+  const [user] = await db.select({ id: profiles.id, displayName: profiles.displayName }).from(profiles).where(eq(profiles.id, userId))
   if (!user) throw new AppError('NOT_FOUND', 'user not found', { fields: [{ field: 'userId', message: 'not found' }] })
-  await db.transaction(async (tx) => {
+  const notice = await db.transaction(async (tx) => {
     await tx.insert(projectMembers).values({ projectId: conversation.projectId, userId, role: 'member' }).onConflictDoNothing()
     const [existing] = await tx.select({ role: conversationParticipants.role }).from(conversationParticipants)
       .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, userId)))
@@ -41,9 +42,11 @@ export async function adminAddParticipant(actor: Actor, conversationId: string, 
       .onConflictDoUpdate({ target: [conversationParticipants.conversationId, conversationParticipants.userId], set: { role } })
     // Adding someone who is already in only changes their role: record it as such.
     await recordAudit(tx, actor, existing ? 'participant.role' : 'participant.add', { type: 'conversation', id: conversationId }, { userId, role })
+    return existing ? null : insertSystemMessage(tx, actor, conversationId, `${actor.displayName} added ${user.displayName}`)
   })
   setConversationMembership([userId], conversationId, true)
   await announceConversation(db, conversationId, [userId])
+  if (notice) await publishSystemMessages(db, [notice])
   return loadParticipants(db, conversationId)
 }
 
@@ -68,14 +71,17 @@ export async function adminRemoveParticipant(actor: Actor, conversationId: strin
   assertAdmin(actor)
   const { db, conversation } = await requireConversation(conversationId)
   if (conversation.type === 'direct') throw new AppError('CONFLICT', 'direct messages keep their two participants')
-  await db.transaction(async (tx) => {
+  const notice = await db.transaction(async (tx) => {
     const removed = await tx.delete(conversationParticipants)
       .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, userId)))
       .returning({ userId: conversationParticipants.userId })
     if (!removed.length) throw new AppError('NOT_FOUND', 'this user is not a participant')
     await recordAudit(tx, actor, 'participant.remove', { type: 'conversation', id: conversationId }, { userId })
+    const [user] = await tx.select({ displayName: profiles.displayName }).from(profiles).where(eq(profiles.id, userId))
+    return insertSystemMessage(tx, actor, conversationId, `${actor.displayName} removed ${user?.displayName ?? 'a member'}`)
   })
   setConversationMembership([userId], conversationId, false)
   publishToUser(userId, 'conversation:removed', { conversationId })
+  await publishSystemMessages(db, [notice])
   return loadParticipants(db, conversationId)
 }

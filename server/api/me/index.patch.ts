@@ -1,0 +1,8 @@
+import { updateProfileSchema } from '#shared/profile-schemas'
+import { updateProfile } from '../../services/profile'
+
+/** `{ displayName?, avatarUrl?: null, readReceipts? }` → `{ user }`. */
+export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
+  return { user: await updateProfile(actor, await readValidatedBody(event, bodyOf(updateProfileSchema))) }
+})
