@@ -12,11 +12,13 @@ import { ensureBuilt, startInstance, SUITE_AUTH_LIMITS } from '../support/instan
 import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mjs'
 import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
 import { screenshots } from './scenarios/screens.mjs'
+import { threadReplies } from './scenarios/threads.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
   ['2 offline send: pending, then sent once and in order', offlineSend, 60_000],
   ['3 markdown renders, XSS payloads stay text', markdownAndXss, 45_000],
+  ['3b thread replies: in the thread panel, not the timeline', threadReplies, 45_000],
   ['4a admin manages participants in /admin', adminParticipants, 60_000],
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
   ['5 screenshots, light and dark', screenshots, 90_000]
