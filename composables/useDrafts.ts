@@ -18,7 +18,7 @@ export function useDrafts() {
     if (store.restored[conversationId]) return
     try {
       const { draft } = await api<{ draft: Draft | null }>(`/api/conversations/${conversationId}/draft`)
-      store.applyRemote(conversationId, draft?.content ?? '')
+      store.applyRemote(conversationId, draft?.content ?? '', { whileFocused: true })
     } catch (error) {
       console.warn('[chat] could not read the draft', error)
     }

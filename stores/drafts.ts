@@ -38,12 +38,13 @@ export const useDraftsStore = defineStore('drafts', () => {
 
   /**
    * The server's copy (on open, or draft:updated from another device). Taken unless the member is
-   * typing here: a focused or unsaved composer wins.
+   * typing here: unsaved text wins, and so does a focused composer for another device's changes
+   * (the composer autofocuses on open, so the first read may fill it anyway).
    */
-  function applyRemote(conversationId: string, text: string) {
+  function applyRemote(conversationId: string, text: string, options: { whileFocused?: boolean } = {}) {
     restored.value[conversationId] = true
     remote.value[conversationId] = text
-    if (dirty.value[conversationId] || focused.value[conversationId]) return false
+    if (dirty.value[conversationId] || (focused.value[conversationId] && !options.whileFocused)) return false
     content.value[conversationId] = text
     return true
   }

@@ -59,6 +59,21 @@ describe('drafts', () => {
     expect(field(wrapper).element.value).toBe('half a thought')
   })
 
+  it('restores into a composer that is already focused (it autofocuses), but not over typed text', async () => {
+    serverDraft = 'from the server'
+    const wrapper = await mountInApp(ChatComposer, { conversation: conversation() })
+    await field(wrapper).trigger('focus')
+    await inApp(useDrafts).restore(CONVERSATION_ID)
+    await nextTick()
+    expect(field(wrapper).element.value).toBe('from the server')
+
+    useDraftsStore().reset()
+    await field(wrapper).setValue('mine')
+    await inApp(useDrafts).restore(CONVERSATION_ID)
+    await nextTick()
+    expect(field(wrapper).element.value).toBe('mine')
+  })
+
   it('saves once typing pauses, not on every keystroke, and clears the draft on send', async () => {
     const wrapper = await mountInApp(ChatComposer, { conversation: conversation() })
     const input = field(wrapper)
