@@ -1,5 +1,5 @@
 // Scenario 3b: a thread reply reaches the other member in the thread panel, not in the timeline.
-import { assert, bodyTexts, messagesWithText, nonce, poll, screenshot, sendAndConfirm } from '../lib/helpers.mjs'
+import { assert, bodyTexts, messagesWithText, newContext, newPage, nonce, poll, screenshot, sendAndConfirm } from '../lib/helpers.mjs'
 import { ensurePair } from './chat.mjs'
 
 export async function threadReplies(env) {
@@ -27,6 +27,20 @@ export async function threadReplies(env) {
   await poll(async () => new URL(alice.url()).searchParams.get('thread') === rootId, { message: 'opening the thread puts it in Alice\'s URL' })
   await alice.getByTestId('thread-panel').getByTestId('thread-replies').getByText(replyText).waitFor()
   await screenshot(alice, 'thread-panel')
+
+  // At phone width the same link opens the thread in a slideover over the conversation.
+  const phone = await newContext(env, { session: env.sessions.alice, viewport: { width: 390, height: 844 }, mobile: true })
+  try {
+    const page = await newPage(phone, 'thread-mobile')
+    await page.goto(`/c/${env.ids.general}?thread=${rootId}`)
+    const panel = page.getByRole('dialog').getByTestId('thread-panel')
+    await panel.getByTestId('thread-replies').getByText(replyText).waitFor()
+    const box = await panel.getByTestId('thread-composer-input').boundingBox()
+    assert(box && box.x >= 0 && box.x + box.width <= 391 && box.y + box.height <= 845, `the thread composer is not on screen at phone width ${JSON.stringify(box)}`)
+    await screenshot(page, 'thread-mobile')
+  } finally {
+    await phone.close()
+  }
 
   for (const page of [alice, bob]) {
     await page.getByTestId('thread-panel').getByTestId('thread-close').click()
