@@ -1,4 +1,4 @@
-import type { ChosenPresence } from '~/stores/presence'
+import type { ChosenPresence } from '#shared/presence'
 
 /** The member's own status: chosen in the user menu, remembered, re-announced on every reconnect. */
 export function usePresence() {

@@ -1,10 +1,6 @@
 import type { PresenceStatus, ProjectMember } from '#shared/types'
 import type { PresenceChangePayload } from '#shared/events'
-
-/** The statuses a member can choose; "offline" only ever comes from the server. */
-export type ChosenPresence = Exclude<PresenceStatus, 'offline'>
-
-const isChosen = (value: string): value is ChosenPresence => value === 'online' || value === 'away' || value === 'dnd'
+import { chosenPresence, type ChosenPresence } from '#shared/presence'
 
 /** Who is online, this tab's connection, and the status the member chose (kept across reloads). */
 export const usePresenceStore = defineStore('presence', () => {
@@ -12,7 +8,7 @@ export const usePresenceStore = defineStore('presence', () => {
   const presence = ref<Record<string, { status: PresenceStatus, lastSeenAt: string }>>({})
   const connected = ref(false)
   const storedPresence = useLocalStorage('chat.presence', 'online')
-  const myPresence = computed<ChosenPresence>(() => isChosen(storedPresence.value) ? storedPresence.value : 'online')
+  const myPresence = computed<ChosenPresence>(() => chosenPresence(storedPresence.value))
 
   function reset() {
     presence.value = {}

@@ -1,3 +1,4 @@
+import { chosenPresence, type ChosenPresence } from '#shared/presence'
 import type { PresenceChangePayload } from '#shared/events'
 import type { PresenceStatus } from '#shared/types'
 import { presenceUpdateSchema } from '#shared/schemas'
@@ -6,7 +7,7 @@ import { parseInput } from '../utils/errors'
 import type { Actor } from './users'
 
 /** Open connections and chosen status per user: in Redis when configured (shared by instances), else in memory. */
-const local = new Map<string, { connections: number, status: Exclude<PresenceStatus, 'offline'> }>()
+const local = new Map<string, { connections: number, status: ChosenPresence }>()
 
 async function changeConnections(userId: string, delta: 1 | -1): Promise<number> {
   const redis = getRedis()
@@ -17,10 +18,10 @@ async function changeConnections(userId: string, delta: 1 | -1): Promise<number>
   return entry.connections
 }
 
-async function chosenStatus(userId: string): Promise<Exclude<PresenceStatus, 'offline'>> {
+async function chosenStatus(userId: string): Promise<ChosenPresence> {
   const redis = getRedis()
   const stored = redis ? await redis.hget('presence:status', userId) : local.get(userId)?.status
-  return stored === 'away' || stored === 'dnd' ? stored : 'online'
+  return chosenPresence(stored)
 }
 
 /** A socket opened: returns the change to announce when this is the user's first connection. */
@@ -55,7 +56,7 @@ export async function getPresence(userIds: string[]): Promise<Record<string, Pre
     const [counts, statuses] = await Promise.all([redis.hmget('presence:connections', ...userIds), redis.hmget('presence:status', ...userIds)])
     userIds.forEach((id, i) => {
       const s = statuses[i]
-      result[id] = Number(counts[i] ?? 0) > 0 ? (s === 'away' || s === 'dnd' ? s : 'online') : 'offline'
+      result[id] = Number(counts[i] ?? 0) > 0 ? chosenPresence(s) : 'offline'
     })
     return result
   }

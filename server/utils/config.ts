@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_RATE_LIMIT_PER_MINUTE } from '#shared/limits'
+import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_UPLOAD_MAX_BYTES } from '#shared/limits'
 import { lazy } from '../infra/lazy'
 
 const int = (value: string | undefined, fallback: number) => {
@@ -57,7 +57,7 @@ export const getConfig = lazy('config', (): ServerConfig => {
       : null,
     rateLimitPerMinute: int(env.CHAT_RATE_LIMIT_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINUTE),
     maxMessageLength: int(env.CHAT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_MESSAGE_LENGTH),
-    uploadMaxBytes: int(env.UPLOAD_MAX_BYTES, 26214400),
+    uploadMaxBytes: int(env.UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_MAX_BYTES),
     jsonBodyMaxBytes: int(env.JSON_BODY_MAX_BYTES, 64 * 1024),
     // The well-known demo passwords must never appear on a real database by accident.
     seedDemo: env.SEED_DEMO === 'true' || (!env.DATABASE_URL && env.SEED_DEMO !== 'false'),
