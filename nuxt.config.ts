@@ -18,6 +18,8 @@ export default defineNuxtConfig({
   modules: ['@nuxt/ui', '@pinia/nuxt', '@vueuse/nuxt', 'nuxt-security', '@nuxt/eslint'],
   ssr: false,
   devtools: { enabled: false },
+  // Screen readers pick their voice from the page language (axe: html-has-lang).
+  app: { head: { htmlAttrs: { lang: 'en' } } },
   css: ['~/assets/css/main.css'],
   // No network at build or run time: fonts come from the system stack, icons from installed collections.
   ui: { fonts: false },

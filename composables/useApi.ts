@@ -20,7 +20,7 @@ function isErrorEnvelope(value: unknown): value is { error: ErrorBody } {
 
 interface ApiOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  body?: Record<string, unknown>
+  body?: Record<string, unknown> | FormData
   query?: Record<string, string | number | undefined>
 }
 

@@ -62,5 +62,18 @@ export function useConversations() {
     return conversation
   }
 
-  return { loadConversations, loadMembers, selectProject, bootstrap, open, create, startDm }
+  /** Leaves a group or announcement conversation; the server then sends conversation:removed too. */
+  async function leave(conversationId: string) {
+    await api<{ ok: true }>(`/api/conversations/${conversationId}/participants/me`, { method: 'DELETE' })
+    store.removeConversation(conversationId)
+  }
+
+  /** Renames a conversation or changes its settings (owners and admins). */
+  async function update(conversationId: string, changes: { title?: string, settings?: { membersCanPin?: boolean } }) {
+    const { conversation } = await api<{ conversation: Conversation }>(`/api/conversations/${conversationId}`, { method: 'PATCH', body: changes })
+    store.upsertConversation(conversation)
+    return conversation
+  }
+
+  return { leave, update, loadConversations, loadMembers, selectProject, bootstrap, open, create, startDm }
 }

@@ -1,5 +1,5 @@
-/** A signed attachment URL and when it stops working (ms since epoch). */
-export interface SignedUrl { url: string, expiresAt: number }
+/** A signed attachment URL (and its thumbnail's, when the server made one) and when they stop working (ms since epoch). */
+export interface SignedUrl { url: string, thumbnailUrl: string | null, expiresAt: number }
 
 /** Short-lived signed URLs per attachment, shared by every message on screen: one per attachment per tab. */
 export const useAttachmentUrlsStore = defineStore('attachment-urls', () => {

@@ -1,4 +1,4 @@
-import type { Conversation, Message, Participant, Project, ProjectMember } from '#shared/types'
+import type { Conversation, Message, Participant, Project, ProjectMember, UserSummary } from '#shared/types'
 import type { MessageDeletedPayload, UnreadUpdatePayload } from '#shared/events'
 
 export type LoadState = 'idle' | 'loading' | 'ready'
@@ -69,6 +69,33 @@ export const useConversationsStore = defineStore('conversations', () => {
     conversations.value = rest
   }
 
+  /** Drops a project the user left, with its conversations and members. */
+  function removeProject(projectId: string) {
+    projects.value = projects.value.filter(p => p.id !== projectId)
+    const next: Record<string, Conversation> = {}
+    for (const c of Object.values(conversations.value)) if (c.projectId !== projectId) next[c.id] = c
+    conversations.value = next
+    const { [projectId]: _gone, ...rest } = members.value
+    members.value = rest
+    if (currentProjectId.value === projectId) currentProjectId.value = null
+  }
+
+  /** A user's new name or avatar, everywhere the sidebar and member lists show them (`user:updated`). */
+  function applyUser(user: UserSummary) {
+    for (const list of Object.values(members.value)) {
+      for (const m of list) if (m.userId === user.id) Object.assign(m, { displayName: user.displayName, avatarUrl: user.avatarUrl })
+    }
+    for (const list of Object.values(participants.value)) {
+      for (const p of list) if (p.userId === user.id) Object.assign(p, { displayName: user.displayName, avatarUrl: user.avatarUrl })
+    }
+    for (const c of Object.values(conversations.value)) {
+      if (c.peer?.id !== user.id) continue
+      c.peer = { ...user }
+      if (c.type === 'direct') c.title = user.displayName
+      if (c.lastMessage?.senderId === user.id) c.lastMessage.senderName = user.displayName
+    }
+  }
+
   function setMembers(projectId: string, list: ProjectMember[]) {
     members.value[projectId] = list
   }
@@ -122,7 +149,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   return {
     projects, currentProjectId, rememberedProjectId, bootstrap, conversations, members, participants, readSeq,
     currentProject, channels, directMessages,
-    reset, setBootstrap, setProjects, selectProject, setConversations, upsertConversation, removeConversation,
+    reset, setBootstrap, setProjects, selectProject, setConversations, upsertConversation, removeConversation, removeProject, applyUser,
     setMembers, setParticipants, touchPreview, countUnread, previewDeleted, setUnread, markRead
   }
 })

@@ -4,7 +4,8 @@ import sanitizeHtml from 'sanitize-html'
 import { createHighlighterCoreSync, type HighlighterCore } from 'shiki/core'
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript'
 import githubDark from 'shiki/themes/github-dark.mjs'
-import githubLight from 'shiki/themes/github-light.mjs'
+// The high-contrast light theme: github-light's orange and grey tokens miss WCAG AA on white.
+import githubLight from 'shiki/themes/github-light-high-contrast.mjs'
 import { lazy } from '../infra/lazy'
 import { LANGUAGE_LOADERS, fenceLanguage, fenceLanguages } from './code-languages'
 import type { Mention } from '#shared/types'
@@ -36,7 +37,7 @@ function highlight(code: string, info: string): string {
   const lang = fenceLanguage(info)
   const hl = getHighlighter()
   if (!lang || !hl.getLoadedLanguages().includes(lang)) return ''
-  return hl.codeToHtml(code, { lang, themes: { light: 'github-light', dark: 'github-dark' } })
+  return hl.codeToHtml(code, { lang, themes: { light: 'github-light-high-contrast', dark: 'github-dark' } })
 }
 
 // Raw HTML in markdown is off: a typed <script> or <img onerror> becomes visible text.
@@ -48,7 +49,7 @@ const color = [/^#[0-9a-f]{3,8}$/i]
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'strong', 'em', 's', 'del', 'code', 'pre', 'span', 'a', 'ul', 'ol', 'li', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
   allowedAttributes: { a: ['href', 'title', 'target', 'rel'], pre: ['class', 'style', 'tabindex'], code: ['class'], span: ['class', 'style', 'data-mention', 'data-user-id'], ol: ['start'] },
-  allowedClasses: { pre: ['shiki', 'shiki-themes', 'github-light', 'github-dark'], code: [/^language-[\w-]+$/], span: ['line', 'mention'] },
+  allowedClasses: { pre: ['shiki', 'shiki-themes', 'github-light', 'github-light-high-contrast', 'github-dark'], code: [/^language-[\w-]+$/], span: ['line', 'mention'] },
   allowedStyles: {
     '*': {
       'color': color,

@@ -13,6 +13,8 @@ import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mj
 import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
 import { screenshots } from './scenarios/screens.mjs'
 import { threadReplies } from './scenarios/threads.mjs'
+import { accessibility } from './scenarios/a11y.mjs'
+import { richMessaging } from './scenarios/rich.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
@@ -21,9 +23,11 @@ const SCENARIOS = [
   ['3b thread replies: in the thread panel, not the timeline', threadReplies, 45_000],
   ['4a admin manages participants in /admin', adminParticipants, 60_000],
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
-  ['5 screenshots, light and dark', screenshots, 90_000]
+  ['5 screenshots, light and dark', screenshots, 90_000],
+  ['6 accessibility (axe-core): sign-in, conversation, thread panel, emoji picker', accessibility, 60_000],
+  ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000]
 ]
-const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 270_000)
+const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)
 
 const log = (...args) => console.log(...args)
 const started = Date.now()
