@@ -19,7 +19,7 @@ function isErrorEnvelope(value: unknown): value is { error: ErrorBody } {
 }
 
 interface ApiOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   body?: Record<string, unknown> | FormData
   query?: Record<string, string | number | undefined>
 }

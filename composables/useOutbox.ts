@@ -1,10 +1,17 @@
-import type { Attachment } from '#shared/types'
+import type { Attachment, QuotedMessage } from '#shared/types'
 import type { ChatMessage } from '~/utils/chat/timeline'
 
 /**
  * Sending with exactly-once delivery: a message shows at once as a local copy, goes out with its
  * clientId, and is re-sent with the same clientId after a reconnect until the server acks it.
  */
+export interface SendOptions {
+  threadRootId?: string
+  /** With threadRootId: show the reply in the conversation's timeline too. */
+  alsoToConversation?: boolean
+  replyTo?: QuotedMessage
+}
+
 export function useOutbox() {
   const socket = useSocket()
   const store = useMessagesStore()
@@ -19,6 +26,8 @@ export function useOutbox() {
         clientId: message.clientId,
         conversationId: message.conversationId,
         content: message.content,
+        ...(message.replyToId ? { replyToId: message.replyToId } : {}),
+        ...(message.threadRootId ? { threadRootId: message.threadRootId, alsoToConversation: message.alsoInConversation } : {}),
         ...(message.attachments.length ? { attachmentIds: message.attachments.map(a => a.id) } : {})
       })
       if (ack.ok) {
@@ -40,9 +49,10 @@ export function useOutbox() {
 
   /**
    * Sends what the member typed with the files they uploaded. Files alone go out with empty text:
-   * the server stores them as a file message.
+   * the server stores them as a file message. A thread reply names its root; a quote reply the
+   * message it answers (its summary shows on the local copy until the server's arrives).
    */
-  function send(conversationId: string, content: string, attachments: Attachment[] = []) {
+  function send(conversationId: string, content: string, attachments: Attachment[] = [], options: SendOptions = {}) {
     const user = auth.user
     if (!user || (!content && !attachments.length)) return
     const clientId = crypto.randomUUID()
@@ -57,12 +67,12 @@ export function useOutbox() {
       type: 'text',
       content,
       contentHtml: '',
-      replyToId: null,
-      threadRootId: null,
-      alsoInConversation: false,
+      replyToId: options.replyTo?.id ?? null,
+      threadRootId: options.threadRootId ?? null,
+      alsoInConversation: !!options.threadRootId && !!options.alsoToConversation,
       replyCount: 0,
       thread: null,
-      replyTo: null,
+      replyTo: options.replyTo ?? null,
       reactions: [],
       attachments,
       mentions: [],

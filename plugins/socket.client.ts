@@ -17,6 +17,8 @@ export default defineNuxtPlugin({
     const messages = useMessagesStore()
     const presence = usePresenceStore()
     const typing = useTypingStore()
+    const drafts = useDraftsStore()
+    const scheduled = useScheduledStore()
     const router = useRouter()
 
     const socket: ChatSocket = io({
@@ -68,6 +70,7 @@ export default defineNuxtPlugin({
       if (error.message === 'UNAUTHENTICATED') void renewOrSignOut()
     })
 
+    // Thread replies go through the same path: the store routes them to their thread (stores/threads.ts).
     socket.on('message:new', ({ message }) => {
       const gapFrom = messages.receiveNew(message, auth.user?.id)
       if (gapFrom !== null) {
@@ -87,6 +90,14 @@ export default defineNuxtPlugin({
     socket.on('unread:update', payload => conversations.setUnread(payload))
     socket.on('presence:change', payload => presence.setPresence(payload))
     socket.on('conversation:updated', ({ conversation }) => conversations.upsertConversation(conversation))
+    socket.on('user:updated', ({ user }) => {
+      conversations.applyUser(user)
+      messages.applySender(user)
+    })
+    socket.on('draft:updated', ({ conversationId, draft }) => {
+      drafts.applyRemote(conversationId, draft?.content ?? '')
+    })
+    socket.on('scheduled:updated', ({ scheduled: item }) => scheduled.upsert(item))
     socket.on('conversation:removed', ({ conversationId }) => {
       const open = router.currentRoute.value.params.id === conversationId
       conversations.removeConversation(conversationId)

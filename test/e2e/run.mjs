@@ -12,6 +12,7 @@ import { ensureBuilt, startInstance, SUITE_AUTH_LIMITS } from '../support/instan
 import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mjs'
 import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
 import { screenshots } from './scenarios/screens.mjs'
+import { threadReplies } from './scenarios/threads.mjs'
 import { accessibility } from './scenarios/a11y.mjs'
 import { richMessaging } from './scenarios/rich.mjs'
 import { reactionsAndActions } from './scenarios/reactions.mjs'
@@ -21,6 +22,7 @@ const SCENARIOS = [
   ['2 offline send: pending, then sent once and in order', offlineSend, 60_000],
   ['3 markdown renders, XSS payloads stay text', markdownAndXss, 45_000],
   ['3b reactions and the message toolbar', reactionsAndActions, 45_000],
+  ['3c thread replies: in the thread panel, not the timeline', threadReplies, 45_000],
   ['4a admin manages participants in /admin', adminParticipants, 60_000],
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
   ['5 screenshots, light and dark', screenshots, 90_000],

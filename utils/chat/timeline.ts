@@ -28,6 +28,12 @@ export function emptyTimeline(): Timeline {
   return { messages: [], cursor: 0, loaded: false, hasMoreBefore: false }
 }
 
+/**
+ * Whether a message belongs in its conversation's main timeline: thread replies live in their
+ * thread unless they were also sent to the conversation.
+ */
+export const inMainTimeline = (m: Pick<Message, 'threadRootId' | 'alsoInConversation'>) => !m.threadRootId || m.alsoInConversation === true
+
 /** Local messages have no seq yet; they sit after every confirmed one. */
 export const isLocal = (m: Pick<Message, 'seq'>) => m.seq === 0
 
@@ -65,6 +71,13 @@ export interface UpsertOptions {
  * (by updatedSeq) than the one held is ignored, so an ack and its message:new meet in either order.
  */
 export function upsertMessage(timeline: Timeline, message: Message, options: UpsertOptions = {}): Timeline {
+  // A thread reply still moves the cursor (it took a counter value) but shows in its thread only.
+  if (!inMainTimeline(message)) return { ...timeline, cursor: Math.max(timeline.cursor, message.seq, message.updatedSeq) }
+  return mergeMessage(timeline, message, options)
+}
+
+/** upsertMessage without the main timeline's visibility rule: a thread's list holds its replies. */
+function mergeMessage<T extends Timeline>(timeline: T, message: Message, options: UpsertOptions = {}): T {
   const cursor = Math.max(timeline.cursor, message.seq, message.updatedSeq)
   const incoming: ChatMessage = { ...message, status: 'sent' }
   const byId = timeline.messages.findIndex(m => m.id === message.id)
@@ -109,7 +122,7 @@ export function applySync(timeline: Timeline, result: Pick<SyncResult, 'messages
 }
 
 /** A deletion: the message becomes a tombstone unless what is held is already newer. */
-export function applyDeleted(timeline: Timeline, payload: Pick<MessageDeletedPayload, 'messageId' | 'updatedSeq'>, deletedAt: string): Timeline {
+export function applyDeleted<T extends Timeline>(timeline: T, payload: Pick<MessageDeletedPayload, 'messageId' | 'updatedSeq'>, deletedAt: string): T {
   const cursor = Math.max(timeline.cursor, payload.updatedSeq)
   const index = timeline.messages.findIndex(m => m.id === payload.messageId)
   const held = timeline.messages[index]
@@ -128,12 +141,12 @@ export function gapBefore(timeline: Timeline, message: Pick<Message, 'seq'>): nu
 }
 
 /** Appends an optimistic copy; it shows at once and is matched to the server's by clientId. */
-export function addLocal(timeline: Timeline, message: ChatMessage): Timeline {
+export function addLocal<T extends Timeline>(timeline: T, message: ChatMessage): T {
   return { ...timeline, messages: [...timeline.messages, message] }
 }
 
 /** Sets the delivery state of the local copy with this clientId. */
-export function setLocalStatus(timeline: Timeline, clientId: string, status: MessageStatus, errorMessage?: string): Timeline {
+export function setLocalStatus<T extends Timeline>(timeline: T, clientId: string, status: MessageStatus, errorMessage?: string): T {
   const index = timeline.messages.findIndex(m => isLocal(m) && m.clientId === clientId)
   if (index === -1) return timeline
   const messages = timeline.messages.slice()
@@ -142,7 +155,7 @@ export function setLocalStatus(timeline: Timeline, clientId: string, status: Mes
 }
 
 /** Drops the local copy with this clientId (a failed send the member gave up on). */
-export function discardLocal(timeline: Timeline, clientId: string): Timeline {
+export function discardLocal<T extends Timeline>(timeline: T, clientId: string): T {
   return { ...timeline, messages: timeline.messages.filter(m => !(isLocal(m) && m.clientId === clientId)) }
 }
 
@@ -154,4 +167,40 @@ export function pendingLocals(timeline: Timeline): ChatMessage[] {
 /** The confirmed message with this seq, if it is in the window. */
 export function messageAtSeq(timeline: Timeline, seq: number): ChatMessage | undefined {
   return timeline.messages.find(m => m.seq === seq)
+}
+
+/** A thread as the panel holds it: the root and its replies, which reuse the timeline's merge rules. */
+export interface ThreadTimeline extends Timeline {
+  root: ChatMessage | null
+  /** The seq the next "load more" page starts after (the last reply read over REST). */
+  afterSeq: number
+  /** More replies after `afterSeq` than the pages read so far. */
+  hasMoreAfter: boolean
+}
+
+export function emptyThread(): ThreadTimeline {
+  return { ...emptyTimeline(), root: null, afterSeq: 0, hasMoreAfter: false }
+}
+
+/** Merges a reply into its thread by the same rules as the main timeline. */
+export function upsertThreadReply(thread: ThreadTimeline, reply: Message): ThreadTimeline {
+  return mergeMessage(thread, reply)
+}
+
+/** A page of replies read over REST, oldest first after the thread's `afterSeq`. */
+export function applyThreadPage(thread: ThreadTimeline, root: Message, replies: Message[], hasMore: boolean): ThreadTimeline {
+  const withReplies = replies.reduce(upsertThreadReply, thread)
+  const last = replies.at(-1)
+  return {
+    ...withReplies,
+    root: updateRoot(thread.root, root),
+    loaded: true,
+    afterSeq: last ? Math.max(thread.afterSeq, last.seq) : thread.afterSeq,
+    hasMoreAfter: hasMore
+  }
+}
+
+/** The thread's root after a newer server copy of it, older copies ignored. */
+export function updateRoot(held: ChatMessage | null, root: Message): ChatMessage {
+  return held && held.updatedSeq > root.updatedSeq ? held : { ...root, status: 'sent' }
 }
