@@ -40,7 +40,7 @@ describe('emoji picker', () => {
     expect(sections[0]!.attributes('data-testid')).toBe('emoji-section-recent')
     expect(sections[0]!.findAll('[data-testid="emoji-option"]').map(o => o.text())).toEqual(['🎉', '🦄'])
     expect(options(wrapper).filter(o => o.attributes('tabindex') === '0').map(o => o.text())).toEqual(['🎉'])
-    await wrapper.find('[role="grid"]').trigger('keydown', { key: 'ArrowRight' })
+    await wrapper.find('[aria-label="Emoji"]').trigger('keydown', { key: 'ArrowRight' })
     expect(options(wrapper).filter(o => o.attributes('tabindex') === '0').map(o => o.text())).toEqual(['🦄'])
   })
 
