@@ -35,8 +35,12 @@ export async function threadReplies(env) {
     await page.goto(`/c/${env.ids.general}?thread=${rootId}`)
     const panel = page.getByRole('dialog').getByTestId('thread-panel')
     await panel.getByTestId('thread-replies').getByText(replyText).waitFor()
-    const box = await panel.getByTestId('thread-composer-input').boundingBox()
-    assert(box && box.x >= 0 && box.x + box.width <= 391 && box.y + box.height <= 845, `the thread composer is not on screen at phone width ${JSON.stringify(box)}`)
+    // The slideover animates in: wait for it to settle on screen.
+    const onScreen = async () => {
+      const box = await panel.getByTestId('thread-composer-input').boundingBox()
+      return !!box && box.x >= 0 && box.x + box.width <= 391 && box.y + box.height <= 845
+    }
+    await poll(onScreen, { message: 'the thread composer is on screen at phone width' })
     await screenshot(page, 'thread-mobile')
   } finally {
     await phone.close()
