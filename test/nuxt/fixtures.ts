@@ -1,4 +1,5 @@
 import type { Conversation, Message, User } from '#shared/types'
+import { messageFixture } from '../support/message-fixture'
 
 export const ME: User = { id: '00000000-0000-4000-8000-000000000001', email: 'me@example.com', displayName: 'Me', avatarUrl: null, role: 'member', readReceipts: true }
 export const OTHER = { id: '00000000-0000-4000-8000-000000000002', displayName: 'Other', avatarUrl: null }
@@ -8,32 +9,7 @@ export const PROJECT_ID = '00000000-0000-4000-8000-0000000000p1'
 
 /** A confirmed message from the other member, unless overridden. */
 export function message(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-    conversationId: CONVERSATION_ID,
-    seq,
-    updatedSeq: seq,
-    clientId: crypto.randomUUID(),
-    senderId: OTHER.id,
-    sender: OTHER,
-    type: 'text',
-    content: `message ${seq}`,
-    contentHtml: `<p>message ${seq}</p>`,
-    replyToId: null,
-    threadRootId: null,
-    alsoInConversation: false,
-    replyCount: 0,
-    thread: null,
-    replyTo: null,
-    reactions: [],
-    attachments: [],
-    mentions: [],
-    pinnedAt: null,
-    editedAt: null,
-    deletedAt: null,
-    createdAt: new Date(Date.now() - (100 - seq) * 1000).toISOString(),
-    ...overrides
-  }
+  return messageFixture(seq, { id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`, conversationId: CONVERSATION_ID, sender: OTHER, createdAt: new Date(Date.now() - (100 - seq) * 1000).toISOString() }, { clientId: crypto.randomUUID(), ...overrides })
 }
 
 export function conversation(overrides: Partial<Conversation> = {}): Conversation {

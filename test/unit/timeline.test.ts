@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
+import { messageFixture } from '../support/message-fixture'
 import {
   addLocal, applyDeleted, applyLatestPage, applyOlderPage, applySync, discardLocal, emptyTimeline, gapBefore,
   newestConfirmed, oldestConfirmed, pendingLocals, setLocalStatus, upsertMessage, upsertMessages
@@ -8,33 +9,10 @@ import type { ChatMessage, Timeline } from '../../utils/chat/timeline'
 
 const ME = 'user-me'
 
+const OTHER_USER = { id: 'user-other', displayName: 'Other', avatarUrl: null }
+
 function msg(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `m-${seq}`,
-    conversationId: 'c-1',
-    seq,
-    updatedSeq: seq,
-    clientId: `client-${seq}`,
-    senderId: 'user-other',
-    sender: { id: 'user-other', displayName: 'Other', avatarUrl: null },
-    type: 'text',
-    content: `message ${seq}`,
-    contentHtml: `<p>message ${seq}</p>`,
-    replyToId: null,
-    threadRootId: null,
-    alsoInConversation: false,
-    replyCount: 0,
-    thread: null,
-    replyTo: null,
-    reactions: [],
-    attachments: [],
-    mentions: [],
-    pinnedAt: null,
-    editedAt: null,
-    deletedAt: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 12, seq)).toISOString(),
-    ...overrides
-  }
+  return messageFixture(seq, { id: `m-${seq}`, conversationId: 'c-1', sender: OTHER_USER, createdAt: new Date(Date.UTC(2026, 0, 1, 12, seq)).toISOString() }, overrides)
 }
 
 function local(clientId: string, content = 'draft'): ChatMessage {
