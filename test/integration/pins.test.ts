@@ -1,18 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Conversation, Message } from '#shared/types'
-import { ack, api, closeAllSockets, connect, nextEvent, send, setupConversation, signUp, type Session } from '../support/helpers'
+import { ack, aliceBobAndMallory, api, closeAllSockets, connect, nextEvent, send, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 
 type SyncAck = { ok: true, results: { messages: Message[] }[] }
 
 async function room() {
-  const alice = await signUp('Alice')
-  const bob = await signUp('Bob')
-  const mallory = await signUp('Mallory')
-  const { conversation } = await setupConversation(alice, [bob])
-  const a = await connect(alice)
-  const b = await connect(bob)
+  const { alice, bob, mallory, conversation, a, b } = await aliceBobAndMallory()
   const sent = await send(b, conversation.id, 'the deploy checklist')
   if (!sent.ok) throw new Error('send failed')
   return { alice, bob, mallory, conversation, a, b, message: sent.message }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
-import { ack, api, closeAllSockets, connect, nextEvent, send, setupConversation, signUp, type Session } from '../support/helpers'
+import { ack, aliceBobAndMallory, api, closeAllSockets, connect, nextEvent, send, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 
@@ -10,12 +10,7 @@ type SyncAck = { ok: true, results: { conversationId: string, messages: Message[
 const THUMBS_UP = '\u{1F44D}\uFE0F'
 
 async function chat() {
-  const alice = await signUp('Alice')
-  const bob = await signUp('Bob')
-  const mallory = await signUp('Mallory')
-  const { conversation } = await setupConversation(alice, [bob])
-  const a = await connect(alice)
-  const b = await connect(bob)
+  const { alice, bob, mallory, conversation, a, b } = await aliceBobAndMallory()
   const sent = await send(a, conversation.id, 'ship it?')
   if (!sent.ok) throw new Error(JSON.stringify(sent.error))
   return { alice, bob, mallory, conversation, a, b, message: sent.message }

@@ -1,19 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import type { Message } from '#shared/types'
-import { ack, api, closeAllSockets, connect, nextEvent, send, setupConversation, signUp, type SendAck, type Session } from '../support/helpers'
+import { ack, aliceBobAndMallory, api, closeAllSockets, nextEvent, send, type SendAck, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 
 type ThreadPage = { root: Message, replies: Message[], hasMore: boolean }
 
 async function thread(replies: number) {
-  const alice = await signUp('Alice')
-  const bob = await signUp('Bob')
-  const mallory = await signUp('Mallory')
-  const { conversation } = await setupConversation(alice, [bob])
-  const a = await connect(alice)
-  const b = await connect(bob)
+  const { alice, bob, mallory, conversation, a, b } = await aliceBobAndMallory()
   const root = await send(a, conversation.id, 'release plan?')
   if (!root.ok) throw new Error('send failed')
   const sent: Message[] = []

@@ -167,3 +167,11 @@ export async function handshakeError(base: string, token: string): Promise<strin
     socket.close()
   }
 }
+
+/** Alice (owner) and Bob in a fresh conversation, both connected, and Mallory, who is in none of it. */
+export async function aliceBobAndMallory() {
+  const [alice, bob, mallory] = await Promise.all([signUp('Alice'), signUp('Bob'), signUp('Mallory')])
+  const { projectId, conversation } = await setupConversation(alice, [bob])
+  const [a, b] = await Promise.all([connect(alice), connect(bob)])
+  return { alice, bob, mallory, projectId, conversation, a, b }
+}
