@@ -13,6 +13,7 @@ import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mj
 import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
 import { screenshots } from './scenarios/screens.mjs'
 import { threadReplies } from './scenarios/threads.mjs'
+import { mentionAndScheduled } from './scenarios/compose.mjs'
 import { accessibility } from './scenarios/a11y.mjs'
 import { richMessaging } from './scenarios/rich.mjs'
 import { reactionsAndActions } from './scenarios/reactions.mjs'
@@ -23,6 +24,7 @@ const SCENARIOS = [
   ['3 markdown renders, XSS payloads stay text', markdownAndXss, 45_000],
   ['3b reactions and the message toolbar', reactionsAndActions, 45_000],
   ['3c thread replies: in the thread panel, not the timeline', threadReplies, 45_000],
+  ['3d @mention autocomplete, and a scheduled message arriving on its own', mentionAndScheduled, 45_000],
   ['4a admin manages participants in /admin', adminParticipants, 60_000],
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
   ['5 screenshots, light and dark', screenshots, 90_000],
