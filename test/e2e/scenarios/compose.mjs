@@ -40,4 +40,10 @@ export async function mentionAndScheduled(env) {
   await poll(async () => (await messagesWithText(bob, later).count()) === 1, { timeout: 15_000, message: 'the scheduled message arrives in Bob\'s window' })
   await poll(async () => (await count.count()) === 0, { message: 'Alice\'s scheduled count clears once it is sent' })
   await screenshot(bob, 'scheduled-arrived')
+
+  // The conversation header opens search scoped to this conversation.
+  await alice.getByTestId('conversation-search').click()
+  await alice.getByTestId('search-scope').waitFor()
+  assert((await alice.getByTestId('search-scope').innerText()).includes('general'), 'the header search is scoped to #general')
+  await alice.keyboard.press('Escape')
 }
