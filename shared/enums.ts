@@ -30,5 +30,17 @@ export type NotificationLevel = typeof NOTIFICATION_LEVELS[number]
 export type NotificationKind = 'mention' | 'reply' | 'dm'
 
 export const MESSAGE_EDIT_KINDS = ['edit', 'delete'] as const
-export const REPORT_STATUSES = ['open', 'resolved', 'dismissed'] as const
-export const SANCTION_KINDS = ['mute', 'ban'] as const
+/** A report waits (`pending`), is looked at (`reviewed`), then closes with a resolution (`resolved`). */
+export const REPORT_STATUSES = ['pending', 'reviewed', 'resolved'] as const
+export type ReportStatus = typeof REPORT_STATUSES[number]
+/** What closed a report; every action but `dismissed` upholds it (and counts towards escalation). */
+export const REPORT_ACTIONS = ['dismissed', 'deleted', 'warned', 'muted', 'readonly', 'banned'] as const
+export type ReportAction = typeof REPORT_ACTIONS[number]
+/** Who opened a report: a member, or an automod rule whose outcome is `flag`. */
+export const REPORT_SOURCES = ['member', 'automod'] as const
+/**
+ * A sanction's kind; its scope follows from `projectId` / `conversationId` (both empty: everywhere).
+ * A mute scoped to one conversation is "read-only there"; a ban scoped to a project is a project ban.
+ */
+export const SANCTION_KINDS = ['mute', 'ban', 'warn'] as const
+export type SanctionKind = typeof SANCTION_KINDS[number]

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ReportStatus } from './enums'
 
 /** Why a member reports a message; "other" wants a description. */
 export const REPORT_REASONS = ['spam', 'harassment', 'hate', 'violence', 'sexual', 'misinformation', 'other'] as const
@@ -17,6 +18,6 @@ export interface Report {
   messageId: string
   reason: ReportReason
   description: string | null
-  status: 'open' | 'resolved' | 'dismissed'
+  status: ReportStatus
   createdAt: string
 }

@@ -5,7 +5,7 @@ import {
 // Relative rather than '#shared': drizzle-kit loads this file without Nuxt's aliases.
 import {
   CONVERSATION_STATUSES, CONVERSATION_TYPES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
-  REPORT_STATUSES, SANCTION_KINDS, USER_ROLES
+  REPORT_ACTIONS, REPORT_SOURCES, REPORT_STATUSES, SANCTION_KINDS, USER_ROLES
 } from '../../shared/enums'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
@@ -182,20 +182,32 @@ export const mentions = pgTable('mentions', {
 export const reports = pgTable('reports', {
   id: uuid('id').primaryKey().defaultRandom(),
   messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
-  reporterId: uuid('reporter_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  /** Null when an automod rule opened the report. */
+  reporterId: uuid('reporter_id').references(() => profiles.id, { onDelete: 'cascade' }),
+  source: text('source', { enum: REPORT_SOURCES }).notNull().default('member'),
+  /** The automod rule that flagged the message (no foreign key: a deleted rule keeps its reports). */
+  ruleId: uuid('rule_id'),
   reason: text('reason').notNull(),
   description: text('description'),
-  status: text('status', { enum: REPORT_STATUSES }).notNull().default('open'),
+  status: text('status', { enum: REPORT_STATUSES }).notNull().default('pending'),
+  action: text('action', { enum: REPORT_ACTIONS }),
   resolution: text('resolution'),
+  reviewedBy: uuid('reviewed_by'),
+  reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
   resolvedBy: uuid('resolved_by'),
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   createdAt: createdAt()
-}, t => [index('reports_status_idx').on(t.status)])
+}, t => [index('reports_status_idx').on(t.status, t.createdAt), index('reports_message_idx').on(t.messageId)])
 
 export const userSanctions = pgTable('user_sanctions', {
   id: uuid('id').primaryKey().defaultRandom(),
   userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
   kind: text('kind', { enum: SANCTION_KINDS }).notNull(),
+  /** Scope: a project ban, or a mute in one conversation (read-only there); both null means everywhere. */
+  projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+  conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+  /** The report this sanction settled, if any (escalation counts upheld reports, not sanctions). */
+  reportId: uuid('report_id').references(() => reports.id, { onDelete: 'set null' }),
   reason: text('reason'),
   until: timestamp('until', { withTimezone: true }),
   createdBy: uuid('created_by'),

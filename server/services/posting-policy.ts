@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client'
 import { messages, userSanctions } from '../db/schema'
 import { consumeMessageBudget, consumeUploadBudget } from '../infra/rate-limit'
@@ -34,12 +34,24 @@ export function registerContentCheck(check: ContentCheck): () => void {
   }
 }
 
-async function assertNotSanctioned(db: DbOrTx, actor: Actor) {
-  const [sanction] = await db.select({ kind: userSanctions.kind, until: userSanctions.until }).from(userSanctions)
-    .where(and(eq(userSanctions.userId, actor.id), isNull(userSanctions.revokedAt),
-      sql`(${userSanctions.until} is null or ${userSanctions.until} > now())`))
+/** A mute or ban in force that covers this conversation: account-wide, its project's, or its own. */
+async function assertNotSanctioned(db: DbOrTx, actor: Actor, { conversation }: Membership) {
+  const [sanction] = await db.select({ kind: userSanctions.kind, until: userSanctions.until, reason: userSanctions.reason, conversationId: userSanctions.conversationId })
+    .from(userSanctions)
+    .where(and(eq(userSanctions.userId, actor.id), isNull(userSanctions.revokedAt), inArray(userSanctions.kind, ['mute', 'ban']),
+      sql`(${userSanctions.until} is null or ${userSanctions.until} > now())`,
+      or(isNull(userSanctions.projectId), eq(userSanctions.projectId, conversation.projectId)),
+      or(isNull(userSanctions.conversationId), eq(userSanctions.conversationId, conversation.id))))
+    .orderBy(sql`${userSanctions.until} desc nulls first`)
     .limit(1)
-  if (sanction) throw new AppError('MUTED', sanction.kind === 'ban' ? 'you are banned' : 'you are muted', sanction.until ? { until: sanction.until.toISOString() } : undefined)
+  if (!sanction) return
+  const message = sanction.kind === 'ban'
+    ? 'you are banned'
+    : sanction.conversationId ? 'you are read-only in this conversation' : 'you are muted'
+  throw new AppError('MUTED', sanction.reason ? `${message}: ${sanction.reason}` : message, {
+    ...(sanction.until ? { until: sanction.until.toISOString() } : {}),
+    ...(sanction.reason ? { reason: sanction.reason } : {})
+  })
 }
 
 async function assertSlowMode(db: DbOrTx, actor: Actor, { conversation }: Membership) {
@@ -66,7 +78,7 @@ export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: Po
   if (conversation.type === 'announcement' && request.action === 'send' && !request.inThread && !moderator) {
     throw new AppError('FORBIDDEN', 'only owners and admins post in an announcement conversation; reply in a thread instead')
   }
-  await assertNotSanctioned(db, actor)
+  await assertNotSanctioned(db, actor, request.membership)
   if (request.action === 'send' && !moderator) await assertSlowMode(db, actor, request.membership)
   const { content } = request
   if (content !== undefined) {

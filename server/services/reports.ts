@@ -28,7 +28,7 @@ export async function reportMessage(actor: Actor, messageId: string, { reason, d
   if (message.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
   if (message.senderId === actor.id) throw new AppError('VALIDATION', 'you cannot report your own message', { fields: [{ field: 'messageId', message: 'your own message' }] })
   const [open] = await db.select().from(reports)
-    .where(and(eq(reports.messageId, messageId), eq(reports.reporterId, actor.id), eq(reports.status, 'open')))
+    .where(and(eq(reports.messageId, messageId), eq(reports.reporterId, actor.id), eq(reports.status, 'pending')))
   if (open) return toReport(open)
   await consumeMessageBudget(actor.id)
   const [row] = await db.insert(reports).values({ messageId, reporterId: actor.id, reason, description: description || null }).returning()

@@ -21,7 +21,7 @@ describe('POST /api/messages/:id/report', () => {
     const { alice, message, path } = await reported()
     const first = await api<ReportBody>(alice.base, 'POST', path, { token: alice.token, body: { reason: 'spam', description: 'ads' } })
     expect(first.status).toBe(200)
-    expect(first.body.report).toMatchObject({ messageId: message.id, reason: 'spam', description: 'ads', status: 'open' })
+    expect(first.body.report).toMatchObject({ messageId: message.id, reason: 'spam', description: 'ads', status: 'pending' })
     const again = await api<ReportBody>(alice.base, 'POST', path, { token: alice.token, body: { reason: 'spam' } })
     expect(again.body.report.id).toBe(first.body.report.id)
   })

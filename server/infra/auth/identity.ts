@@ -23,10 +23,12 @@ export interface Actor {
 
 export const sessionEnded = () => new AppError('UNAUTHENTICATED', 'session ended, please sign in again')
 
-/** A ban in force for the user (no end, or an end still ahead). */
+/** An account-wide ban in force for the user (no end, or an end still ahead); project bans are not sign-in bans. */
 export const activeBan = (userId: string | SQL) => and(
   eq(userSanctions.userId, userId),
   eq(userSanctions.kind, 'ban'),
+  isNull(userSanctions.projectId),
+  isNull(userSanctions.conversationId),
   isNull(userSanctions.revokedAt),
   or(isNull(userSanctions.until), gt(userSanctions.until, sql`now()`))
 )
