@@ -7,6 +7,7 @@ import {
   CONVERSATION_STATUSES, CONVERSATION_TYPES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
   REPORT_ACTIONS, REPORT_SOURCES, REPORT_STATUSES, SANCTION_KINDS, USER_ROLES
 } from '../../shared/enums'
+import { AUTOMOD_ACTIONS, AUTOMOD_KINDS, type AutomodConfig } from '../../shared/automod-enums'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 const seq = (name: string) => bigint(name, { mode: 'number' })
@@ -257,3 +258,21 @@ export const scheduledMessages = pgTable('scheduled_messages', {
   index('scheduled_messages_due_idx').on(t.status, t.sendAt),
   index('scheduled_messages_sender_idx').on(t.senderId)
 ])
+
+// ---- automod: content rules checked in the send path (one row per rule; projectId null = every project) ----
+export const automodRules = pgTable('automod_rules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: AUTOMOD_KINDS }).notNull(),
+  /** The regex of a `regex` rule (re2 syntax); null for the other kinds. */
+  pattern: text('pattern'),
+  /** Per-kind settings (word and domain lists, flood window, mention limit, mute length). */
+  config: jsonb('config').$type<AutomodConfig>().notNull().default({}),
+  action: text('action', { enum: AUTOMOD_ACTIONS }).notNull(),
+  projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(true),
+  createdBy: uuid('created_by'),
+  updatedBy: uuid('updated_by'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [index('automod_rules_project_idx').on(t.projectId)])

@@ -18,6 +18,7 @@ import { loadMessage, loadMessages, toMessage, toQuoted } from './message-view'
 import { isUniqueViolation, takeNextSeq } from './sequence'
 import { getPolicyLimits } from './policy-limits'
 import { enforcePostingPolicy } from './posting-policy'
+import { recordContentFlags } from './automod/flags'
 import { claimAttachments } from './upload-claim'
 import type { Actor } from './users'
 
@@ -99,7 +100,7 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
   if (existing) return { message: existing, duplicate: true }
 
   // Content rules read what was typed; a file's name passed the policy when it was uploaded.
-  await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId })
+  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId })
   await prepareCodeLanguages(data.content)
   const { html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content))
   await assertMayBroadcast(db, actor, membership, found)
@@ -168,6 +169,8 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
   message.replyTo = quoted
   publishToConversation(message.conversationId, 'message:new', { message })
   useMetrics().messagesPersisted.inc()
+  // Flagged: delivered like any message, and queued for review before the sender's ack.
+  await recordContentFlags(message.id, verdict.flags)
   if (message.threadRootId) {
     const root = await loadMessage(db, message.threadRootId)
     if (root) publishToConversation(root.conversationId, 'message:updated', { message: root })
@@ -183,7 +186,7 @@ export async function editMessage(actor: Actor, { messageId, content }: EditMess
   const { message: current, ...membership } = await requireMessageAccess(db, actor, messageId)
   if (current.senderId !== actor.id) throw new AppError('FORBIDDEN', 'only the author can edit a message')
   if (current.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
-  await enforcePostingPolicy(db, actor, { action: 'edit', membership, content, inThread: !!current.threadRootId })
+  const verdict = await enforcePostingPolicy(db, actor, { action: 'edit', membership, content, inThread: !!current.threadRootId })
   await prepareCodeLanguages(content)
   const { html: contentHtml, mentions: found } = renderMessage(content, await mentionablesFor(db, current.conversationId, content))
   await assertMayBroadcast(db, actor, membership, found)
@@ -197,6 +200,7 @@ export async function editMessage(actor: Actor, { messageId, content }: EditMess
   })
   const message = (await loadMessage(db, messageId))!
   publishToConversation(message.conversationId, 'message:updated', { message })
+  await recordContentFlags(messageId, verdict.flags)
   return message
 }
 

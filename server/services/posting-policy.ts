@@ -20,8 +20,25 @@ export interface PostingRequest {
   inThread?: boolean
 }
 
-/** A content rule (automod): throws CONTENT_BLOCKED (details `{ rule, kind }`) to refuse the text. */
-export type ContentCheck = (actor: Actor, request: PostingRequest & { content: string }) => void | Promise<void>
+/** A rule that let the text through but wants it reviewed: the caller queues it once the message is stored. */
+export interface ContentFlag {
+  ruleId: string | null
+  rule: string
+  kind: string
+  /** What matched, for the reviewer. */
+  matched: string
+}
+
+/**
+ * A content rule (automod): throws CONTENT_BLOCKED (details `{ rule, kind }`) to refuse the text,
+ * or returns flags to let it through for review.
+ */
+export type ContentCheck = (actor: Actor, request: PostingRequest & { content: string }) => void | ContentFlag[] | Promise<void | ContentFlag[] | undefined>
+
+/** What the policy let through with a remark: flags to store with the message. */
+export interface PostingVerdict {
+  flags: ContentFlag[]
+}
 
 const contentChecks: ContentCheck[] = []
 
@@ -69,7 +86,7 @@ async function assertSlowMode(db: DbOrTx, actor: Actor, { conversation }: Member
  * (new messages only), content rules, then the rate budget. The budget is taken last, so a post
  * refused for another reason costs nothing. Moderators pass locks and slow mode, not sanctions.
  */
-export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: PostingRequest): Promise<void> {
+export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: PostingRequest): Promise<PostingVerdict> {
   const { conversation, participant } = request.membership
   const moderator = canModerate(actor, participant)
   if (conversation.status !== 'active' && !moderator) {
@@ -81,10 +98,12 @@ export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: Po
   await assertNotSanctioned(db, actor, request.membership)
   if (request.action === 'send' && !moderator) await assertSlowMode(db, actor, request.membership)
   const { content } = request
+  const flags: ContentFlag[] = []
   if (content !== undefined) {
-    for (const check of contentChecks) await check(actor, { ...request, content })
+    for (const check of contentChecks) flags.push(...(await check(actor, { ...request, content }) ?? []))
   }
   // An edit rewrites a message, so it draws on the same per-minute budget as a send.
   if (request.action === 'upload') await consumeUploadBudget(actor.id, getPolicyLimits().uploadsPerMinute)
   else await consumeMessageBudget(actor.id)
+  return { flags }
 }

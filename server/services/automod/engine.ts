@@ -1,0 +1,82 @@
+import { and, desc, eq, gt, isNull } from 'drizzle-orm'
+import { DEFAULT_MUTE_MINUTES } from '#shared/automod-schemas'
+import { useDb } from '../../db/client'
+import { messages, userSanctions } from '../../db/schema'
+import { AppError } from '../../utils/errors'
+import { mentionablesFor } from '../message-mentions'
+import type { ContentFlag, PostingRequest } from '../posting-policy'
+import type { Actor } from '../users'
+import { enabledRules } from './cache'
+import { floodWindowMs } from './flood'
+import { countMentions } from './mentions'
+import type { CompiledRule, MatchInput, RecentPost } from './types'
+
+const FLOOD_HISTORY_MAX = 1000
+
+/** A rule that matched, with what it saw. */
+export interface RuleHit {
+  rule: CompiledRule
+  matched: string
+}
+
+/** Rules for this project (and every project), that read what this action has: flood counts new messages only. */
+const applicable = (rules: readonly CompiledRule[], projectId: string, action: PostingRequest['action']) =>
+  rules.filter(r => (!r.spec.projectId || r.spec.projectId === projectId) && (r.needs !== 'history' || action === 'send'))
+
+/** The sender's own recent posts in this conversation, as far back as the longest flood window reaches. */
+async function recentPosts(actor: Actor, conversationId: string, windowMs: number): Promise<RecentPost[]> {
+  const db = await useDb()
+  const rows = await db.select({ content: messages.content, createdAt: messages.createdAt }).from(messages)
+    .where(and(eq(messages.senderId, actor.id), eq(messages.conversationId, conversationId), isNull(messages.deletedAt),
+      gt(messages.createdAt, new Date(Date.now() - windowMs))))
+    .orderBy(desc(messages.createdAt)).limit(FLOOD_HISTORY_MAX)
+  return rows.map(r => ({ content: r.content, at: r.createdAt.getTime() }))
+}
+
+/** Every rule that matches, fetching mentions and history only when some rule needs them. */
+export async function findHits(actor: Actor, request: PostingRequest & { content: string }): Promise<RuleHit[]> {
+  const { conversation } = request.membership
+  const rules = applicable(await enabledRules(), conversation.projectId, request.action)
+  if (!rules.length) return []
+  const input: MatchInput = { content: request.content, mentionCount: 0, recent: [], now: Date.now() }
+  if (rules.some(r => r.needs === 'mentions')) {
+    const db = await useDb()
+    input.mentionCount = countMentions(request.content, await mentionablesFor(db, conversation.id, request.content))
+  }
+  const flood = rules.filter(r => r.needs === 'history')
+  if (flood.length) input.recent = await recentPosts(actor, conversation.id, floodWindowMs(flood.map(r => r.spec.config)))
+  const hits: RuleHit[] = []
+  for (const rule of rules) {
+    const matched = rule.match(input)
+    if (matched) hits.push({ rule, matched })
+  }
+  return hits
+}
+
+/** Mutes the sender in the conversation's project for the rule's duration and refuses the post with MUTED. */
+async function muteSender(actor: Actor, projectId: string, hit: RuleHit): Promise<never> {
+  const minutes = hit.rule.spec.config.muteMinutes ?? DEFAULT_MUTE_MINUTES
+  const until = new Date(Date.now() + minutes * 60_000)
+  const reason = `automod: ${hit.rule.spec.name}`
+  const db = await useDb()
+  await db.insert(userSanctions).values({ userId: actor.id, kind: 'mute', projectId, reason, until })
+  throw new AppError('MUTED', `you are muted: ${reason}`, { until: until.toISOString(), reason, rule: hit.rule.spec.name, kind: hit.rule.spec.kind })
+}
+
+/**
+ * The automod content check in the posting policy. Mute beats block beats flag: the harshest
+ * outcome among the matching rules wins, and flags only count when the post goes through.
+ * Global admins are exempt (they also write the rules and must be able to quote what they ban).
+ */
+export async function automodCheck(actor: Actor, request: PostingRequest & { content: string }): Promise<ContentFlag[] | undefined> {
+  if (actor.role === 'admin') return
+  const hits = await findHits(actor, request)
+  if (!hits.length) return
+  const mute = hits.find(h => h.rule.spec.action === 'mute')
+  if (mute) return muteSender(actor, request.membership.conversation.projectId, mute)
+  const block = hits.find(h => h.rule.spec.action === 'block')
+  if (block) {
+    throw new AppError('CONTENT_BLOCKED', `blocked by the rule "${block.rule.spec.name}"`, { rule: block.rule.spec.name, kind: block.rule.spec.kind })
+  }
+  return hits.map(h => ({ ruleId: h.rule.spec.id, rule: h.rule.spec.name, kind: h.rule.spec.kind, matched: h.matched }))
+}

@@ -1,0 +1,38 @@
+import MarkdownIt from 'markdown-it'
+import type { AutomodConfig } from '#shared/automod-schemas'
+import type { Matcher } from './types'
+
+// The link finder the message renderer uses (markdown-it's linkify-it), so a rule sees exactly the links readers will get, bare "pastebin.com/x" included.
+const linkify = new MarkdownIt({ linkify: true }).linkify
+
+/** The host of every link in the text, lower-cased; e-mail addresses are not links here. */
+export function linkHosts(text: string): string[] {
+  const hosts: string[] = []
+  for (const link of linkify.match(text) ?? []) {
+    if (link.schema === 'mailto:') continue
+    try {
+      const host = new URL(link.url).hostname.toLowerCase().replace(/\.$/, '')
+      if (host) hosts.push(host)
+    } catch {
+      // A match the URL parser refuses is not a link a browser would open.
+    }
+  }
+  return hosts
+}
+
+/** A domain covers itself and its subdomains: "pastebin.com" covers "eu.pastebin.com", not "notpastebin.com". */
+export const coveredBy = (host: string, domains: readonly string[]) =>
+  domains.some(d => host === d || host.endsWith(`.${d}`))
+
+/** Matches a link to a denied domain, or, when an allow list is set, a link to any domain not on it. */
+export function linksMatcher(config: AutomodConfig): Matcher {
+  const deny = config.denyDomains ?? []
+  const allow = config.allowDomains ?? []
+  return ({ content }) => {
+    for (const host of linkHosts(content)) {
+      if (coveredBy(host, deny)) return `link: ${host}`
+      if (allow.length && !coveredBy(host, allow)) return `link: ${host} (not allowed)`
+    }
+    return null
+  }
+}

@@ -1,0 +1,30 @@
+import { DataSet, RegExpMatcher, englishDataset, englishRecommendedTransformers, parseRawPattern } from 'obscenity'
+import type { AutomodConfig } from '#shared/automod-schemas'
+import type { Matcher } from './types'
+
+/** obscenity's pattern syntax gives `[ ] ? | \` a meaning; a listed word is taken literally. */
+const literal = (word: string) => word.toLowerCase().replace(/[[\]?|\\]/g, '')
+
+/**
+ * The built-in English list (with its leetspeak and look-alike transformers), plus the rule's
+ * own words; its allow list joins obscenity's whitelist, so a match inside an allowed word
+ * ("Scunthorpe", "assassin") never counts.
+ */
+export function profanityMatcher(config: AutomodConfig): Matcher {
+  const dataset = new DataSet<{ originalWord: string }>().addAll(englishDataset)
+  for (const word of (config.words ?? []).map(literal).filter(Boolean)) {
+    dataset.addPhrase(phrase => phrase.setMetadata({ originalWord: word }).addPattern(parseRawPattern(word)))
+  }
+  const built = dataset.build()
+  const matcher = new RegExpMatcher({
+    ...built,
+    whitelistedTerms: [...(built.whitelistedTerms ?? []), ...(config.allowWords ?? []).map(w => w.toLowerCase())],
+    ...englishRecommendedTransformers
+  })
+  return ({ content }) => {
+    const [first] = matcher.getAllMatches(content, true)
+    if (!first) return null
+    const word = dataset.getPayloadWithPhraseMetadata(first).phraseMetadata?.originalWord
+    return `word: ${word ?? content.slice(first.startIndex, first.endIndex + 1)}`
+  }
+}
