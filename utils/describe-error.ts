@@ -10,7 +10,10 @@ export function describeError(error: Pick<ErrorBody, 'code' | 'message' | 'detai
     }
     case 'CONVERSATION_LOCKED': return 'This conversation is locked'
     case 'MUTED': return 'You are muted'
-    case 'CONTENT_BLOCKED': return 'Message blocked by the content filter'
+    case 'CONTENT_BLOCKED': {
+      const rule = error.details?.rule
+      return typeof rule === 'string' && rule ? `Blocked by the rule “${rule}”` : 'Message blocked by the content filter'
+    }
     default: return error.message
   }
 }

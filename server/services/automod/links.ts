@@ -2,8 +2,9 @@ import MarkdownIt from 'markdown-it'
 import type { AutomodConfig } from '#shared/automod-schemas'
 import type { Matcher } from './types'
 
-// The link finder the message renderer uses (markdown-it's linkify-it), so a rule sees exactly the links readers will get, bare "pastebin.com/x" included.
-const linkify = new MarkdownIt({ linkify: true }).linkify
+// The link finder the message renderer uses (markdown-it's linkify-it). Fuzzy links are on here,
+// though the renderer leaves bare "pastebin.com/x" unlinked: readers still copy those into a browser.
+const linkify = new MarkdownIt({ linkify: true }).linkify.set({ fuzzyLink: true, fuzzyEmail: false })
 
 /** The host of every link in the text, lower-cased; e-mail addresses are not links here. */
 export function linkHosts(text: string): string[] {
