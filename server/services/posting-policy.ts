@@ -33,7 +33,7 @@ export interface ContentFlag {
  * A content rule (automod): throws CONTENT_BLOCKED (details `{ rule, kind }`) to refuse the text,
  * or returns flags to let it through for review.
  */
-export type ContentCheck = (actor: Actor, request: PostingRequest & { content: string }) => void | ContentFlag[] | Promise<void | ContentFlag[] | undefined>
+export type ContentCheck = (actor: Actor, request: PostingRequest & { content: string }) => ContentFlag[] | undefined | Promise<ContentFlag[] | undefined>
 
 /** What the policy let through with a remark: flags to store with the message. */
 export interface PostingVerdict {
