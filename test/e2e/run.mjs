@@ -17,6 +17,7 @@ import { mentionAndScheduled } from './scenarios/compose.mjs'
 import { accessibility } from './scenarios/a11y.mjs'
 import { richMessaging } from './scenarios/rich.mjs'
 import { reactionsAndActions } from './scenarios/reactions.mjs'
+import { automodRules } from './scenarios/automod.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
@@ -27,6 +28,7 @@ const SCENARIOS = [
   ['3d @mention autocomplete, and a scheduled message arriving on its own', mentionAndScheduled, 45_000],
   ['4a admin manages participants in /admin', adminParticipants, 60_000],
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
+  ['4c automod: a rule tried on recent messages, saved, blocks a member with its name', automodRules, 60_000],
   ['5 screenshots, light and dark', screenshots, 90_000],
   ['6 accessibility (axe-core): sign-in, conversation, thread panel, emoji picker', accessibility, 60_000],
   ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000]

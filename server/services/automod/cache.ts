@@ -34,12 +34,14 @@ export async function enabledRules(): Promise<CompiledRule[]> {
   if (cached && Date.now() - cached.at < MAX_AGE_MS) return cached.rules
   if (!loading) {
     const started = generation
-    loading = load().then((rules) => {
+    const pending: Promise<CompiledRule[]> = load().then((rules) => {
       if (started === generation) cached = { rules, at: Date.now() }
       return rules
     }).finally(() => {
-      loading = null
+      // A load that an invalidation overtook must not clear the newer one's slot.
+      if (loading === pending) loading = null
     })
+    loading = pending
   }
   return loading
 }
