@@ -39,10 +39,7 @@ async function flagsOf(ruleId: string): Promise<AutomodFlag[]> {
 }
 
 /** A fresh project with Alice (owner) and Bob connected; rules are scoped to it so suites stay apart. */
-async function scene() {
-  const s = await aliceBobAndMallory()
-  return s
-}
+const scene = () => aliceBobAndMallory()
 
 describe('automod routes are for admins only', () => {
   it('answers 401 without a token and 403 FORBIDDEN to a member on every route', async () => {
@@ -104,7 +101,7 @@ describe('automod rules', () => {
 
 describe('block', () => {
   it('refuses with CONTENT_BLOCKED naming the rule; nothing is stored, delivered or synced', async () => {
-    const { alice, bob, projectId, conversation, a, b } = await scene()
+    const { alice, projectId, conversation, a, b } = await scene()
     await createRule({ name: 'No links to pastebin', kind: 'links', action: 'block', config: { denyDomains: ['pastebin.com'] }, projectId })
     const seen = collect<{ message: Message }>(a, 'message:new')
     const reply = await send(b, conversation.id, 'grab it at https://eu.pastebin.com/raw/abc')
@@ -116,11 +113,10 @@ describe('block', () => {
     expect(await contents(alice, conversation.id)).toEqual(['see https://example.com instead'])
     const sync = await ack<ClientEventAck<'sync:request'>>(a, 'sync:request', { conversations: [{ conversationId: conversation.id, afterSeq: 0 }] })
     expect(sync.ok && sync.results[0]!.messages.map(m => m.content)).toEqual(['see https://example.com instead'])
-    void bob
   })
 
   it('blocks each kind: profanity (with its allow list), regex, mentions, flood', async () => {
-    const { alice, bob, projectId, conversation, b } = await scene()
+    const { alice, projectId, conversation, b } = await scene()
     await createRule({ name: 'Clean talk', kind: 'profanity', action: 'block', config: { words: ['frobnicate'], allowWords: ['frobnicated'] }, projectId })
     await createRule({ name: 'No tickets', kind: 'regex', pattern: 'ticket-\\d+', config: { caseInsensitive: true }, action: 'block', projectId })
     await createRule({ name: 'Few mentions', kind: 'mentions', action: 'block', config: { maxMentions: 2 }, projectId })
@@ -136,7 +132,6 @@ describe('block', () => {
     expect(await blocked('Buy now')).toBeNull()
     expect(await blocked('BUY NOW')).toMatchObject({ details: { rule: 'No spam', kind: 'flood' } })
     expect(await contents(alice, conversation.id)).toEqual(['it was frobnicated already, in Scunthorpe', `@${alice.user.displayName} @here look`, 'buy now', 'Buy now'])
-    void bob
   })
 
   it('checks edits too: a blocked edit leaves the message as it was', async () => {
@@ -243,5 +238,42 @@ describe('dry-run', () => {
     expect(await contents(alice, conversation.id)).toHaveLength(3)
     const invalid = await api(admin.base, 'POST', '/api/admin/automod/dry-run', { token: admin.token, body: { rule: { name: 'x', kind: 'regex', pattern: '(', action: 'block' }, limit: 5000 } })
     expect(invalid.status).toBe(400)
+  })
+})
+
+/** One rule of each kind with a text that trips it and only it (flood trips on the second copy). */
+const EVERY_KIND: { kind: AutomodRule['kind'], config?: AutomodRule['config'], pattern?: string, trigger: (mention: string) => string[] }[] = [
+  { kind: 'profanity', trigger: () => ['well shit'] },
+  { kind: 'regex', pattern: 'order-\\d{4}', trigger: () => ['order-1234 is late'] },
+  { kind: 'flood', config: { maxRepeats: 1, windowSeconds: 60 }, trigger: () => ['same again', 'same again'] },
+  { kind: 'mentions', config: { maxMentions: 1 }, trigger: mention => [`${mention} @here look`] },
+  { kind: 'links', config: { allowDomains: ['example.com'] }, trigger: () => ['try https://elsewhere.test/x'] }
+]
+
+describe('every kind with every outcome', () => {
+  it('flag: each kind stores the message and queues a report for that rule', async () => {
+    for (const { kind, config, pattern, trigger } of EVERY_KIND) {
+      const { alice, projectId, conversation, b } = await scene()
+      const rule = await createRule({ name: `Flag ${kind}`, kind, action: 'flag', ...(config ? { config } : {}), ...(pattern ? { pattern } : {}), projectId })
+      const texts = trigger(`@${alice.user.displayName}`)
+      const sent: Message[] = []
+      for (const text of texts) sent.push(await sendOk(b, conversation.id, text))
+      expect(await contents(alice, conversation.id), kind).toEqual(texts)
+      expect((await flagsOf(rule.id)).map(f => f.messageId), kind).toEqual([sent.at(-1)!.id])
+      closeAllSockets()
+    }
+  })
+
+  it('mute: each kind refuses with MUTED and the sender stays muted in that project', async () => {
+    for (const { kind, config, pattern, trigger } of EVERY_KIND) {
+      const { alice, projectId, conversation, b } = await scene()
+      await createRule({ name: `Mute ${kind}`, kind, action: 'mute', ...(config ? { config } : {}), ...(pattern ? { pattern } : {}), projectId })
+      const texts = trigger(`@${alice.user.displayName}`)
+      for (const text of texts.slice(0, -1)) await sendOk(b, conversation.id, text)
+      expect(errorOf(await send(b, conversation.id, texts.at(-1)!)), kind).toMatchObject({ code: 'MUTED', details: { reason: `automod: Mute ${kind}`, until: expect.any(String) } })
+      expect(errorOf(await send(b, conversation.id, 'hello?')), kind).toMatchObject({ code: 'MUTED', details: { until: expect.any(String) } })
+      expect(await contents(alice, conversation.id), kind).toEqual(texts.slice(0, -1))
+      closeAllSockets()
+    }
   })
 })
