@@ -18,7 +18,7 @@ const COLUMN_OF_SORT = Object.fromEntries(Object.entries(SORTABLE_COLUMNS).map((
 export const DEFAULT_SORT: AdminConversationSort = 'lastActivity'
 export const DEFAULT_ORDER = 'desc'
 
-export interface ConversationListQuery {
+export type ConversationListQuery = {
   projectId?: string
   userId?: string
   status?: string

@@ -2,33 +2,41 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL } from 'drizzle
 import { adminHistoryQuerySchema, type AdminHistoryMessage, type AdminHistoryPage } from '#shared/admin-schemas'
 import type { Message } from '#shared/types'
 import { useDb, type DbOrTx } from '~~/server/db/client'
-import { attachments, conversations, messages, profiles } from '~~/server/db/schema'
+import { attachments, conversations, messageEdits, messages, profiles } from '~~/server/db/schema'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
+import { renderMarkdown } from '~~/server/services/markdown'
 import { loadMessages, toAttachment } from '~~/server/services/message-view'
 import type { Actor } from '~~/server/services/users'
 
 /**
- * The member view blanks a deleted message; the admin's read-only history keeps what it said,
- * who deleted it and when. One batched look-up for the deleted ones on the page.
+ * The member view blanks a deleted message; the admin's read-only history shows what it said (the
+ * text the delete saved in message_edits; a row restored since keeps its own), who deleted it and
+ * when. Batched look-ups for the deleted ones on the page only.
  */
 async function withDeletedContent(db: DbOrTx, page: Message[]): Promise<AdminHistoryMessage[]> {
   const deletedIds = page.filter(m => m.deletedAt).map(m => m.id)
-  const [originals, files] = deletedIds.length
+  const [rows, saved, files] = deletedIds.length
     ? await Promise.all([
         db.select({ id: messages.id, content: messages.content, contentHtml: messages.contentHtml, deletedBy: messages.deletedBy, deleterName: profiles.displayName })
           .from(messages).leftJoin(profiles, eq(profiles.id, messages.deletedBy)).where(inArray(messages.id, deletedIds)),
+        db.select({ messageId: messageEdits.messageId, previousContent: messageEdits.previousContent }).from(messageEdits)
+          .where(and(inArray(messageEdits.messageId, deletedIds), eq(messageEdits.kind, 'delete')))
+          .orderBy(asc(messageEdits.editedAt)),
         db.select().from(attachments).where(inArray(attachments.messageId, deletedIds)).orderBy(attachments.createdAt)
       ])
-    : [[], []]
-  const byId = new Map(originals.map(o => [o.id, o]))
+    : [[], [], []]
+  const byId = new Map(rows.map(o => [o.id, o]))
+  // Ascending, so the latest delete's text wins.
+  const savedText = new Map(saved.map(s => [s.messageId, s.previousContent]))
   return page.map((m) => {
-    const original = byId.get(m.id)
+    const row = byId.get(m.id)
+    const text = row ? (row.content || savedText.get(m.id) || '') : m.content
     return {
       ...m,
-      ...(original ? { content: original.content, contentHtml: original.contentHtml, attachments: files.filter(f => f.messageId === m.id).map(toAttachment) } : {}),
+      ...(row ? { content: text, contentHtml: row.contentHtml || renderMarkdown(text), attachments: files.filter(f => f.messageId === m.id).map(toAttachment) } : {}),
       deleted: m.deletedAt !== null,
-      deletedBy: original?.deletedBy ? { id: original.deletedBy, displayName: original.deleterName ?? 'a deleted account' } : null,
+      deletedBy: row?.deletedBy ? { id: row.deletedBy, displayName: row.deleterName ?? 'a deleted account' } : null,
       isReply: m.threadRootId !== null,
       edited: m.editedAt !== null
     }
