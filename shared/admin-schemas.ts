@@ -108,7 +108,9 @@ export const adminUpdateConversationSchema = z.object({
     membersCanPin: z.boolean().optional()
   }).strict().optional()
 }).strict().refine(u => u.status !== undefined || u.title !== undefined || (u.settings && Object.keys(u.settings).length > 0), {
-  message: 'change the status, the title or a setting'
+  message: 'change the status, the title or a setting',
+  // Only for an otherwise valid body, so an unknown setting is named alone.
+  when: payload => payload.issues.length === 0
 })
 
 export type AdminUpdateConversationInput = z.output<typeof adminUpdateConversationSchema>
@@ -122,7 +124,7 @@ export const adminHistoryQuerySchema = z.object({
   around: seqCursor,
   limit: limit(200, 50)
 }).refine(q => [q.before, q.after, q.around].filter(v => v !== undefined).length <= 1, {
-  message: 'give at most one of before, after and around', path: ['before']
+  message: 'give at most one of before, after and around', path: ['before'], when: payload => payload.issues.length === 0
 })
 
 const userIdsSchema = z.array(z.uuid()).min(1, 'pick at least one user').max(100, 'at most 100 users at once')
@@ -137,7 +139,7 @@ export const adminAddParticipantsSchema = z.object({
   userId: z.uuid().optional(),
   userIds: userIdsSchema.optional(),
   role: participantRole.default('member')
-}).refine(b => (b.userId === undefined) !== (b.userIds === undefined), { message: 'give userId or userIds', path: ['userId'] })
+}).refine(b => (b.userId === undefined) !== (b.userIds === undefined), { message: 'give userId or userIds', path: ['userId'], when: payload => payload.issues.length === 0 })
 
 /** `POST /api/admin/conversations/:id/participants/remove`: several participants at once. */
 export const adminRemoveParticipantsSchema = z.object({ userIds: userIdsSchema })

@@ -322,6 +322,8 @@ describe('admin bulk participants', () => {
     const owner = await signUp('Owner')
     const sam = await signUp('Sam')
     const { conversation } = await setupConversation(owner, [], 'bulk-strict')
+    // Sam shares a project with the owner only through this other one, so the DM below is allowed.
+    await setupConversation(owner, [sam], 'bulk-dm-host')
     const ghost = randomUUID()
     const res = await api(admin.base, 'POST', participantsPath(conversation.id), { token: admin.token, body: { userIds: [sam.user.id, ghost] } })
     expect(res.status).toBe(404)
