@@ -155,13 +155,17 @@ export async function adminLocksConversation(env) {
   await page.getByTestId('admin-conversation-row').first().waitFor()
 
   // Filter: Bob's group conversations matching the title, sorted by messages.
+  await page.getByTestId('admin-conversation-search').fill(title)
+  await page.waitForURL(u => new URL(u).searchParams.get('q') === title)
   await page.getByTestId('admin-type-filter').click()
   await page.getByRole('option', { name: 'Group' }).click()
+  await page.waitForURL(u => new URL(u).searchParams.get('type') === 'group')
   await page.getByTestId('admin-user-filter').click()
   await page.getByPlaceholder('Search people…').fill(USERS.bob.email)
   await page.getByRole('option').filter({ hasText: USERS.bob.email }).first().click()
-  await page.getByTestId('admin-conversation-search').fill(title)
+  await page.waitForURL(u => new URL(u).searchParams.get('userId') === users.bob.id)
   await page.getByTestId('admin-sort-messageCount').click()
+  await page.waitForURL(u => new URL(u).searchParams.get('sort') === 'messages')
   const row = page.getByTestId('admin-conversation-row').filter({ hasText: title })
   await poll(async () => await page.getByTestId('admin-conversation-row').count() === 1 && await row.count() === 1,
     { message: `the filters leave exactly "${title}"` })
