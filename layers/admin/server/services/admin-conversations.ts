@@ -1,4 +1,4 @@
-import { and, count, eq, sql, type SQL } from 'drizzle-orm'
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { adminConversationsQuerySchema, adminUpdateConversationSchema, type AdminConversation, type AdminConversationSort, type AdminProject } from '#shared/admin-schemas'
 import { useDb, type DbOrTx } from '~~/server/db/client'
 import { conversations, projects } from '~~/server/db/schema'
@@ -34,14 +34,24 @@ function orderOf(sort: AdminConversationSort, order: 'asc' | 'desc'): SQL[] {
   return [order === 'asc' ? sql`${key} asc nulls last` : sql`${key} desc nulls last`, sql`${c.createdAt} desc`, sql`${c.id}`]
 }
 
+/**
+ * One page in two steps: the ids in order first (only the sort key is computed, and only what the
+ * sort needs), then the display columns for those rows alone. Postgres evaluates a select list for
+ * every row an OFFSET skips, so counting messages in the same query made later pages slow.
+ */
 async function loadAdminConversations(db: DbOrTx, where: SQL | undefined, page: { limit: number, offset: number, sort?: AdminConversationSort, order?: 'asc' | 'desc' }): Promise<AdminConversation[]> {
-  const rows = await db.select({ c, projectName: projects.name, participantCount, messageCount, directNames })
-    .from(c)
-    .innerJoin(projects, eq(projects.id, c.projectId))
+  const ordered = await db.select({ id: c.id }).from(c)
     .where(where)
     .orderBy(...orderOf(page.sort ?? 'lastActivity', page.order ?? 'desc'))
     .limit(page.limit)
     .offset(page.offset)
+  if (!ordered.length) return []
+  const position = new Map(ordered.map((r, i) => [r.id, i]))
+  const found = await db.select({ c, projectName: projects.name, participantCount, messageCount, directNames })
+    .from(c)
+    .innerJoin(projects, eq(projects.id, c.projectId))
+    .where(inArray(c.id, ordered.map(r => r.id)))
+  const rows = found.sort((a, b) => position.get(a.c.id)! - position.get(b.c.id)!)
   return rows.map(r => ({
     id: r.c.id,
     projectId: r.c.projectId,
