@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { CONVERSATION_STATUSES, CONVERSATION_TYPES, type ConversationStatus, type ConversationType, type UserRole } from './enums'
-import type { ConversationSettings } from './types'
+import { CONVERSATION_STATUSES, CONVERSATION_TYPES, PARTICIPANT_ROLES, type ConversationStatus, type ConversationType, type UserRole } from './enums'
+import type { ConversationSettings, Message, UserSummary } from './types'
 
 /** Query strings send `?status=` for a cleared filter; treat an empty value as absent. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -16,9 +16,13 @@ export const adminConversationsQuerySchema = z.object({
   status: optional(z.enum(CONVERSATION_STATUSES)),
   type: optional(z.enum(CONVERSATION_TYPES)),
   q: optional(search),
+  sort: optional(z.enum(['lastActivity', 'created', 'title', 'messages', 'participants'])).default('lastActivity'),
+  order: optional(z.enum(['asc', 'desc'])).default('desc'),
   limit: limit(100, 50),
   offset
 })
+
+export type AdminConversationSort = z.output<typeof adminConversationsQuerySchema>['sort']
 
 export const adminUsersQuerySchema = z.object({
   q: optional(search),
@@ -90,4 +94,70 @@ export interface AuditPerson {
   id: string
   displayName: string
   email: string
+}
+
+/** The longest slow mode an admin can set: six hours between two messages. */
+export const MAX_SLOW_MODE_SECONDS = 6 * 60 * 60
+
+/** `PATCH /api/admin/conversations/:id`: lock / archive / reopen, slow mode, rename, pin rights. */
+export const adminUpdateConversationSchema = z.object({
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  title: z.string().trim().min(1, 'title must not be empty').max(100, 'title must be at most 100 characters').optional(),
+  settings: z.object({
+    slowModeSeconds: z.number().int('slowModeSeconds must be a whole number').min(0).max(MAX_SLOW_MODE_SECONDS).optional(),
+    membersCanPin: z.boolean().optional()
+  }).strict().optional()
+}).strict().refine(u => u.status !== undefined || u.title !== undefined || (u.settings && Object.keys(u.settings).length > 0), {
+  message: 'change the status, the title or a setting',
+  // Only for an otherwise valid body, so an unknown setting is named alone.
+  when: payload => payload.issues.length === 0
+})
+
+export type AdminUpdateConversationInput = z.output<typeof adminUpdateConversationSchema>
+
+const seqCursor = optional(z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
+
+/** `GET /api/admin/conversations/:id/messages`: one page of the full history, by seq; at most one cursor. */
+export const adminHistoryQuerySchema = z.object({
+  before: seqCursor,
+  after: seqCursor,
+  around: seqCursor,
+  limit: limit(200, 50)
+}).refine(q => [q.before, q.after, q.around].filter(v => v !== undefined).length <= 1, {
+  message: 'give at most one of before, after and around', path: ['before'], when: payload => payload.issues.length === 0
+})
+
+const userIdsSchema = z.array(z.uuid()).min(1, 'pick at least one user').max(100, 'at most 100 users at once')
+  .transform(ids => [...new Set(ids)])
+const participantRole = z.enum(PARTICIPANT_ROLES)
+
+/**
+ * `POST /api/admin/conversations/:id/participants`: one user (`{ userId, role }`, the contract's form)
+ * or several at once (`{ userIds, role }`); the role defaults to member.
+ */
+export const adminAddParticipantsSchema = z.object({
+  userId: z.uuid().optional(),
+  userIds: userIdsSchema.optional(),
+  role: participantRole.default('member')
+}).refine(b => (b.userId === undefined) !== (b.userIds === undefined), { message: 'give userId or userIds', path: ['userId'], when: payload => payload.issues.length === 0 })
+
+/** `POST /api/admin/conversations/:id/participants/remove`: several participants at once. */
+export const adminRemoveParticipantsSchema = z.object({ userIds: userIdsSchema })
+
+/**
+ * A message in the admin's read-only history: deleted messages keep their content and say who
+ * deleted them and when; thread replies are marked as such.
+ */
+export interface AdminHistoryMessage extends Message {
+  deleted: boolean
+  deletedBy: Pick<UserSummary, 'id' | 'displayName'> | null
+  /** A reply inside a thread (threadRootId set), not a top-level message. */
+  isReply: boolean
+  edited: boolean
+}
+
+export interface AdminHistoryPage {
+  messages: AdminHistoryMessage[]
+  hasMoreBefore: boolean
+  hasMoreAfter: boolean
 }

@@ -1,14 +1,91 @@
 import { eq } from 'drizzle-orm'
 import type { UpdateConversationInput } from '#shared/conversation-schemas'
-import type { Conversation } from '#shared/types'
-import { useDb } from '../db/client'
-import { conversationParticipants, conversations } from '../db/schema'
+import type { ConversationStatus } from '#shared/enums'
+import type { Conversation, ConversationSettings } from '#shared/types'
+import { useDb, type DbOrTx, type Tx } from '../db/client'
+import { conversationParticipants, conversations, type ConversationRow, type MessageRow } from '../db/schema'
 import { AppError } from '../utils/errors'
 import { canModerate, requireParticipant } from './access'
 import { announceConversation } from './conversations'
 import { loadConversations } from './conversation-view'
 import { insertSystemMessage, publishSystemMessages } from './system-messages'
 import type { Actor } from './users'
+
+/** Everything that can change about a conversation; members may only rename and set pin rights. */
+export interface ConversationChanges {
+  title?: string
+  status?: ConversationStatus
+  settings?: Partial<ConversationSettings>
+}
+
+/** The changed fields only, before and after, as plain JSON (what the audit log records). */
+export interface ConversationDiff {
+  before: Record<string, unknown>
+  after: Record<string, unknown>
+}
+
+const STATUS_LINES: Record<ConversationStatus, (from: ConversationStatus) => string> = {
+  locked: () => 'locked this conversation',
+  archived: () => 'archived this conversation',
+  active: from => from === 'archived' ? 'unarchived this conversation' : 'unlocked this conversation'
+}
+
+function slowModeLine(seconds: number): string {
+  return seconds > 0 ? `turned on slow mode: one message every ${seconds} s` : 'turned off slow mode'
+}
+
+/**
+ * Writes the changes that differ from `conversation` and one system line per change, inside the
+ * caller's transaction (so an audit entry can share it). `who` starts each line: a name, or
+ * "An admin" when a server admin acts from outside the conversation.
+ */
+export async function applyConversationChanges(tx: Tx, actor: Actor, conversation: ConversationRow, changes: ConversationChanges, who: string): Promise<ConversationDiff & { notices: MessageRow[] }> {
+  const before: Record<string, unknown> = {}
+  const after: Record<string, unknown> = {}
+  const lines: string[] = []
+  const settings: ConversationSettings = { ...conversation.settings }
+  if (changes.title !== undefined && changes.title !== conversation.title) {
+    before.title = conversation.title
+    after.title = changes.title
+    lines.push(`${who} renamed the conversation to “${changes.title}”`)
+  }
+  if (changes.status !== undefined && changes.status !== conversation.status) {
+    before.status = conversation.status
+    after.status = changes.status
+    lines.push(`${who} ${STATUS_LINES[changes.status](conversation.status)}`)
+  }
+  const slow = changes.settings?.slowModeSeconds
+  if (slow !== undefined && slow !== (conversation.settings.slowModeSeconds ?? 0)) {
+    before.slowModeSeconds = conversation.settings.slowModeSeconds ?? 0
+    after.slowModeSeconds = slow
+    settings.slowModeSeconds = slow
+    lines.push(`${who} ${slowModeLine(slow)}`)
+  }
+  const pins = changes.settings?.membersCanPin
+  if (pins !== undefined && pins !== (conversation.settings.membersCanPin === true)) {
+    before.membersCanPin = conversation.settings.membersCanPin === true
+    after.membersCanPin = pins
+    settings.membersCanPin = pins
+    lines.push(pins ? `${who} let members pin messages` : `${who} let only owners and admins pin messages`)
+  }
+  if (!lines.length) return { before, after, notices: [] }
+  await tx.update(conversations).set({
+    ...(after.title !== undefined ? { title: changes.title } : {}),
+    ...(after.status !== undefined ? { status: changes.status } : {}),
+    ...('slowModeSeconds' in after || 'membersCanPin' in after ? { settings } : {})
+  }).where(eq(conversations.id, conversation.id))
+  const notices: MessageRow[] = []
+  for (const line of lines) notices.push(await insertSystemMessage(tx, actor, conversation.id, line))
+  return { before, after, notices }
+}
+
+/** After commit: the system lines reach the timeline and every participant's sidebar and header update. */
+export async function announceConversationChanges(db: DbOrTx, conversationId: string, notices: readonly MessageRow[]): Promise<void> {
+  if (!notices.length) return
+  await publishSystemMessages(db, notices)
+  const members = await db.select({ userId: conversationParticipants.userId }).from(conversationParticipants).where(eq(conversationParticipants.conversationId, conversationId))
+  await announceConversation(db, conversationId, members.map(m => m.userId))
+}
 
 /**
  * Renames a conversation or changes its member settings (owners, admins, global admins). Each
@@ -19,27 +96,8 @@ export async function updateConversation(actor: Actor, conversationId: string, c
   const { conversation, participant } = await requireParticipant(db, actor, conversationId)
   if (!canModerate(actor, participant)) throw new AppError('FORBIDDEN', 'only the conversation\'s owners and admins can change it')
   if (conversation.type === 'direct') throw new AppError('VALIDATION', 'direct messages have no title or settings to change', { fields: [{ field: 'conversationId', message: 'a direct conversation' }] })
-  const notices = await db.transaction(async (tx) => {
-    const lines: string[] = []
-    const title = changes.title !== undefined && changes.title !== conversation.title ? changes.title : undefined
-    const pins = changes.settings?.membersCanPin
-    const pinsChanged = pins !== undefined && pins !== (conversation.settings.membersCanPin === true)
-    if (title === undefined && !pinsChanged) return []
-    await tx.update(conversations).set({
-      ...(title !== undefined ? { title } : {}),
-      ...(pinsChanged ? { settings: { ...conversation.settings, membersCanPin: pins } } : {})
-    }).where(eq(conversations.id, conversationId))
-    if (title !== undefined) lines.push(`${actor.displayName} renamed the conversation to “${title}”`)
-    if (pinsChanged) lines.push(pins ? `${actor.displayName} let members pin messages` : `${actor.displayName} let only owners and admins pin messages`)
-    const rows = []
-    for (const line of lines) rows.push(await insertSystemMessage(tx, actor, conversationId, line))
-    return rows
-  })
-  await publishSystemMessages(db, notices)
-  if (notices.length) {
-    const members = await db.select({ userId: conversationParticipants.userId }).from(conversationParticipants).where(eq(conversationParticipants.conversationId, conversationId))
-    await announceConversation(db, conversationId, members.map(m => m.userId))
-  }
+  const { notices } = await db.transaction(tx => applyConversationChanges(tx, actor, conversation, changes, actor.displayName))
+  await announceConversationChanges(db, conversationId, notices)
   const [view] = await loadConversations(db, actor.id, eq(conversations.id, conversationId))
   return view!
 }

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core'
 import { LAUNCH_OPTIONS, OUTPUT_DIR, USERS, cspViolationLog, pageErrorLog, restClient, screenshot } from './lib/helpers.mjs'
 import { ensureBuilt, startInstance, SUITE_AUTH_LIMITS } from '../support/instance.mjs'
 import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mjs'
-import { adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
+import { adminLocksConversation, adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
 import { screenshots } from './scenarios/screens.mjs'
 import { threadReplies } from './scenarios/threads.mjs'
 import { mentionAndScheduled } from './scenarios/compose.mjs'
@@ -28,7 +28,8 @@ const SCENARIOS = [
   ['3d @mention autocomplete, and a scheduled message arriving on its own', mentionAndScheduled, 45_000],
   ['4a admin manages participants in /admin', adminParticipants, 60_000],
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
-  ['4c automod: a rule tried on recent messages, saved, blocks a member with its name', automodRules, 60_000],
+  ['4c admin filters, reads the history and locks a conversation; the member sees it live', adminLocksConversation, 60_000],
+  ['4d automod: a rule tried on recent messages, saved, blocks a member with its name', automodRules, 60_000],
   ['5 screenshots, light and dark', screenshots, 90_000],
   ['6 accessibility (axe-core): sign-in, conversation, thread panel, emoji picker', accessibility, 60_000],
   ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000]

@@ -31,7 +31,19 @@ describe('admin routes are for admins only', () => {
       ['PATCH', participantsPath(conversation.id, member.user.id), { role: 'admin' }],
       ['DELETE', participantsPath(conversation.id, other)],
       ['GET', '/api/admin/users?q=a'],
-      ['GET', '/api/admin/audit']
+      ['GET', '/api/admin/audit'],
+      ['GET', '/api/admin/conversations?sort=title&order=asc&limit=5'],
+      ['GET', '/api/admin/conversations?sort=bogus&order=sideways'],
+      ['PATCH', `/api/admin/conversations/${conversation.id}`, { status: 'locked' }],
+      ['PATCH', `/api/admin/conversations/${conversation.id}`, { settings: { slowModeSeconds: 30 }, title: 'taken over' }],
+      ['PATCH', `/api/admin/conversations/${conversation.id}`, { status: 'melted', settings: { slowModeSeconds: -1 } }],
+      ['PATCH', '/api/admin/conversations/not-a-uuid', {}],
+      ['GET', `/api/admin/conversations/${conversation.id}/messages`],
+      ['GET', `/api/admin/conversations/${conversation.id}/messages?around=1&limit=5`],
+      ['GET', `/api/admin/conversations/${conversation.id}/messages?before=x&after=-1`],
+      ['POST', participantsPath(conversation.id), { userIds: [member.user.id, other], role: 'member' }],
+      ['POST', `${participantsPath(conversation.id)}/remove`, { userIds: [member.user.id] }],
+      ['POST', `${participantsPath(conversation.id)}/remove`, { userIds: 'everyone' }]
     ]
     for (const [method, path, body] of calls) {
       const res = await api(member.base, method, path, { token: member.token, body })
@@ -41,12 +53,28 @@ describe('admin routes are for admins only', () => {
     // The member's own conversation is untouched: still one participant, still the owner.
     const view = await api<{ participants: Participant[] }>(member.base, 'GET', `/api/conversations/${conversation.id}`, { token: member.token })
     expect(view.body.participants.map(p => [p.userId, p.role])).toEqual([[member.user.id, 'owner']])
+    const settings = await api<{ conversation: { status: string, title: string, settings: { slowModeSeconds: number } } }>(member.base, 'GET', `/api/conversations/${conversation.id}`, { token: member.token })
+    expect(settings.body.conversation).toMatchObject({ status: 'active', title: 'team', settings: { slowModeSeconds: 0 } })
   })
 
-  it('answers UNAUTHENTICATED without a token', async () => {
-    const res = await api(admin.base, 'GET', '/api/admin/conversations')
-    expect(res.status).toBe(401)
-    expect(res.body.error?.code).toBe('UNAUTHENTICATED')
+  it('answers UNAUTHENTICATED without a token, whatever the input', async () => {
+    const target = randomUUID()
+    const calls: [string, string, unknown?][] = [
+      ['GET', '/api/admin/conversations'],
+      ['GET', '/api/admin/conversations?sort=messages&order=asc'],
+      ['PATCH', `/api/admin/conversations/${target}`, { status: 'locked' }],
+      ['PATCH', '/api/admin/conversations/nope', { status: 'melted' }],
+      ['GET', `/api/admin/conversations/${target}/messages?around=3`],
+      ['GET', `/api/admin/conversations/${target}/messages?before=x`],
+      ['POST', participantsPath(target), { userIds: [randomUUID()] }],
+      ['POST', `${participantsPath(target)}/remove`, { userIds: [randomUUID()] }],
+      ['POST', `${participantsPath(target)}/remove`, { userIds: 1 }]
+    ]
+    for (const [method, path, body] of calls) {
+      const res = await api(admin.base, method, path, { body })
+      expect(res.status, `${method} ${path}`).toBe(401)
+      expect(res.body.error?.code, `${method} ${path}`).toBe('UNAUTHENTICATED')
+    }
   })
 })
 

@@ -45,6 +45,8 @@ export async function adminParticipants(env) {
   const dialog = page.getByRole('dialog')
   await dialog.getByPlaceholder('Search people by name or email').fill('bob')
   await dialog.getByRole('option').filter({ hasText: USERS.bob.email }).click()
+  await dialog.getByTestId('admin-add-picked').getByText(USERS.bob.name).waitFor()
+  await dialog.getByTestId('admin-add-confirm').click()
   await participantRow(page, USERS.bob.email).waitFor()
   await page.getByText(`${USERS.bob.name} added`, { exact: true }).first().waitFor()
   let api = await participantsViaApi(env, conversation.id)
@@ -122,4 +124,90 @@ export async function memberKeptOutOfAdmin(env) {
   assert(res.data?.error?.code === 'FORBIDDEN', `error code is ${res.data?.error?.code}, expected FORBIDDEN`)
   const anon = await env.rest.call('GET', '/api/admin/conversations')
   assert(anon.status === 401, `GET /api/admin/conversations without a token → ${anon.status}, expected 401`)
+}
+
+/**
+ * Scenario 4c: the admin filters the conversation manager, opens a conversation, reads its history
+ * (a deleted message marked, a linked message highlighted) and locks it; the member's open window
+ * shows the locked banner at once.
+ */
+export async function adminLocksConversation(env) {
+  const { rest, ids, tokens, users } = env
+  const title = `e2e-lock-${nonce()}`
+  const { conversation } = await rest.ok('POST', `/api/projects/${ids.projectId}/conversations`, { token: tokens.alice, body: { title, type: 'group', participantIds: [users.bob.id] } })
+  const post = async content => (await rest.ok('POST', `/api/conversations/${conversation.id}/messages`, { token: tokens.alice, body: { clientId: crypto.randomUUID(), content } })).message
+  const kept = await post('the plan for today')
+  const removed = await post('this one goes away')
+  await rest.ok('DELETE', `/api/messages/${removed.id}`, { token: tokens.alice })
+
+  // Bob has the conversation open while the admin works.
+  const bobPage = (await ensurePair(env)).bob
+  await bobPage.goto(`/c/${conversation.id}`)
+  await bobPage.getByTestId('composer-input').waitFor()
+  assert(await bobPage.getByTestId('composer-locked-banner').count() === 0, 'the locked banner shows before the lock')
+
+  let page = env.adminPage && !env.adminPage.isClosed() ? env.adminPage : null
+  if (!page) {
+    page = await newPage(await newContext(env), 'admin')
+    await loginViaForm(page, USERS.admin.email)
+  }
+  await page.goto('/admin/conversations')
+  await page.getByTestId('admin-conversation-row').first().waitFor()
+
+  // Filter: Bob's group conversations matching the title, sorted by messages.
+  await page.getByTestId('admin-conversation-search').fill(title)
+  await page.waitForURL(u => new URL(u).searchParams.get('q') === title)
+  await page.getByTestId('admin-type-filter').click()
+  await page.getByRole('option', { name: 'Group' }).click()
+  await page.waitForURL(u => new URL(u).searchParams.get('type') === 'group')
+  await page.getByTestId('admin-user-filter').click()
+  await page.getByPlaceholder('Search people…').fill(USERS.bob.email)
+  await page.getByRole('option').filter({ hasText: USERS.bob.email }).first().click()
+  await page.waitForURL(u => new URL(u).searchParams.get('userId') === users.bob.id)
+  await page.getByTestId('admin-sort-messageCount').click()
+  await page.waitForURL(u => new URL(u).searchParams.get('sort') === 'messages')
+  const row = page.getByTestId('admin-conversation-row').filter({ hasText: title })
+  await poll(async () => await page.getByTestId('admin-conversation-row').count() === 1 && await row.count() === 1,
+    { message: `the filters leave exactly "${title}"` })
+  const url = new URL(page.url())
+  for (const [key, value] of [['type', 'group'], ['userId', users.bob.id], ['q', title], ['sort', 'messages']]) {
+    assert(url.searchParams.get(key) === value, `the URL keeps ${key}=${value} (${url.search})`)
+  }
+  // The link reproduces the view.
+  await page.goto(url.pathname + url.search)
+  await row.waitFor()
+  assert(await page.getByTestId('admin-conversation-row').count() === 1, 'reloading the filtered URL shows the same single row')
+  await row.getByRole('link', { name: title }).click()
+  await page.waitForURL(`**/admin/conversations/${conversation.id}`)
+
+  // The read-only history, linked to one message.
+  await page.goto(`/admin/conversations/${conversation.id}?seq=${kept.seq}`)
+  const target = page.locator(`[data-testid="admin-history-message"][data-seq="${kept.seq}"]`)
+  await target.waitFor()
+  assert(await target.getAttribute('aria-current') === 'true', 'the linked message is highlighted')
+  const gone = page.locator(`[data-testid="admin-history-message"][data-seq="${removed.seq}"]`)
+  await gone.getByText('this one goes away').waitFor()
+  const deletedMark = await gone.getByTestId('admin-history-deleted').innerText()
+  assert(deletedMark.startsWith(`Deleted by ${USERS.alice.name} · `), `the deleted message is marked with who deleted it: "${deletedMark}"`)
+  await screenshot(page, 'admin-history')
+
+  // Lock it.
+  await page.getByTestId('admin-lock').click()
+  await page.getByTestId('admin-confirm').click()
+  await poll(async () => (await page.getByTestId('admin-conversation-status').innerText()).toLowerCase().includes('locked'), { message: 'the admin page shows the conversation locked' })
+  const server = await rest.ok('GET', `/api/admin/conversations/${conversation.id}`, { token: tokens.admin })
+  assert(server.conversation.status === 'locked', `the server has status ${server.conversation.status}`)
+
+  // Bob's open window: the banner replaces the usable composer without a reload.
+  const banner = bobPage.getByTestId('composer-locked-banner')
+  await banner.waitFor({ timeout: 10_000 })
+  assert((await banner.innerText()).includes('locked by an admin'), 'the banner says an admin locked the conversation')
+  assert(await bobPage.getByTestId('composer-input').isDisabled(), 'Bob can still type into a locked conversation')
+  await bobPage.getByText('An admin locked this conversation').first().waitFor()
+  await screenshot(bobPage, 'member-locked-banner')
+
+  // Unlock again: the banner goes away live too.
+  await page.getByTestId('admin-unlock').click()
+  await banner.waitFor({ state: 'detached', timeout: 10_000 })
+  await screenshot(page, 'admin-conversation-detail')
 }

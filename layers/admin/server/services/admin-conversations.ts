@@ -1,32 +1,57 @@
-import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm'
-import { adminConversationsQuerySchema, type AdminConversation, type AdminProject } from '#shared/admin-schemas'
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { adminConversationsQuerySchema, adminUpdateConversationSchema, type AdminConversation, type AdminConversationSort, type AdminProject } from '#shared/admin-schemas'
 import { useDb, type DbOrTx } from '~~/server/db/client'
 import { conversations, projects } from '~~/server/db/schema'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
+import { announceConversationChanges, applyConversationChanges } from '~~/server/services/conversation-settings'
 import type { Actor } from '~~/server/services/users'
+import { recordAudit } from './audit'
 
 /** Services check the role themselves too, so a future caller that forgets requireAdmin still fails closed. */
 /** Escapes LIKE wildcards so a search for "50%" matches the literal text. */
 export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`
 
-async function loadAdminConversations(db: DbOrTx, where: SQL | undefined, page: { limit: number, offset: number }): Promise<AdminConversation[]> {
-  const c = conversations
-  const rows = await db.select({
-    c,
-    projectName: projects.name,
-    participantCount: sql<number>`(select count(*) from conversation_participants cp where cp.conversation_id = ${c.id})`.mapWith(Number),
-    // lastSeq also counts edits and reactions, so the visible message count is its own figure.
-    messageCount: sql<number>`(select count(*) from messages m where m.conversation_id = ${c.id} and m.deleted_at is null)`.mapWith(Number),
-    directNames: sql<string | null>`(case when ${c.type} = 'direct' then (select string_agg(pr.display_name, ' & ' order by pr.display_name)
-      from conversation_participants cp join profiles pr on pr.id = cp.user_id where cp.conversation_id = ${c.id}) end)`
-  })
-    .from(c)
-    .innerJoin(projects, eq(projects.id, c.projectId))
+const c = conversations
+const participantCount = sql<number>`(select count(*) from conversation_participants cp where cp.conversation_id = ${c.id})`.mapWith(Number)
+// lastSeq also counts edits and reactions, so the visible message count is its own figure.
+const messageCount = sql<number>`(select count(*) from messages m where m.conversation_id = ${c.id} and m.deleted_at is null)`.mapWith(Number)
+const directNames = sql<string | null>`(case when ${c.type} = 'direct' then (select string_agg(pr.display_name, ' & ' order by pr.display_name)
+  from conversation_participants cp join profiles pr on pr.id = cp.user_id where cp.conversation_id = ${c.id}) end)`
+
+/** What each sort key orders by; the shown title (DM names included) is what "title" sorts. */
+const SORT_KEYS: Record<AdminConversationSort, SQL> = {
+  lastActivity: sql`${c.lastMessageAt}`,
+  created: sql`${c.createdAt}`,
+  title: sql`lower(coalesce(${directNames}, ${c.title}))`,
+  messages: sql`${messageCount}`,
+  participants: sql`${participantCount}`
+}
+
+/** Never-active conversations go last either way; ties fall back to newest first, then id, so pages never overlap. */
+function orderOf(sort: AdminConversationSort, order: 'asc' | 'desc'): SQL[] {
+  const key = SORT_KEYS[sort]
+  return [order === 'asc' ? sql`${key} asc nulls last` : sql`${key} desc nulls last`, sql`${c.createdAt} desc`, sql`${c.id}`]
+}
+
+/**
+ * One page in two steps: the ids in order first (only the sort key is computed, and only what the
+ * sort needs), then the display columns for those rows alone. Postgres evaluates a select list for
+ * every row an OFFSET skips, so counting messages in the same query made later pages slow.
+ */
+async function loadAdminConversations(db: DbOrTx, where: SQL | undefined, page: { limit: number, offset: number, sort?: AdminConversationSort, order?: 'asc' | 'desc' }): Promise<AdminConversation[]> {
+  const ordered = await db.select({ id: c.id }).from(c)
     .where(where)
-    .orderBy(sql`${c.lastMessageAt} desc nulls last`, desc(c.createdAt), c.id)
+    .orderBy(...orderOf(page.sort ?? 'lastActivity', page.order ?? 'desc'))
     .limit(page.limit)
     .offset(page.offset)
+  if (!ordered.length) return []
+  const position = new Map(ordered.map((r, i) => [r.id, i]))
+  const found = await db.select({ c, projectName: projects.name, participantCount, messageCount, directNames })
+    .from(c)
+    .innerJoin(projects, eq(projects.id, c.projectId))
+    .where(inArray(c.id, ordered.map(r => r.id)))
+  const rows = found.sort((a, b) => position.get(a.c.id)! - position.get(b.c.id)!)
   return rows.map(r => ({
     id: r.c.id,
     projectId: r.c.projectId,
@@ -38,7 +63,7 @@ async function loadAdminConversations(db: DbOrTx, where: SQL | undefined, page: 
     lastMessageAt: r.c.lastMessageAt?.toISOString() ?? null,
     participantCount: r.participantCount,
     messageCount: r.messageCount,
-    settings: { slowModeSeconds: r.c.settings?.slowModeSeconds ?? 0 },
+    settings: { slowModeSeconds: r.c.settings?.slowModeSeconds ?? 0, membersCanPin: r.c.settings?.membersCanPin === true },
     createdAt: r.c.createdAt.toISOString()
   }))
 }
@@ -48,7 +73,6 @@ export async function adminListConversations(actor: Actor, input: unknown): Prom
   assertAdmin(actor)
   const query = parseInput(adminConversationsQuerySchema, input)
   const db = await useDb()
-  const c = conversations
   const filters: SQL[] = []
   if (query.projectId) filters.push(eq(c.projectId, query.projectId))
   if (query.status) filters.push(eq(c.status, query.status))
@@ -84,4 +108,28 @@ export async function adminListProjects(actor: Actor): Promise<AdminProject[]> {
   assertAdmin(actor)
   const db = await useDb()
   return db.select({ id: projects.id, name: projects.name }).from(projects).orderBy(projects.name, projects.id)
+}
+
+/**
+ * Locks, archives or reopens a conversation, sets slow mode, renames it or sets pin rights, with
+ * the audit entry in the same transaction. Participants see it at once: a system line in the
+ * timeline and `conversation:updated` (their own view) on every instance.
+ */
+export async function adminUpdateConversation(actor: Actor, conversationId: string, input: unknown): Promise<AdminConversation> {
+  assertAdmin(actor)
+  const changes = parseInput(adminUpdateConversationSchema, input)
+  const db = await useDb()
+  const notices = await db.transaction(async (tx) => {
+    // Row lock: two admins changing settings at once must not lose each other's change.
+    const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update')
+    if (!conversation) throw new AppError('NOT_FOUND', 'conversation not found')
+    if (changes.title !== undefined && conversation.type === 'direct') {
+      throw new AppError('VALIDATION', 'title: direct messages are named after their participants', { fields: [{ field: 'title', message: 'a direct conversation has no title to change' }] })
+    }
+    const { before, after, notices } = await applyConversationChanges(tx, actor, conversation, changes, 'An admin')
+    if (notices.length) await recordAudit(tx, actor, 'conversation.update', { type: 'conversation', id: conversationId }, { before, after })
+    return notices
+  })
+  await announceConversationChanges(db, conversationId, notices)
+  return adminGetConversation(actor, conversationId)
 }

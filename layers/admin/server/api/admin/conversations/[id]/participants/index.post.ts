@@ -1,8 +1,10 @@
-import { addParticipantSchema, idParamsSchema } from '#shared/schemas'
+import { adminAddParticipantsSchema } from '#shared/admin-schemas'
+import { idParamsSchema } from '#shared/schemas'
 import { adminAddParticipant } from '#layers/admin/server/services/admin-participants'
 
+// One user: `{ userId, role }` (the contract). Several at once: `{ userIds: [...], role }` (all or nothing). → `{ participants }`
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)
   const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
-  return { participants: await adminAddParticipant(actor, id, await readValidatedBody(event, bodyOf(addParticipantSchema))) }
+  return { participants: await adminAddParticipant(actor, id, await readValidatedBody(event, bodyOf(adminAddParticipantsSchema))) }
 })
