@@ -27,6 +27,7 @@ export async function adminExports(env) {
   await page.goto(`/admin/conversations/${ids.design}`)
   await page.getByTestId('admin-export-menu').click()
   await page.getByTestId('admin-export-form').waitFor()
+  await screenshot(page, 'export-conversation-menu')
   const csv = await downloadOf(page, page.getByTestId('admin-export-download'))
   assert(/^design-export-\d{4}-\d{2}-\d{2}\.csv$/.test(csv.name), `unexpected file name ${csv.name}`)
   const [header, ...rows] = parse(csv.text)
@@ -36,7 +37,6 @@ export async function adminExports(env) {
   const idColumn = header.indexOf('id')
   assert(rows.length === expected.length && rows.every((r, i) => r[idColumn] === expected[i]), `CSV rows (${rows.length}) differ from the messages (${expected.length})`)
   assert(rows.some(r => r[header.indexOf('content')] === marker), 'the new message is not in the CSV with its exact text')
-  await screenshot(page, 'export-conversation-menu')
 
   // 2. A project export from /admin/exports, reached through the nav.
   await page.keyboard.press('Escape')
