@@ -15,6 +15,10 @@
 //     downloaded over HTTP.
 // For each run: rows/s, the server's RSS before, the highest RSS sampled every 50 ms during the run,
 // and VmHWM (the process's peak RSS since it started) after it. Medians over the runs.
+// Then the flat-memory proof: servers started with --max-old-space-size=<cap> MiB (--heap-cap,
+// default 64,128) exports 10 %, 50 % and 100 % of the big conversation; a server that held the rows
+// would die of heap exhaustion long before 800,000 rows (hundreds of MiB of output), and its RSS
+// would grow with the export's size instead of staying level.
 import { randomUUID } from 'node:crypto'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -29,15 +33,17 @@ const { seedMillion } = await import('./lib/history.mjs')
 
 const { values: a } = parseArgs({
   options: {
-    messages: { type: 'string', default: '1000000' },
-    reps: { type: 'string', default: '3' },
-    formats: { type: 'string', default: 'csv,ndjson' },
-    'no-jobs': { type: 'boolean', default: false }
+    'messages': { type: 'string', default: '1000000' },
+    'reps': { type: 'string', default: '3' },
+    'formats': { type: 'string', default: 'csv,ndjson' },
+    'no-jobs': { type: 'boolean', default: false },
+    'heap-cap': { type: 'string', default: '64,128' }
   }
 })
 const total = Number(a.messages)
 const reps = Number(a.reps)
 const formats = a.formats.split(',')
+const caps = a['heap-cap'].split(',').filter(Boolean).map(Number)
 
 /** VmRSS and VmHWM of a process in MiB, from /proc/<pid>/status. */
 function memory(pid) {
@@ -67,6 +73,18 @@ async function drain(res) {
   return { bytes, lines }
 }
 
+/** One streamed conversation export: rows (lines minus the header/metadata line), seconds, RSS before and peak. */
+async function syncRun(server, headers, conversationId, format, query = '') {
+  const before = memory(server.pid).rss
+  const stop = watchRss(server.pid)
+  const t0 = performance.now()
+  const res = await fetch(`${server.url}/api/admin/conversations/${conversationId}/export?format=${format}${query}`, { headers })
+  if (res.status !== 200) throw new Error(`sync ${format}: HTTP ${res.status} ${await res.text()}`)
+  const { bytes, lines } = await drain(res)
+  const seconds = (performance.now() - t0) / 1000
+  return { rows: lines - 1, seconds, rowsPerSecond: (lines - 1) / seconds, bytes, rssBefore: before, rssPeak: stop(), hwm: memory(server.pid).hwm }
+}
+
 servicesUp()
 await resetDatabase()
 const server = await startChatServer({ env: { LOG_LEVEL: 'warn' } })
@@ -92,18 +110,10 @@ try {
     const expectSync = seeded.bigCount + 1
     const sync = []
     for (let r = 0; r < reps; r++) {
-      const before = memory(server.pid).rss
-      const stop = watchRss(server.pid)
-      const t0 = performance.now()
-      const res = await fetch(`${server.url}/api/admin/conversations/${seeded.bigId}/export?format=${format}`, { headers })
-      if (res.status !== 200) throw new Error(`sync ${format}: HTTP ${res.status} ${await res.text()}`)
-      const { bytes, lines } = await drain(res)
-      const seconds = (performance.now() - t0) / 1000
-      const peak = stop()
-      if (lines !== expectSync) throw new Error(`sync ${format}: ${lines} lines, expected ${expectSync}`)
-      const run = { rows: seeded.bigCount, seconds, rowsPerSecond: seeded.bigCount / seconds, bytes, rssBefore: before, rssPeak: peak, hwm: memory(server.pid).hwm }
+      const run = await syncRun(server, headers, seeded.bigId, format)
+      if (run.rows !== expectSync - 1) throw new Error(`sync ${format}: ${run.rows} rows, expected ${expectSync - 1}`)
       sync.push(run)
-      log(`  sync ${format} #${r + 1}: ${run.rows} rows in ${f(seconds, 2)} s = ${f(run.rowsPerSecond, 0)} rows/s, ${f(bytes / 2 ** 20)} MiB; RSS ${f(before)} → peak ${f(peak)} MiB; VmHWM ${f(run.hwm)} MiB`)
+      log(`  sync ${format} #${r + 1}: ${run.rows} rows in ${f(run.seconds, 2)} s = ${f(run.rowsPerSecond, 0)} rows/s, ${f(run.bytes / 2 ** 20)} MiB; RSS ${f(run.rssBefore)} → peak ${f(run.rssPeak)} MiB; VmHWM ${f(run.hwm)} MiB`)
     }
     const jobs = []
     for (let r = 0; !a['no-jobs'] && r < Math.max(1, Math.ceil(reps / 2)); r++) {
@@ -129,18 +139,44 @@ try {
       jobs.push(run)
       log(`  job ${format} #${r + 1}: ${run.rows} rows in ${f(jobSeconds, 2)} s = ${f(run.rowsPerSecond, 0)} rows/s (download ${f(downloadSeconds, 2)} s, ${f(bytes / 2 ** 20)} MiB); RSS ${f(before)} → peak ${f(peak)} MiB; VmHWM ${f(run.hwm)} MiB`)
     }
-    const summary = runs => runs.length ? {
-      runs: runs.length,
-      rows: runs[0].rows,
-      medianSeconds: median(runs.map(x => x.seconds)),
-      medianRowsPerSecond: median(runs.map(x => x.rowsPerSecond)),
-      mib: runs[0].bytes / 2 ** 20,
-      medianRssBefore: median(runs.map(x => x.rssBefore)),
-      medianRssPeak: median(runs.map(x => x.rssPeak)),
-      maxRssPeak: Math.max(...runs.map(x => x.rssPeak)),
-      hwmAfter: runs.at(-1).hwm
-    } : null
+    const summary = runs => runs.length
+      ? {
+          runs: runs.length,
+          rows: runs[0].rows,
+          medianSeconds: median(runs.map(x => x.seconds)),
+          medianRowsPerSecond: median(runs.map(x => x.rowsPerSecond)),
+          mib: runs[0].bytes / 2 ** 20,
+          medianRssBefore: median(runs.map(x => x.rssBefore)),
+          medianRssPeak: median(runs.map(x => x.rssPeak)),
+          maxRssPeak: Math.max(...runs.map(x => x.rssPeak)),
+          hwmAfter: runs.at(-1).hwm
+        }
+      : null
     results.push({ format, sync: summary(sync), job: summary(jobs), raw: { sync, jobs } })
+  }
+
+  // Flat memory: capped heaps, three export sizes each.
+  await server.stop()
+  const sweep = []
+  const dbc = sql({ max: 1 })
+  const [{ first }] = await dbc`select min(created_at) as first from messages where conversation_id = ${seeded.bigId}`
+  await dbc.end({ timeout: 5 })
+  for (const cap of caps) {
+    const capped = await startChatServer({ env: { LOG_LEVEL: 'warn' }, nodeArgs: [`--max-old-space-size=${cap}`] })
+    try {
+      const capIdle = memory(capped.pid)
+      for (const format of formats) {
+        for (const share of [0.1, 0.5, 1]) {
+          // Message g of the big conversation was written g seconds after the first: `to` picks a prefix.
+          const to = new Date(new Date(first).getTime() + Math.round(seeded.bigCount * share) * 1000).toISOString()
+          const run = await syncRun(capped, headers, seeded.bigId, format, share < 1 ? `&to=${encodeURIComponent(to)}` : '')
+          sweep.push({ cap, format, share, idle: capIdle.rss, ...run })
+          log(`  capped heap ${cap} MiB, ${format} ${share * 100}%: ${run.rows} rows in ${f(run.seconds, 2)} s = ${f(run.rowsPerSecond, 0)} rows/s, ${f(run.bytes / 2 ** 20)} MiB; RSS ${f(run.rssBefore)} → peak ${f(run.rssPeak)} MiB; VmHWM ${f(run.hwm)} MiB (idle ${f(capIdle.rss)})`)
+        }
+      }
+    } finally {
+      await capped.stop()
+    }
   }
 
   const rows = results.flatMap(r => [['sync', r.sync], ['job', r.job]].filter(([, s]) => s).map(([kind, s]) =>
@@ -150,12 +186,18 @@ try {
     '',
     '| format | what | rows | s | rows/s | file MiB | RSS before (MiB) | RSS peak during (MiB) | VmHWM after (MiB) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows
+    ...rows,
+    '',
+    'The big conversation\'s export by size, on servers started with a capped V8 heap (--max-old-space-size):',
+    '',
+    '| heap cap (MiB) | format | share | rows | s | rows/s | file MiB | RSS before (MiB) | RSS peak during (MiB) | VmHWM after (MiB) |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...sweep.map(r => `| ${r.cap} | ${r.format} | ${r.share * 100} % | ${r.rows.toLocaleString('en')} | ${f(r.seconds, 2)} | ${f(r.rowsPerSecond, 0)} | ${f(r.bytes / 2 ** 20)} | ${f(r.rssBefore)} | ${f(r.rssPeak)} | ${f(r.hwm)} |`)
   ].join('\n')
   console.log(table)
   mkdirSync(RESULTS_DIR, { recursive: true })
   const out = join(RESULTS_DIR, `export-1m-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-  writeFileSync(out, JSON.stringify({ total, reps, idle, seed: { ...seeded, readerToken: undefined, words: undefined, reader: undefined }, results }, null, 2))
+  writeFileSync(out, JSON.stringify({ total, reps, heapCapsMiB: caps, idle, sweep, seed: { ...seeded, readerToken: undefined, words: undefined, reader: undefined }, results }, null, 2))
   log(`results: ${out}`)
 } finally {
   await server.stop()

@@ -260,7 +260,11 @@ export const scheduledMessages = pgTable('scheduled_messages', {
 
 // ---- Exports (admin layer): project and conversation exports run as background jobs ----
 
-/** A background export: what was asked, how far it got, and where the finished file is stored. */
+/**
+ * A background export: what was asked, how far it got, and where the finished file is stored.
+ * The format and status lists are EXPORT_FORMATS and EXPORT_STATUSES of shared/export-schemas.ts
+ * (spelled out here because drizzle-kit loads this file on its own; the services' types catch a drift).
+ */
 export const exportJobs = pgTable('exports', {
   id: uuid('id').primaryKey().defaultRandom(),
   requestedBy: uuid('requested_by').references(() => profiles.id, { onDelete: 'set null' }),
