@@ -31,7 +31,7 @@ const SCENARIOS = [
   ['5 screenshots, light and dark', screenshots, 90_000],
   ['6 accessibility (axe-core): sign-in, conversation, thread panel, emoji picker', accessibility, 60_000],
   ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000],
-  ['8 admin exports: a conversation download, a project export job', adminExports, 90_000]
+  ['8 exports: admin conversation download and project job, a member\'s own transcript', adminExports, 90_000]
 ]
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)
 

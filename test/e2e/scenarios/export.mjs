@@ -1,8 +1,9 @@
-// Scenario: an admin downloads a conversation export, then runs a project export and downloads it when it is done.
+// Scenario: an admin downloads a conversation export, then runs a project export and downloads it when it is
+// done; a member downloads their own transcript from the conversation header menu.
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { parse } from 'csv-parse/sync'
-import { USERS, assert, loginViaForm, newContext, newPage, nonce, screenshot } from '../lib/helpers.mjs'
+import { USERS, assert, loginViaForm, newContext, newPage, nonce, openConversation, screenshot } from '../lib/helpers.mjs'
 
 const ndjsonIds = text => text.trimEnd().split('\n').slice(1).map(l => JSON.parse(l).id)
 
@@ -58,4 +59,20 @@ export async function adminExports(env) {
   assert(new Set(lines.slice(1).map(m => m.conversationId)).size >= 3, 'the project export holds fewer than the seeded conversations')
   await screenshot(page, 'export-project-done')
   await context.close()
+
+  // 3. A member's own copy, from the conversation header menu: the HTML transcript.
+  const member = await newContext(env)
+  const alice = await newPage(member, 'member-export')
+  await loginViaForm(alice, USERS.alice.email)
+  await openConversation(alice, ids.design)
+  await alice.getByTestId('conversation-header-menu').click()
+  await alice.getByRole('menuitem', { name: 'Export conversation…' }).click()
+  await alice.getByRole('dialog', { name: 'Export conversation' }).waitFor()
+  const html = await downloadOf(alice, alice.getByTestId('export-submit'))
+  assert(/^design-export-\d{4}-\d{2}-\d{2}\.html$/.test(html.name), `unexpected member file name ${html.name}`)
+  assert(html.text.startsWith('<!doctype html>') && !/<script/i.test(html.text), 'the transcript is not a script-free HTML document')
+  assert(html.text.includes(escapeHtml(marker.split('\n')[0])), 'the member transcript lacks the new message, escaped')
+  await member.close()
 }
+
+const escapeHtml = text => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
