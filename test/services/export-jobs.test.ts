@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
 import type { ExportJob } from '#shared/export-schemas'
+import { startInstance } from '../support/instance.mjs'
 import { api, logIn, must, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 import { instances } from './helpers'
 
@@ -60,5 +61,38 @@ describe('project exports on BullMQ across two instances', () => {
     }
     const csv = await text(B, adminB.token, done[1]!.downloadUrl!)
     expect(csv.body.split('\r\n')[0]).toMatch(/^conversation_id,conversation,seq,id,sent_at/)
+  })
+
+  it('an instance starting up runs exports left queued and takes over a running one whose worker died', { timeout: 90_000 }, async () => {
+    const { A } = instances()
+    const admin = await logIn('admin@example.com', 'password', A)
+    const owner = await signUp('Recovered', A)
+    const { projectId, conversation } = await setupConversation(owner, [], `recover-${randomUUID().slice(0, 6)}`)
+    must(await api(A, 'POST', `/api/conversations/${conversation.id}/messages`, { token: owner.token, body: { clientId: randomUUID(), content: 'kept, through a crash' } }), 'send')
+    const { databaseUrl, redisUrl, dataDir } = inject('services')
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+    const queued = randomUUID()
+    const orphaned = randomUUID()
+    try {
+      // As a restart leaves them: one never handed to a worker, one whose worker stopped beating 5 minutes ago.
+      await sql`insert into exports (id, requested_by, scope, format, status, file_name) values
+        (${queued}, ${admin.user.id}, ${sql.json({ projectId })}, 'json', 'queued', 'recovered-queued.json'),
+        (${orphaned}, ${admin.user.id}, ${sql.json({ conversationId: conversation.id })}, 'csv', 'running', 'recovered-running.csv')`
+      await sql`update exports set run_count = 1, started_at = now() - interval '6 minutes', updated_at = now() - interval '5 minutes' where id = ${orphaned}`
+      const C = await startInstance({ name: 'C', env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, DATA_DIR: dataDir } })
+      try {
+        const [q, o] = await Promise.all([waitDone(A, admin, queued), waitDone(C.url, admin, orphaned)])
+        expect(q).toMatchObject({ status: 'done', rowsDone: 1, rowsTotal: 1 })
+        expect(o).toMatchObject({ status: 'done', rowsDone: 1, rowsTotal: 1 })
+        const rows = await sql<{ id: string, run_count: number }[]>`select id, run_count from exports where id in (${queued}, ${orphaned}) order by file_name`
+        expect(Object.fromEntries(rows.map(r => [r.id, r.run_count]))).toEqual({ [queued]: 1, [orphaned]: 2 })
+        const file = await text(A, admin.token, o.downloadUrl!)
+        expect(file.body).toContain('kept, through a crash')
+      } finally {
+        await C.stop()
+      }
+    } finally {
+      await sql.end({ timeout: 5 })
+    }
   })
 })
