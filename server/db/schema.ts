@@ -276,3 +276,36 @@ export const automodRules = pgTable('automod_rules', {
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [index('automod_rules_project_idx').on(t.projectId)])
+
+// ---- Exports (admin layer): project and conversation exports run as background jobs ----
+
+/**
+ * A background export: what was asked, how far it got, and where the finished file is stored.
+ * The format and status lists are EXPORT_FORMATS and EXPORT_STATUSES of shared/export-schemas.ts
+ * (spelled out here because drizzle-kit loads this file on its own; the services' types catch a drift).
+ */
+export const exportJobs = pgTable('exports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  requestedBy: uuid('requested_by').references(() => profiles.id, { onDelete: 'set null' }),
+  scope: jsonb('scope').$type<{ conversationId?: string, projectId?: string }>().notNull(),
+  format: text('format', { enum: ['csv', 'json', 'ndjson', 'html'] }).notNull(),
+  rangeFrom: text('range_from'),
+  rangeTo: text('range_to'),
+  includeDeleted: boolean('include_deleted').notNull().default(false),
+  includeAttachments: boolean('include_attachments').notNull().default(false),
+  status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
+  rowsDone: integer('rows_done').notNull().default(0),
+  rowsTotal: integer('rows_total'),
+  /** How many times a worker claimed it: 1 unless a crashed run was taken over. */
+  runCount: integer('run_count').notNull().default(0),
+  fileName: text('file_name'),
+  storageKey: text('storage_key'),
+  sizeBytes: bigint('size_bytes', { mode: 'number' }),
+  error: text('error'),
+  createdAt: createdAt(),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  /** Touched with every progress step: a running export whose heartbeat stops is taken over. */
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  expiresAt: timestamp('expires_at', { withTimezone: true })
+}, t => [index('exports_status_idx').on(t.status, t.updatedAt), index('exports_created_idx').on(t.createdAt)])

@@ -18,6 +18,7 @@ import { accessibility } from './scenarios/a11y.mjs'
 import { richMessaging } from './scenarios/rich.mjs'
 import { reactionsAndActions } from './scenarios/reactions.mjs'
 import { automodRules } from './scenarios/automod.mjs'
+import { adminExports } from './scenarios/export.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
@@ -32,7 +33,8 @@ const SCENARIOS = [
   ['4d automod: a rule tried on recent messages, saved, blocks a member with its name', automodRules, 60_000],
   ['5 screenshots, light and dark', screenshots, 90_000],
   ['6 accessibility (axe-core): sign-in, conversation, thread panel, emoji picker', accessibility, 60_000],
-  ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000]
+  ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000],
+  ['8 exports: admin conversation download and project job, a member\'s own transcript', adminExports, 90_000]
 ]
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)
 

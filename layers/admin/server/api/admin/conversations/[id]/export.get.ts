@@ -1,0 +1,12 @@
+import { adminExportQuerySchema } from '#shared/export-schemas'
+import { idParamsSchema } from '#shared/schemas'
+import { openAdminConversationExport } from '#layers/admin/server/services/exports/admin-export-download'
+import { sendExportDownload } from '~~/server/utils/export-response'
+
+/** One conversation as a streamed file: `?format=csv|json|ndjson|html&from&to&includeDeleted&includeAttachments`. */
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  const query = await getValidatedQuery(event, adminExportQuerySchema.parse)
+  await sendExportDownload(event, await openAdminConversationExport(actor, id, query))
+})

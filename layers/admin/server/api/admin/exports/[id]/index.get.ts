@@ -1,0 +1,8 @@
+import { idParamsSchema } from '#shared/schemas'
+import { getExport } from '#layers/admin/server/services/exports/export-jobs'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return { export: await getExport(actor, id) }
+})

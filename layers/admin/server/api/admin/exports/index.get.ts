@@ -1,0 +1,7 @@
+import { exportListQuerySchema } from '#shared/export-schemas'
+import { listExports } from '#layers/admin/server/services/exports/export-jobs'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return { exports: await listExports(actor, await getValidatedQuery(event, exportListQuerySchema.parse)) }
+})

@@ -1,0 +1,38 @@
+import { adminExportQuerySchema } from '#shared/export-schemas'
+import { useDb } from '~~/server/db/client'
+import { AppError, parseInput } from '~~/server/utils/errors'
+import { assertAdmin } from '~~/server/services/access'
+import { conversationById, exportConversations, exportFileName, openExport, type OpenedExport } from '~~/server/services/export'
+import type { Actor } from '~~/server/services/users'
+import { recordAudit } from '../audit'
+
+/**
+ * One conversation as a streamed download (any format, deleted messages on request). The audit
+ * entry is written before the first byte, so an export cut short is still on record.
+ */
+export async function openAdminConversationExport(actor: Actor, conversationId: string, input: unknown): Promise<OpenedExport & { fileName: string }> {
+  assertAdmin(actor)
+  const query = parseInput(adminExportQuerySchema, input)
+  const db = await useDb()
+  const list = await exportConversations(db, conversationById(conversationId))
+  if (list.length === 0) throw new AppError('NOT_FOUND', 'conversation not found')
+  const opened = openExport(db, {
+    format: query.format,
+    conversations: list,
+    scope: { conversationId },
+    from: query.from,
+    to: query.to,
+    includeDeleted: query.includeDeleted,
+    includeDeletedContent: true,
+    includeAttachments: query.includeAttachments
+  })
+  await db.transaction(tx => recordAudit(tx, actor, 'export.create', { type: 'conversation', id: conversationId }, {
+    mode: 'download',
+    scope: { conversationId },
+    format: query.format,
+    range: { from: opened.meta.from, to: opened.meta.to },
+    includeDeleted: query.includeDeleted,
+    includeAttachments: query.includeAttachments
+  }))
+  return { ...opened, fileName: exportFileName(list[0]!.title, opened.extension) }
+}

@@ -1,0 +1,38 @@
+import { and, eq, isNull } from 'drizzle-orm'
+import { memberExportQuerySchema } from '#shared/export-schemas'
+import { useDb } from '../db/client'
+import { messages } from '../db/schema'
+import { parseInput } from '../utils/errors'
+import { notVisible, requireParticipant } from './access'
+import { conversationById, exportConversations, exportFileName, openExport } from './export'
+import type { Actor } from './users'
+
+/**
+ * A member's own copy of a conversation, or of one thread in it (JSON or HTML). Participants
+ * only; deleted messages are left out entirely, so nobody gets back what someone else deleted.
+ */
+export async function openMemberExport(actor: Actor, conversationId: string, input: unknown) {
+  const query = parseInput(memberExportQuerySchema, input)
+  const db = await useDb()
+  await requireParticipant(db, actor, conversationId)
+  let label: string | undefined
+  if (query.threadId) {
+    // A thread is named by its root, which must be a live top-level message of this conversation.
+    const [root] = await db.select({ id: messages.id, content: messages.content }).from(messages)
+      .where(and(eq(messages.id, query.threadId), eq(messages.conversationId, conversationId), isNull(messages.threadRootId), isNull(messages.deletedAt)))
+    if (!root) throw notVisible('message')
+    label = `thread ${root.content.split('\n')[0]!.slice(0, 40)}`
+  }
+  const list = await exportConversations(db, conversationById(conversationId))
+  const opened = openExport(db, {
+    format: query.format,
+    conversations: list,
+    scope: { conversationId, ...(query.threadId ? { threadId: query.threadId } : {}) },
+    from: query.from,
+    to: query.to,
+    includeDeleted: false,
+    includeAttachments: query.includeAttachments,
+    threadId: query.threadId
+  })
+  return { ...opened, fileName: exportFileName(label ?? list[0]?.title ?? 'conversation', opened.extension) }
+}

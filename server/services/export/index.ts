@@ -1,0 +1,6 @@
+export * from './types'
+export { resolveRange } from './range'
+export { exportFileName, renderExport, slugify } from './render'
+export { countExportRows, exportBatches, EXPORT_BATCH_SIZE, type ExportSelection } from './rows'
+export { conversationById, conversationsOfProject, exportConversations, openExport, type ExportRequest, type OpenedExport } from './open'
+export { CSV_COLUMNS, EXPORT_WRITERS, escapeHtml, type ExportFormatSpec, type ExportWriter } from './writers'
