@@ -257,3 +257,22 @@ export const scheduledMessages = pgTable('scheduled_messages', {
   index('scheduled_messages_due_idx').on(t.status, t.sendAt),
   index('scheduled_messages_sender_idx').on(t.senderId)
 ])
+
+// ---- Graduated moderation: escalation rules ----
+/**
+ * "The Nth upheld report within D days → this sanction": checked each time a report is upheld.
+ * A rule with a project applies to that project's messages only; without one, everywhere.
+ */
+export const escalationRules = pgTable('escalation_rules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+  threshold: integer('threshold').notNull(),
+  windowDays: integer('window_days').notNull(),
+  action: text('action', { enum: ['mute', 'readonly', 'ban'] }).notNull(),
+  /** Null: until lifted. */
+  durationHours: integer('duration_hours'),
+  enabled: boolean('enabled').notNull().default(true),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+})
