@@ -28,8 +28,8 @@ const RECORD_DAYS = 30
 const removedText = sql<string | null>`(select e.previous_content from ${messageEdits} e where e.message_id = ${messages.id}
   and e.kind = 'delete' order by e.edited_at desc, e.id desc limit 1)`
 
-const person = (p: { id: string | null, displayName: string | null, email: string | null }): PersonRef | null =>
-  p.id ? { id: p.id, displayName: p.displayName ?? '', email: p.email ?? '' } : null
+const person = (p: { id: string | null, displayName: string | null, email: string | null } | null): PersonRef | null =>
+  p?.id ? { id: p.id, displayName: p.displayName ?? '', email: p.email ?? '' } : null
 
 function selectReports(db: DbOrTx) {
   return db.select({
@@ -131,8 +131,10 @@ export async function getReport(actor: Actor, id: string): Promise<AdminReportDe
     escalationOf(db, id)
   ])
   const deletedIds = context.filter(m => m.deletedAt).map(m => m.id)
+  // Oldest first, so the map keeps each message's last delete.
   const removed = deletedIds.length
-    ? await db.select({ id: messages.id, text: removedText }).from(messages).where(inArray(messages.id, deletedIds))
+    ? await db.select({ id: messageEdits.messageId, text: messageEdits.previousContent }).from(messageEdits)
+      .where(and(inArray(messageEdits.messageId, deletedIds), eq(messageEdits.kind, 'delete'))).orderBy(asc(messageEdits.editedAt), asc(messageEdits.id))
     : []
   const removedById = new Map(removed.map(r => [r.id, r.text]))
   return {
