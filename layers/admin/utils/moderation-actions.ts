@@ -40,7 +40,8 @@ export function actionBody(form: ActionForm): { body: Record<string, unknown> } 
   const reason = form.reason.trim()
   if (option.needsReason && !reason) return { error: 'say why — the user sees this reason' }
   const body: Record<string, unknown> = { action: form.action }
-  if (reason) body.reason = reason
+  // A reason typed for another action before switching (e.g. to dismiss) is not sent along.
+  if (reason && option.needsReason) body.reason = reason
   if (form.resolution.trim()) body.resolution = form.resolution.trim()
   if (form.deleteMessage && form.action !== 'deleted' && form.action !== 'dismissed') body.deleteMessage = true
   if (option.timed) {

@@ -134,7 +134,7 @@ export async function getReport(actor: Actor, id: string): Promise<AdminReportDe
   // Oldest first, so the map keeps each message's last delete.
   const removed = deletedIds.length
     ? await db.select({ id: messageEdits.messageId, text: messageEdits.previousContent }).from(messageEdits)
-      .where(and(inArray(messageEdits.messageId, deletedIds), eq(messageEdits.kind, 'delete'))).orderBy(asc(messageEdits.editedAt), asc(messageEdits.id))
+        .where(and(inArray(messageEdits.messageId, deletedIds), eq(messageEdits.kind, 'delete'))).orderBy(asc(messageEdits.editedAt), asc(messageEdits.id))
     : []
   const removedById = new Map(removed.map(r => [r.id, r.text]))
   return {
