@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { actionBody, describeRuleOutcome, describeSanction, emptyActionForm } from '../../layers/admin/utils/moderation-actions'
 import { applyNotice, muteNotice } from '../../utils/chat/moderation'
 import { strongerRule } from '../../layers/admin/server/services/escalation'
+import { applyDeleted, applyLatestPage, applySync, emptyTimeline, upsertMessage } from '../../utils/chat/timeline'
+import { messageFixture } from '../support/message-fixture'
 
 const conversation = { id: 'c1', projectId: 'p1' }
 const later = new Date(Date.now() + 3_600_000).toISOString()
@@ -47,5 +49,20 @@ describe('escalation', () => {
     expect(strongerRule({ action: 'mute', durationHours: 24 }, { action: 'ban', durationHours: 1 })).toEqual({ action: 'ban', durationHours: 1 })
     expect(strongerRule({ action: 'mute', durationHours: 24 }, { action: 'mute', durationHours: null })).toEqual({ action: 'mute', durationHours: null })
     expect(strongerRule({ action: 'readonly', durationHours: 200 }, { action: 'mute', durationHours: 1 })).toEqual({ action: 'mute', durationHours: 1 })
+  })
+})
+
+describe('a restored message in the timeline', () => {
+  const sender = { id: 'u', displayName: 'U', avatarUrl: null }
+  const original = messageFixture(1, { id: 'm-1', conversationId: 'c', sender, createdAt: new Date().toISOString() }, { content: 'hello', updatedSeq: 1 })
+  it('shows again with its text, live or through sync, and an older copy does not undo it', () => {
+    const loaded = applyLatestPage(emptyTimeline(), [original], false)
+    const deleted = applyDeleted(loaded, { messageId: 'm-1', updatedSeq: 2 }, new Date().toISOString())
+    expect(deleted.messages[0]).toMatchObject({ content: '', deletedAt: expect.any(String) })
+    const restored = { ...original, updatedSeq: 3, deletedAt: null, content: 'hello' }
+    const live = upsertMessage(deleted, restored)
+    expect(live.messages[0]).toMatchObject({ content: 'hello', deletedAt: null, updatedSeq: 3 })
+    expect(applySync(deleted, { messages: [restored], hasMore: false, lastSeq: 3 }).messages[0]).toMatchObject({ content: 'hello', deletedAt: null })
+    expect(applyDeleted(live, { messageId: 'm-1', updatedSeq: 2 }, new Date().toISOString()).messages[0]!.content).toBe('hello')
   })
 })

@@ -12,7 +12,7 @@ export async function moderationQueue(env) {
   await onAlice.hover()
   await onAlice.getByTestId('message-more').click()
   await alice.getByTestId('message-report').click()
-  const modal = alice.getByTestId('report-modal')
+  const modal = alice.getByRole('dialog').filter({ hasText: 'Report message' })
   await modal.getByText('Spam', { exact: true }).click()
   await modal.getByTestId('report-description').fill('advertising')
   await modal.getByTestId('report-submit').click()
