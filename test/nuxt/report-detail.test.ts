@@ -119,3 +119,13 @@ describe('report detail', () => {
     expect(restored).toBe(1)
   })
 })
+
+describe('report detail of a deleted message', () => {
+  it('offers restore, not a second delete', async () => {
+    inApp(() => useSession().signIn('token', { ...ME, role: 'admin' }))
+    const wrapper = await mountInApp(ReportDetail, { report: detail({ message: { ...detail().message, deletedAt: new Date().toISOString() } }) })
+    expect(wrapper.find('[data-testid="report-action-deleted"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="report-action-muted"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="report-restore"]').exists()).toBe(true)
+  })
+})
