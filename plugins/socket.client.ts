@@ -40,6 +40,7 @@ export default defineNuxtPlugin({
         console.warn('[chat] sync after connect failed', error)
       }
       useOutbox().flush()
+      useModeration().load().catch(() => {})
     }
 
     // Set once a renewal was tried since the last good connect: a second refusal means sign in again.
@@ -98,6 +99,7 @@ export default defineNuxtPlugin({
       drafts.applyRemote(conversationId, draft?.content ?? '')
     })
     socket.on('scheduled:updated', ({ scheduled: item }) => scheduled.upsert(item))
+    socket.on('moderation:notice', ({ notice }) => useModeration().receive(notice))
     socket.on('conversation:removed', ({ conversationId }) => {
       const open = router.currentRoute.value.params.id === conversationId
       conversations.removeConversation(conversationId)

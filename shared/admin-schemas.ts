@@ -31,10 +31,15 @@ export const adminUsersQuerySchema = z.object({
 
 export const adminBanSchema = z.object({
   reason: z.string().trim().max(500).optional(),
-  /** Where the ban was decided (recorded in the audit log); a ban is account-wide. */
+  /** A project ban: only this project's conversations close to the user. Omitted: account-wide. */
   projectId: z.uuid().optional(),
   /** Omitted: until lifted. */
   until: z.iso.datetime({ offset: true }).optional()
+})
+
+export const adminUnbanQuerySchema = z.object({
+  /** Lift only the ban from this project. */
+  projectId: optional(z.uuid())
 })
 
 export const adminAuditQuerySchema = z.object({

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { NotificationKind, PresenceStatus, UserRole } from './enums'
 import type { Ack, ErrorBody } from './errors'
 import type { Draft } from './draft-schemas'
+import type { ModerationNotice } from './moderation-schemas'
 import type { reactionEventSchema } from './reaction-schemas'
 import type { ScheduledMessage } from './scheduled-schemas'
 import type {
@@ -87,6 +88,8 @@ export interface ServerToClientEvents {
   'scheduled:updated': (payload: { scheduled: ScheduledMessage }) => void
   /** The access token expired: the socket is closed; reconnect with a fresh token. */
   'session:expired': (payload: ErrorBody) => void
+  /** A moderator warned, muted, banned or lifted a sanction on this user. */
+  'moderation:notice': (payload: { notice: ModerationNotice }) => void
 }
 
 export interface SocketData {

@@ -309,3 +309,22 @@ export const exportJobs = pgTable('exports', {
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   expiresAt: timestamp('expires_at', { withTimezone: true })
 }, t => [index('exports_status_idx').on(t.status, t.updatedAt), index('exports_created_idx').on(t.createdAt)])
+
+// ---- Graduated moderation: escalation rules ----
+/**
+ * "The Nth upheld report within D days → this sanction": checked each time a report is upheld.
+ * A rule with a project applies to that project's messages only; without one, everywhere.
+ */
+export const escalationRules = pgTable('escalation_rules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+  threshold: integer('threshold').notNull(),
+  windowDays: integer('window_days').notNull(),
+  action: text('action', { enum: ['mute', 'readonly', 'ban'] }).notNull(),
+  /** Null: until lifted. */
+  durationHours: integer('duration_hours'),
+  enabled: boolean('enabled').notNull().default(true),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+})

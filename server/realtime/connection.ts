@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { decodeJwt } from 'jose'
 import { useDb } from '../db/client'
-import { conversationParticipants } from '../db/schema'
+import { conversationParticipants, conversations } from '../db/schema'
 import { conversationRoom, userRoom } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
+import { notProjectBanned } from '../services/access'
 import { sessionRoom } from '../services/sessions'
 import type { ChatSocket } from './handle'
 import { registerMessageHandlers } from './messages'
@@ -30,7 +31,8 @@ function handshakeSessionRooms(socket: ChatSocket): string[] {
 export async function prepareRooms(socket: ChatSocket) {
   const db = await useDb()
   const memberships = await db.select({ id: conversationParticipants.conversationId })
-    .from(conversationParticipants).where(eq(conversationParticipants.userId, socket.data.userId))
+    .from(conversationParticipants).innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId))
+    .where(and(eq(conversationParticipants.userId, socket.data.userId), notProjectBanned(socket.data.userId, conversations.projectId)))
   initialRooms.set(socket, [userRoom(socket.data.userId), ...handshakeSessionRooms(socket), ...memberships.map(m => conversationRoom(m.id))])
 }
 

@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client'
-import { conversationParticipants, conversations, messages, projectMembers, type ConversationRow, type MessageRow, type ParticipantRow } from '../db/schema'
+import { conversationParticipants, conversations, messages, projectMembers, userSanctions, type ConversationRow, type MessageRow, type ParticipantRow } from '../db/schema'
 import { AppError } from '../utils/errors'
 import type { Actor } from './users'
 
@@ -17,9 +17,19 @@ export async function requireParticipant(db: DbOrTx, actor: Actor, conversationI
   const [row] = await db.select({ conversation: conversations, participant: conversationParticipants })
     .from(conversationParticipants)
     .innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId))
-    .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, actor.id)))
+    .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, actor.id),
+      notProjectBanned(actor.id, conversations.projectId)))
   if (!row) throw notParticipant()
   return row
+}
+
+/**
+ * True unless the user is banned from the project: a project ban closes its conversations to them
+ * (reads, sends, sync, rooms) while their participant rows stay, so lifting it gives them back.
+ */
+export function notProjectBanned(userId: string, projectId: AnyColumn | SQL): SQL {
+  return sql`not exists (select 1 from ${userSanctions} s where s.user_id = ${userId} and s.kind = 'ban'
+    and s.project_id = ${projectId} and s.revoked_at is null and (s.until is null or s.until > now()))`
 }
 
 const notParticipant = () => new AppError('FORBIDDEN', 'you are not a participant of this conversation')
@@ -36,7 +46,7 @@ export async function requireMessageAccess(db: DbOrTx, actor: Actor, messageId: 
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(conversationParticipants, and(eq(conversationParticipants.conversationId, messages.conversationId), eq(conversationParticipants.userId, actor.id)))
-    .where(eq(messages.id, messageId))
+    .where(and(eq(messages.id, messageId), notProjectBanned(actor.id, conversations.projectId)))
   if (!row) throw notVisible('message')
   return row
 }

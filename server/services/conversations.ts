@@ -5,7 +5,7 @@ import { useDb, type DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, projectMembers } from '../db/schema'
 import { publishToUser, setConversationMembership } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
-import { requireParticipant, requireProjectMember } from './access'
+import { notProjectBanned, requireParticipant, requireProjectMember } from './access'
 import { loadConversations, loadParticipants } from './conversation-view'
 import type { Actor } from './users'
 
@@ -13,7 +13,7 @@ import type { Actor } from './users'
 export async function listConversations(actor: Actor, projectId: string): Promise<Conversation[]> {
   const db = await useDb()
   await requireProjectMember(db, actor, projectId)
-  return loadConversations(db, actor.id, eq(conversations.projectId, projectId))
+  return loadConversations(db, actor.id, and(eq(conversations.projectId, projectId), notProjectBanned(actor.id, conversations.projectId)))
 }
 
 /** One conversation as the caller sees it, with its participants. */

@@ -1,8 +1,11 @@
-import { and, asc, eq } from 'drizzle-orm'
-import { useDb } from '../db/client'
-import { messageEdits } from '../db/schema'
+import { and, asc, desc, eq } from 'drizzle-orm'
+import { useDb, type Tx } from '../db/client'
+import { messageEdits, messages } from '../db/schema'
 import { AppError } from '../utils/errors'
 import { canModerate, requireMessageAccess } from './access'
+import { prepareCodeLanguages, renderMessage } from './markdown'
+import { mentionablesFor } from './message-mentions'
+import { takeNextSeq } from './sequence'
 import type { Actor } from './users'
 
 export interface MessageEdit {
@@ -24,4 +27,25 @@ export async function listEdits(actor: Actor, messageId: string): Promise<Messag
     .where(and(eq(messageEdits.messageId, messageId), eq(messageEdits.kind, 'edit')))
     .orderBy(asc(messageEdits.editedAt), asc(messageEdits.id))
   return rows.map(r => ({ content: r.previousContent, editedAt: r.editedAt.toISOString(), editedBy: r.editedBy }))
+}
+
+/**
+ * Undoes a soft delete: the text kept by the last delete comes back, rendered again, with a new
+ * updatedSeq so clients get it live (message:updated) and through sync. Null when not deleted.
+ * The caller publishes after commit.
+ */
+export async function restoreInTx(tx: Tx, messageId: string): Promise<{ conversationId: string, content: string } | null> {
+  const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
+  if (!locked) throw new AppError('NOT_FOUND', 'message not found')
+  if (!locked.deletedAt) return null
+  const [kept] = await tx.select({ content: messageEdits.previousContent }).from(messageEdits)
+    .where(and(eq(messageEdits.messageId, messageId), eq(messageEdits.kind, 'delete')))
+    .orderBy(desc(messageEdits.editedAt), desc(messageEdits.id)).limit(1)
+  if (!kept) throw new AppError('CONFLICT', 'the deleted text was not kept; it cannot be restored')
+  await prepareCodeLanguages(kept.content)
+  const { html } = renderMessage(kept.content, await mentionablesFor(tx, locked.conversationId, kept.content))
+  const updatedSeq = await takeNextSeq(tx, locked.conversationId)
+  await tx.update(messages).set({ content: kept.content, contentHtml: html, deletedAt: null, deletedBy: null, updatedSeq })
+    .where(eq(messages.id, messageId))
+  return { conversationId: locked.conversationId, content: kept.content }
 }

@@ -3,7 +3,7 @@ import type { Message } from '#shared/types'
 import type { MessageDeletedPayload, SendMessageReply, SyncResult } from '#shared/events'
 import type { DeleteMessageInput, EditMessageInput, HistoryQuery, SendMessageInput, SyncRequest } from '#shared/schemas'
 import { SYNC_PAGE_MAX } from '#shared/limits'
-import { rowsOf, useDb, type Db, type DbOrTx } from '../db/client'
+import { rowsOf, useDb, type Db, type DbOrTx, type Tx } from '../db/client'
 import { conversationParticipants, conversations, messageEdits, messages, profiles, type MessageRow } from '../db/schema'
 import { consumeSyncBudget } from '../infra/rate-limit'
 import { publishToConversation } from '../infra/realtime'
@@ -214,18 +214,25 @@ export async function deleteMessage(actor: Actor, { messageId }: DeleteMessageIn
   if (current.senderId !== actor.id && !canModerate(actor, participant)) {
     throw new AppError('FORBIDDEN', 'only the author or a moderator can delete this message')
   }
-  const payload = await db.transaction(async (tx) => {
-    const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
-    if (!locked) throw new AppError('NOT_FOUND', 'message not found')
-    if (locked.deletedAt) return { conversationId: locked.conversationId, messageId, seq: locked.seq, updatedSeq: locked.updatedSeq }
-    const updatedSeq = await takeNextSeq(tx, locked.conversationId)
-    await tx.insert(messageEdits).values({ messageId, previousContent: locked.content, kind: 'delete', editedBy: actor.id })
-    await tx.update(messages).set({ content: '', contentHtml: '', deletedAt: sql`now()`, deletedBy: actor.id, updatedSeq })
-      .where(eq(messages.id, messageId))
-    return { conversationId: locked.conversationId, messageId, seq: locked.seq, updatedSeq }
-  })
+  const { payload } = await db.transaction(tx => softDeleteInTx(tx, actor.id, messageId))
   publishToConversation(payload.conversationId, 'message:deleted', payload)
   return payload
+}
+
+/**
+ * The one soft delete, for members and the admin layer: blanks the message, keeps its text in the
+ * edit history (moderators can restore it) and takes a new updatedSeq so sync carries it.
+ * `changed` is false when it was already deleted. The caller publishes after commit.
+ */
+export async function softDeleteInTx(tx: Tx, actorId: string, messageId: string): Promise<{ payload: MessageDeletedPayload, changed: boolean }> {
+  const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
+  if (!locked) throw new AppError('NOT_FOUND', 'message not found')
+  if (locked.deletedAt) return { payload: { conversationId: locked.conversationId, messageId, seq: locked.seq, updatedSeq: locked.updatedSeq }, changed: false }
+  const updatedSeq = await takeNextSeq(tx, locked.conversationId)
+  await tx.insert(messageEdits).values({ messageId, previousContent: locked.content, kind: 'delete', editedBy: actorId })
+  await tx.update(messages).set({ content: '', contentHtml: '', deletedAt: sql`now()`, deletedBy: actorId, updatedSeq })
+    .where(eq(messages.id, messageId))
+  return { payload: { conversationId: locked.conversationId, messageId, seq: locked.seq, updatedSeq }, changed: true }
 }
 
 /**

@@ -1,0 +1,6 @@
+import { listEscalationRules } from '#layers/admin/server/services/escalation'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return { rules: await listEscalationRules(actor) }
+})

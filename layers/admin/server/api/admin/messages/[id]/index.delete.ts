@@ -1,0 +1,8 @@
+import { idParamsSchema } from '#shared/schemas'
+import { adminDeleteMessage } from '#layers/admin/server/services/admin-messages'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return { message: await adminDeleteMessage(actor, id) }
+})

@@ -1,0 +1,9 @@
+import { reportActionSchema } from '#shared/moderation-schemas'
+import { idParamsSchema } from '#shared/schemas'
+import { actOnReport } from '#layers/admin/server/services/admin-reports'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return actOnReport(actor, id, await readValidatedBody(event, bodyOf(reportActionSchema)))
+})

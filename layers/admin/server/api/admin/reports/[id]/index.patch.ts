@@ -1,0 +1,9 @@
+import { adminReportPatchSchema } from '#shared/moderation-schemas'
+import { idParamsSchema } from '#shared/schemas'
+import { updateReport } from '#layers/admin/server/services/admin-reports'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return { report: await updateReport(actor, id, await readValidatedBody(event, bodyOf(adminReportPatchSchema))) }
+})

@@ -1,0 +1,9 @@
+import { warnSchema } from '#shared/moderation-schemas'
+import { idParamsSchema } from '#shared/schemas'
+import { warnUser } from '#layers/admin/server/services/admin-sanctions'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return { user: await warnUser(actor, id, await readValidatedBody(event, bodyOf(warnSchema))) }
+})

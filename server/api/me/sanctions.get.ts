@@ -1,0 +1,6 @@
+import { listMySanctions } from '~~/server/services/my-sanctions'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
+  return { sanctions: await listMySanctions(actor) }
+})
