@@ -7,6 +7,8 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 /** The filters the audit list and its export share. */
 export const auditFilterShape = {
+  /** One entry, e.g. the one verify named. */
+  entryId: optional(z.uuid()),
   actorId: optional(z.uuid()),
   /** Exact action, or a prefix when it ends with a dot (`user.` → user.mute, user.ban…). */
   action: optional(z.string().trim().max(100)),

@@ -124,6 +124,7 @@ export async function verifyAuditChain(actor: Actor): Promise<AuditVerifyResult>
 /** The WHERE clause of the list and the export. */
 export function auditWhere(filters: AuditFilters): SQL | undefined {
   const where: SQL[] = []
+  if (filters.entryId) where.push(eq(auditLog.id, filters.entryId))
   if (filters.actorId) where.push(eq(auditLog.actorId, filters.actorId))
   if (filters.action) {
     where.push(filters.action.endsWith('.') ? like(auditLog.action, `${filters.action.replace(/[\\%_]/g, '\\$&')}%`) : eq(auditLog.action, filters.action))
