@@ -151,7 +151,15 @@ export async function runProjectRetention(actor: Actor, projectId: string, now =
   await requireProject(db, projectId)
   const policy = await loadPolicy(db, projectId)
   if (policy.days === null) throw new AppError('VALIDATION', 'this project keeps its messages forever', { field: 'days' })
-  return applyRetention(db, projectId, { days: policy.days, keepPinned: policy.keepPinned }, actor, now)
+  const rule = { days: policy.days, keepPinned: policy.keepPinned }
+  const done = await applyRetention(db, projectId, rule, actor, now)
+  // Batches audit themselves; a run an admin asked for is on record even when it found nothing.
+  if (!done.messages) {
+    await db.transaction(tx => recordAudit(tx, actor, 'retention.run', { type: 'project', id: projectId }, {
+      ...rule, cutoff: retentionCutoff(rule.days, now).toISOString(), messages: 0, files: 0
+    }))
+  }
+  return done
 }
 
 /** Retention-deleted messages of the project still inside the restore window. */
