@@ -21,6 +21,7 @@ export default defineNitroPlugin((nitroApp) => {
     try {
       const result = await runScheduledRetention()
       if (result.messages || result.purgedMessages) logger.info({ ...result }, 'retention run')
+      else logger.debug({ slot }, 'retention run: nothing to do')
     } finally {
       const next = slot + 1
       await queue.schedule(`retention_${next}`, { slot: next }, new Date(next * EVERY_MS))
