@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, like, l
 import type { AuditEntry, AuditPerson } from '#shared/admin-schemas'
 import { auditQuerySchema, type AuditFilters, type AuditLogEntry, type AuditVerifyResult } from '#shared/audit-schemas'
 import { useDb, type DbOrTx } from '~~/server/db/client'
-import { auditLog, conversations, profiles } from '~~/server/db/schema'
+import { auditLog, conversations, profiles, projects } from '~~/server/db/schema'
 import { parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
 import type { Actor } from '~~/server/services/users'
@@ -146,16 +146,20 @@ type AuditRow = typeof auditLog.$inferSelect
 export async function presentAuditRows(db: DbOrTx, rows: AuditRow[]): Promise<AuditLogEntry[]> {
   const personIds = [...new Set(rows.flatMap(r => [r.actorId, subjectId(r.details)]).filter((id): id is string => !!id))]
   const conversationIds = [...new Set(rows.filter(r => r.targetType === 'conversation' && r.targetId && UUID.test(r.targetId)).map(r => r.targetId!))]
-  const [people, titles] = await Promise.all([
+  const projectIds = [...new Set(rows.filter(r => r.targetType === 'project' && r.targetId && UUID.test(r.targetId)).map(r => r.targetId!))]
+  const [people, titles, projectNames] = await Promise.all([
     personIds.length
       ? db.select({ id: profiles.id, displayName: profiles.displayName, email: profiles.email }).from(profiles).where(inArray(profiles.id, personIds))
       : [],
     conversationIds.length
       ? db.select({ id: conversations.id, title: conversations.title }).from(conversations).where(inArray(conversations.id, conversationIds))
+      : [],
+    projectIds.length
+      ? db.select({ id: projects.id, title: projects.name }).from(projects).where(inArray(projects.id, projectIds))
       : []
   ])
   const personById = new Map<string, AuditPerson>(people.map(p => [p.id, p]))
-  const titleById = new Map(titles.map(t => [t.id, t.title]))
+  const titleById = new Map([...titles, ...projectNames].map(t => [t.id, t.title]))
 
   return rows.map((a) => {
     const subject = subjectId(a.details)
@@ -164,7 +168,7 @@ export async function presentAuditRows(db: DbOrTx, rows: AuditRow[]): Promise<Au
       action: a.action,
       targetType: a.targetType,
       targetId: a.targetId,
-      targetLabel: a.targetType === 'conversation' && a.targetId ? titleById.get(a.targetId) ?? null : null,
+      targetLabel: (a.targetType === 'conversation' || a.targetType === 'project') && a.targetId ? titleById.get(a.targetId) ?? null : null,
       details: a.details,
       createdAt: a.createdAt.toISOString(),
       actor: a.actorId ? personById.get(a.actorId) ?? null : null,
