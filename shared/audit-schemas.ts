@@ -46,4 +46,9 @@ export interface AuditVerifyResult {
   checked: number
   /** The id of the first entry whose link fails. */
   brokenAt: string | null
+  /**
+   * The last entry checked: write its hash down somewhere else (a ticket, a notebook) and a later
+   * rewrite of the whole chain, or a cut of its tail, shows as a different hash at that position.
+   */
+  head: { seq: number, hash: string } | null
 }

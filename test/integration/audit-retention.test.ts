@@ -211,6 +211,6 @@ describe('audit log', () => {
     await auditedProject()
     const all = must(await api<Entries>(admin.base, 'GET', audit({ limit: '1' }), { token: admin.token }), 'all')
     const result = must(await api<AuditVerifyResult>(admin.base, 'GET', '/api/admin/audit/verify', { token: admin.token }), 'verify')
-    expect(result).toEqual({ ok: true, checked: all.total, brokenAt: null })
+    expect(result).toEqual({ ok: true, checked: all.total, brokenAt: null, head: { seq: all.entries[0]!.seq, hash: all.entries[0]!.hash } })
   })
 })

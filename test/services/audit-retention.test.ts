@@ -97,6 +97,18 @@ describe('the audit hash chain on Postgres', () => {
     await sql`insert into audit_log ${sql(copy!)}`
     expect((await verify()).ok).toBe(true)
   })
+
+  it('cannot see a cut tail from the chain alone, but the head it reports moves', async () => {
+    await auditedChanges(1)
+    const before = await verify()
+    const [tail] = await sql`select * from audit_log order by chain_seq desc limit 1`
+    await sql`delete from audit_log where id = ${tail!.id}`
+    const cut = await verify()
+    expect(cut).toMatchObject({ ok: true, checked: before.checked - 1 })
+    expect(cut.head).not.toEqual(before.head)
+    await sql`insert into audit_log ${sql(tail!)}`
+    expect(await verify()).toEqual(before)
+  })
 })
 
 describe('entries from before the chain', () => {

@@ -110,15 +110,15 @@ export async function verifyAuditChain(actor: Actor): Promise<AuditVerifyResult>
         targetId: row.targetId, details: row.details, createdAt: row.createdAt.toISOString()
       }
       checked++
-      if (!checkLink(previous, link).ok) return { ok: false, checked, brokenAt: row.id }
+      if (!checkLink(previous, link).ok) return { ok: false, checked, brokenAt: row.id, head: previous }
       previous = { seq: link.seq, hash: link.hash }
     }
     if (rows.length < VERIFY_PAGE) break
   }
   // A row whose position was cleared has left the chain: the walk above saw it as a gap, unless it was the last one.
   const [unchained] = await db.select({ id: auditLog.id }).from(auditLog).where(isNull(auditLog.chainSeq)).limit(1)
-  if (unchained) return { ok: false, checked, brokenAt: unchained.id }
-  return { ok: true, checked, brokenAt: null }
+  if (unchained) return { ok: false, checked, brokenAt: unchained.id, head: previous }
+  return { ok: true, checked, brokenAt: null, head: previous }
 }
 
 /** The WHERE clause of the list and the export. */
