@@ -132,13 +132,18 @@ export const messages = pgTable('messages', {
   pinnedAt: timestamp('pinned_at', { withTimezone: true }),
   pinnedBy: uuid('pinned_by'),
   createdAt: createdAt(),
+  /** Set with deletedAt when a retention policy hid the message; restorable until it is purged. */
+  retentionDeletedAt: timestamp('retention_deleted_at', { withTimezone: true }),
+  /** An admin brought it back from retention: later runs leave it alone. */
+  retentionRestoredAt: timestamp('retention_restored_at', { withTimezone: true }),
   search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('english', coalesce("content", ''))`)
 }, t => [
   uniqueIndex('messages_conversation_seq_idx').on(t.conversationId, t.seq),
   uniqueIndex('messages_sender_client_idx').on(t.senderId, t.clientId),
   index('messages_conversation_updated_seq_idx').on(t.conversationId, t.updatedSeq),
   index('messages_thread_root_idx').on(t.threadRootId),
-  index('messages_search_idx').using('gin', t.search)
+  index('messages_search_idx').using('gin', t.search),
+  index('messages_retention_deleted_idx').on(t.retentionDeletedAt)
 ])
 
 export const messageEdits = pgTable('message_edits', {
@@ -223,8 +228,13 @@ export const auditLog = pgTable('audit_log', {
   targetType: text('target_type').notNull(),
   targetId: text('target_id'),
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
-  createdAt: createdAt()
-}, t => [index('audit_log_created_idx').on(t.createdAt)])
+  createdAt: createdAt(),
+  // Hash chain (audit-retention): position, who when no profile acts, and the links.
+  chainSeq: bigint('chain_seq', { mode: 'number' }),
+  actorLabel: text('actor_label'),
+  prevHash: text('prev_hash'),
+  hash: text('hash')
+}, t => [index('audit_log_created_idx').on(t.createdAt), uniqueIndex('audit_log_chain_seq_idx').on(t.chainSeq)])
 
 export type ProfileRow = typeof profiles.$inferSelect
 export type ConversationRow = typeof conversations.$inferSelect
@@ -326,5 +336,16 @@ export const escalationRules = pgTable('escalation_rules', {
   enabled: boolean('enabled').notNull().default(true),
   createdBy: uuid('created_by'),
   createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+})
+
+// ---- Retention (audit-retention) ----
+
+/** How long a project keeps its messages; no row (or days null) means forever. */
+export const retentionPolicies = pgTable('retention_policies', {
+  projectId: uuid('project_id').primaryKey().references(() => projects.id, { onDelete: 'cascade' }),
+  days: integer('days'),
+  keepPinned: boolean('keep_pinned').notNull().default(true),
+  updatedBy: uuid('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 })

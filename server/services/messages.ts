@@ -83,6 +83,8 @@ async function insertPlainMessage(db: Db, actor: Actor, data: SendMessageInput, 
     deletedBy: null,
     pinnedAt: null,
     pinnedBy: null,
+    retentionDeletedAt: null,
+    retentionRestoredAt: null,
     createdAt: new Date(inserted.created_at),
     search: ''
   }

@@ -1,7 +1,0 @@
-import { adminAuditQuerySchema } from '#shared/admin-schemas'
-import { listAuditEntries } from '#layers/admin/server/services/audit'
-
-export default defineApiHandler(async (event) => {
-  const actor = await requireAdmin(event)
-  return { entries: await listAuditEntries(actor, await getValidatedQuery(event, adminAuditQuerySchema.parse)) }
-})

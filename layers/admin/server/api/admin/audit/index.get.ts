@@ -1,0 +1,7 @@
+import { auditQuerySchema } from '#shared/audit-schemas'
+import { listAuditEntries } from '#layers/admin/server/services/audit'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return await listAuditEntries(actor, await getValidatedQuery(event, auditQuerySchema.parse))
+})

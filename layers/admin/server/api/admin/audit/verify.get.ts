@@ -1,0 +1,6 @@
+import { verifyAuditChain } from '#layers/admin/server/services/audit'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return await verifyAuditChain(actor)
+})

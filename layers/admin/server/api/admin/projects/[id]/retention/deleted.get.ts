@@ -1,0 +1,9 @@
+import { idParamsSchema } from '#shared/schemas'
+import { retentionDeletedQuerySchema } from '#shared/retention-schemas'
+import { listRetentionDeleted } from '#layers/admin/server/services/retention'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return await listRetentionDeleted(actor, id, await getValidatedQuery(event, retentionDeletedQuerySchema.parse))
+})

@@ -1,0 +1,9 @@
+import { idParamsSchema } from '#shared/schemas'
+import { retentionPolicySchema } from '#shared/retention-schemas'
+import { previewRetention } from '#layers/admin/server/services/retention'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return await previewRetention(actor, id, await readValidatedBody(event, bodyOf(retentionPolicySchema)))
+})
