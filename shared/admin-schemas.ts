@@ -156,6 +156,8 @@ export const adminRemoveParticipantsSchema = z.object({ userIds: userIdsSchema }
 export interface AdminHistoryMessage extends Message {
   deleted: boolean
   deletedBy: Pick<UserSummary, 'id' | 'displayName'> | null
+  /** Removed by the project's retention policy (restorable for 30 days), not by a person. */
+  deletedByRetention: boolean
   /** A reply inside a thread (threadRootId set), not a top-level message. */
   isReply: boolean
   edited: boolean

@@ -351,3 +351,30 @@ describe('escalation', () => {
     expect((await send(s, conversation.id, 'still harmless')).ok).toBe(true)
   })
 })
+
+describe('automod flags in the reports queue', () => {
+  it('shows a flagged message as an automod report naming its rule, and the admin acts on it like any report', async () => {
+    const { alice, b, a, projectId, conversation } = await aliceBobAndMallory()
+    const word = `flagword${randomUUID().slice(0, 6)}`
+    const name = `Flag ${word}`
+    const { rule } = must(await asAdmin<{ rule: { id: string } }>('POST', '/api/admin/automod/rules', { name, kind: 'regex', pattern: word, action: 'flag', projectId }), 'create rule')
+    try {
+      const delivered = nextEvent<{ message: Message }>(b, 'message:new', p => p.message.content.includes(word))
+      const message = await sendOk(a, conversation.id, `this says ${word}`)
+      await delivered
+
+      const { reports } = must(await asAdmin<ReportsBody>('GET', `/api/admin/reports?status=pending&source=automod&conversationId=${conversation.id}`), 'queue')
+      const flagged = reports.find(r => r.message.id === message.id)
+      expect(flagged).toMatchObject({ source: 'automod', reporter: null, ruleId: rule.id, sender: { id: alice.user.id }, status: 'pending' })
+      expect(flagged!.description).toContain(name)
+
+      const deleted = nextEvent<MessageDeletedPayload>(b, 'message:deleted', p => p.messageId === message.id)
+      const { report: done } = await act(flagged!.id, { action: 'deleted', resolution: 'automod was right' })
+      expect(done).toMatchObject({ status: 'resolved', action: 'deleted' })
+      await deleted
+    }
+    finally {
+      await asAdmin('DELETE', `/api/admin/automod/rules/${rule.id}`)
+    }
+  })
+})

@@ -11,7 +11,7 @@ const ALICE = { id: '00000000-0000-4000-8000-0000000000aa', displayName: 'Alice'
 
 function entry(seq: number, overrides: Partial<AdminHistoryMessage> = {}): AdminHistoryMessage {
   const m = message(seq, { content: `message ${seq}`, contentHtml: `<p>message ${seq}</p>` })
-  return { ...m, deleted: false, deletedBy: null, isReply: false, edited: false, ...overrides }
+  return { ...m, deleted: false, deletedBy: null, deletedByRetention: false, isReply: false, edited: false, ...overrides }
 }
 
 /** Seqs 1..120 on the "server"; seq 12 deleted by Alice, 13 a thread reply, 14 edited. */

@@ -43,6 +43,7 @@ describe('admin history helpers', () => {
     expect(deletedLabel({ deletedAt: at, deletedBy: { id: USER, displayName: 'Alice' } }, () => '12:04')).toBe('Deleted by Alice · 12:04')
     expect(deletedLabel({ deletedAt: at, deletedBy: null }, () => '12:04')).toBe('Deleted · 12:04')
     expect(deletedLabel({ deletedAt: null, deletedBy: null })).toBe('')
+    expect(deletedLabel({ deletedAt: at, deletedBy: null, deletedByRetention: true }, () => '12:04')).toBe('Deleted by the retention policy · 12:04')
   })
   it('reads ?seq=N strictly', () => {
     expect(seqFromQuery('42')).toBe(42)

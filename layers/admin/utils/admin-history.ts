@@ -10,9 +10,10 @@ export function mergeHistory(shown: readonly AdminHistoryMessage[], page: readon
 }
 
 /** "Deleted by Alice · 12:04" — who removed a message and when, as the admin history marks it. */
-export function deletedLabel(message: Pick<AdminHistoryMessage, 'deletedAt' | 'deletedBy'>, format: (d: Date) => string = d => time.format(d)): string {
+export function deletedLabel(message: Pick<AdminHistoryMessage, 'deletedAt' | 'deletedBy'> & { deletedByRetention?: boolean }, format: (d: Date) => string = d => time.format(d)): string {
   if (!message.deletedAt) return ''
   const when = format(new Date(message.deletedAt))
+  if (message.deletedByRetention) return `Deleted by the retention policy · ${when}`
   return message.deletedBy ? `Deleted by ${message.deletedBy.displayName} · ${when}` : `Deleted · ${when}`
 }
 

@@ -18,7 +18,7 @@ async function withDeletedContent(db: DbOrTx, page: Message[]): Promise<AdminHis
   const deletedIds = page.filter(m => m.deletedAt).map(m => m.id)
   const [rows, saved, files] = deletedIds.length
     ? await Promise.all([
-        db.select({ id: messages.id, content: messages.content, contentHtml: messages.contentHtml, deletedBy: messages.deletedBy, deleterName: profiles.displayName })
+        db.select({ id: messages.id, content: messages.content, contentHtml: messages.contentHtml, deletedBy: messages.deletedBy, retentionDeletedAt: messages.retentionDeletedAt, deleterName: profiles.displayName })
           .from(messages).leftJoin(profiles, eq(profiles.id, messages.deletedBy)).where(inArray(messages.id, deletedIds)),
         db.select({ messageId: messageEdits.messageId, previousContent: messageEdits.previousContent }).from(messageEdits)
           .where(and(inArray(messageEdits.messageId, deletedIds), eq(messageEdits.kind, 'delete')))
@@ -37,6 +37,7 @@ async function withDeletedContent(db: DbOrTx, page: Message[]): Promise<AdminHis
       ...(row ? { content: text, contentHtml: row.contentHtml || renderMarkdown(text), attachments: files.filter(f => f.messageId === m.id).map(toAttachment) } : {}),
       deleted: m.deletedAt !== null,
       deletedBy: row?.deletedBy ? { id: row.deletedBy, displayName: row.deleterName ?? 'a deleted account' } : null,
+      deletedByRetention: !!row?.retentionDeletedAt,
       isReply: m.threadRootId !== null,
       edited: m.editedAt !== null
     }
