@@ -17,6 +17,7 @@ import { mentionAndScheduled } from './scenarios/compose.mjs'
 import { accessibility } from './scenarios/a11y.mjs'
 import { richMessaging } from './scenarios/rich.mjs'
 import { reactionsAndActions } from './scenarios/reactions.mjs'
+import { analyticsDrilldown } from './scenarios/analytics.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
@@ -29,7 +30,8 @@ const SCENARIOS = [
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
   ['5 screenshots, light and dark', screenshots, 90_000],
   ['6 accessibility (axe-core): sign-in, conversation, thread panel, emoji picker', accessibility, 60_000],
-  ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000]
+  ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000],
+  ['8 analytics: an admin reads a figure and drills down from a day to its messages', analyticsDrilldown, 60_000]
 ]
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)
 
