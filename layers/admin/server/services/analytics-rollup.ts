@@ -30,12 +30,19 @@ import { rowsOf, type Db } from '~~/server/db/client'
 /** One lock key per project, in a namespace of its own (hashtextextended is stable across servers). */
 const lockKey = (projectId: string) => sql`hashtextextended(${`analytics-fold:${projectId}`}, 0)`
 
+/**
+ * The fold's plan is estimated far above Postgres' jit_above_cost although it touches only the
+ * tail, and compiling it cost 60 ms of a 65 ms fold at 1,000,000 messages (measured with EXPLAIN).
+ */
+export const noJit = sql`set local jit = off`
+
 export interface FoldResult { conversations: number, messages: number }
 
 /** Folds every message of the project committed so far into the rollup; returns what it folded. */
 export async function foldProject(db: Db, projectId: string): Promise<FoldResult> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${lockKey(projectId)})`)
+    await tx.execute(noJit)
     const result = await tx.execute(sql`
       with bound as (
         select c.id as conversation_id, c.project_id, c.last_seq,

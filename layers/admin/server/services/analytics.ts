@@ -7,7 +7,7 @@ import { rowsOf, useDb, type Db } from '~~/server/db/client'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
 import type { Actor } from '~~/server/services/users'
-import { foldProject } from './analytics-rollup'
+import { foldProject, noJit } from './analytics-rollup'
 import { medianFromHistogram } from './analytics-median'
 
 /** [from 00:00 UTC, the day after `to` 00:00 UTC): the range's inclusive days as instants. */
@@ -34,38 +34,43 @@ export async function getAnalytics(actor: Actor, input: unknown): Promise<Analyt
   const { start, end } = rangeBounds(q.from, q.to)
   const inRange = sql`h.project_id = ${q.projectId} and h.hour >= ${start.toISOString()}::timestamptz and h.hour < ${end.toISOString()}::timestamptz`
 
-  const [totals] = rowsOf<{ total: number, conversations: number, users: number }>(await db.execute(sql`
-    select coalesce(sum(h.messages), 0)::int as total, count(distinct h.conversation_id)::int as conversations,
-           count(distinct h.sender_id)::int as users
-    from analytics_hourly h where ${inRange}`))
-  const byDay = rowsOf<{ day: string, count: number }>(await db.execute(sql`
-    select to_char(h.hour at time zone 'UTC', 'YYYY-MM-DD') as day, sum(h.messages)::int as count
-    from analytics_hourly h where ${inRange} group by 1 order by 1`))
-  const heat = rowsOf<AnalyticsHeatCell>(await db.execute(sql`
-    select extract(isodow from h.hour at time zone 'UTC')::int as weekday, extract(hour from h.hour at time zone 'UTC')::int as hour,
-           sum(h.messages)::int as count
-    from analytics_hourly h where ${inRange} group by 1, 2 order by 1, 2`))
-  const topConversations = rowsOf<{ conversationId: string, title: string, count: number }>(await db.execute(sql`
-    select t.conversation_id as "conversationId", ${conversationTitle('c')} as title, t.count
-    from (select h.conversation_id, sum(h.messages)::int as count from analytics_hourly h where ${inRange}
-          group by 1 order by 2 desc, 1 limit ${ANALYTICS_TOP_LIMIT}) t
-    join conversations c on c.id = t.conversation_id
-    order by t.count desc, t.conversation_id`))
-  const topSenders = rowsOf<{ userId: string, displayName: string, count: number }>(await db.execute(sql`
-    select t.sender_id as "userId", p.display_name as "displayName", t.count
-    from (select h.sender_id, sum(h.messages)::int as count from analytics_hourly h where ${inRange}
-          group by 1 order by 2 desc, 1 limit ${ANALYTICS_TOP_LIMIT}) t
-    join profiles p on p.id = t.sender_id
-    order by t.count desc, t.sender_id`))
-  const histogram = rowsOf<{ seconds: number, responses: number }>(await db.execute(sql`
-    select r.seconds, sum(r.responses)::int as responses from analytics_responses r
-    where r.project_id = ${q.projectId} and r.day >= ${q.from}::date and r.day <= ${q.to}::date
-    group by 1 order by 1`))
-  const [reports] = rowsOf<{ opened: number, resolved: number }>(await db.execute(sql`
-    select count(*) filter (where r.created_at >= ${start.toISOString()}::timestamptz and r.created_at < ${end.toISOString()}::timestamptz)::int as opened,
-           count(*) filter (where r.status = 'resolved' and r.resolved_at >= ${start.toISOString()}::timestamptz and r.resolved_at < ${end.toISOString()}::timestamptz)::int as resolved
-    from reports r join messages m on m.id = r.message_id join conversations c on c.id = m.conversation_id
-    where c.project_id = ${q.projectId}`))
+  // One transaction: every figure from one snapshot, and no JIT compile for these small aggregates.
+  const { totals, byDay, heat, topConversations, topSenders, histogram, reports } = await db.transaction(async (tx) => {
+    await tx.execute(noJit)
+    const [totals] = rowsOf<{ total: number, conversations: number, users: number }>(await tx.execute(sql`
+      select coalesce(sum(h.messages), 0)::int as total, count(distinct h.conversation_id)::int as conversations,
+             count(distinct h.sender_id)::int as users
+      from analytics_hourly h where ${inRange}`))
+    const byDay = rowsOf<{ day: string, count: number }>(await tx.execute(sql`
+      select to_char(h.hour at time zone 'UTC', 'YYYY-MM-DD') as day, sum(h.messages)::int as count
+      from analytics_hourly h where ${inRange} group by 1 order by 1`))
+    const heat = rowsOf<AnalyticsHeatCell>(await tx.execute(sql`
+      select extract(isodow from h.hour at time zone 'UTC')::int as weekday, extract(hour from h.hour at time zone 'UTC')::int as hour,
+             sum(h.messages)::int as count
+      from analytics_hourly h where ${inRange} group by 1, 2 order by 1, 2`))
+    const topConversations = rowsOf<{ conversationId: string, title: string, count: number }>(await tx.execute(sql`
+      select t.conversation_id as "conversationId", ${conversationTitle('c')} as title, t.count
+      from (select h.conversation_id, sum(h.messages)::int as count from analytics_hourly h where ${inRange}
+            group by 1 order by 2 desc, 1 limit ${ANALYTICS_TOP_LIMIT}) t
+      join conversations c on c.id = t.conversation_id
+      order by t.count desc, t.conversation_id`))
+    const topSenders = rowsOf<{ userId: string, displayName: string, count: number }>(await tx.execute(sql`
+      select t.sender_id as "userId", p.display_name as "displayName", t.count
+      from (select h.sender_id, sum(h.messages)::int as count from analytics_hourly h where ${inRange}
+            group by 1 order by 2 desc, 1 limit ${ANALYTICS_TOP_LIMIT}) t
+      join profiles p on p.id = t.sender_id
+      order by t.count desc, t.sender_id`))
+    const histogram = rowsOf<{ seconds: number, responses: number }>(await tx.execute(sql`
+      select r.seconds, sum(r.responses)::int as responses from analytics_responses r
+      where r.project_id = ${q.projectId} and r.day >= ${q.from}::date and r.day <= ${q.to}::date
+      group by 1 order by 1`))
+    const [reports] = rowsOf<{ opened: number, resolved: number }>(await tx.execute(sql`
+      select count(*) filter (where r.created_at >= ${start.toISOString()}::timestamptz and r.created_at < ${end.toISOString()}::timestamptz)::int as opened,
+             count(*) filter (where r.status = 'resolved' and r.resolved_at >= ${start.toISOString()}::timestamptz and r.resolved_at < ${end.toISOString()}::timestamptz)::int as resolved
+      from reports r join messages m on m.id = r.message_id join conversations c on c.id = m.conversation_id
+      where c.project_id = ${q.projectId}`))
+    return { totals, byDay, heat, topConversations, topSenders, histogram, reports }
+  })
 
   const counts = new Map(byDay.map(d => [d.day, Number(d.count)]))
   const responses = histogram.reduce((n, b) => n + Number(b.responses), 0)
