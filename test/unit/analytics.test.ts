@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { addDays, analyticsMessagesQuerySchema, analyticsQuerySchema, daysInclusive, eachDay, presetRange } from '#shared/analytics-schemas'
-import { medianFromHistogram } from '../../layers/admin/server/services/analytics-median'
+import { foldHours, medianFromHistogram } from '../../layers/admin/server/services/analytics-median'
 import { formatDuration, heatmapCells } from '../../layers/admin/utils/analytics-format'
 
 const P = '00000000-0000-4000-8000-000000000001'
@@ -56,5 +56,16 @@ describe('dashboard formatting', () => {
     expect(cells[0]).toEqual([0, 0, 2])
     expect(cells[167]).toEqual([23, 6, 4])
     expect(cells.filter(c => c[2] === 0)).toHaveLength(166)
+  })
+})
+
+describe('days and heatmap cells from hourly counts', () => {
+  it('adds hours into UTC days and ISO weekday × hour cells', () => {
+    // 2026-03-01 is a Sunday (7), 2026-03-02 a Monday (1).
+    const { byDay, heatmap } = foldHours([
+      { hour: '2026-03-02T09', count: 2 }, { hour: '2026-03-01T23', count: 5 }, { hour: '2026-03-09T09', count: 1 }, { hour: '2026-03-01T00', count: 1 }
+    ])
+    expect(byDay).toEqual([{ day: '2026-03-01', count: 6 }, { day: '2026-03-02', count: 2 }, { day: '2026-03-09', count: 1 }])
+    expect(heatmap).toEqual([{ weekday: 1, hour: 9, count: 3 }, { weekday: 7, hour: 0, count: 1 }, { weekday: 7, hour: 23, count: 5 }])
   })
 })

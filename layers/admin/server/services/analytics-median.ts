@@ -1,3 +1,5 @@
+import type { AnalyticsDayCount, AnalyticsHeatCell } from '#shared/analytics-schemas'
+
 /** A value that occurs `count` times (one bucket of a histogram). */
 export interface Bucket { value: number, count: number }
 
@@ -22,4 +24,25 @@ export function medianFromHistogram(buckets: Bucket[]): number | null {
     seen += b.count
   }
   return atLo
+}
+
+/**
+ * Per-day counts and weekday × hour cells (ISO weekday 1 = Monday, UTC) from per-hour counts keyed
+ * `YYYY-MM-DDTHH` in UTC; both come out sorted, with only the non-empty days and cells.
+ */
+export function foldHours(hours: { hour: string, count: number }[]): { byDay: AnalyticsDayCount[], heatmap: AnalyticsHeatCell[] } {
+  const days = new Map<string, number>()
+  const cells = new Map<number, number>()
+  for (const { hour, count } of hours) {
+    const day = hour.slice(0, 10)
+    const h = Number(hour.slice(11, 13))
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay() || 7
+    days.set(day, (days.get(day) ?? 0) + count)
+    const key = weekday * 24 + h
+    cells.set(key, (cells.get(key) ?? 0) + count)
+  }
+  return {
+    byDay: [...days.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, count]) => ({ day, count })),
+    heatmap: [...cells.entries()].sort(([a], [b]) => a - b).map(([key, count]) => ({ weekday: Math.floor(key / 24), hour: key % 24, count }))
+  }
 }

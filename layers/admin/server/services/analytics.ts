@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm'
 import {
   ANALYTICS_TOP_LIMIT, addDays, analyticsConversationsQuerySchema, analyticsQuerySchema, eachDay,
-  type AnalyticsConversationRow, type AnalyticsHeatCell, type AnalyticsSummary
+  type AnalyticsConversationRow, type AnalyticsSummary
 } from '#shared/analytics-schemas'
 import { rowsOf, useDb, type Db } from '~~/server/db/client'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
 import type { Actor } from '~~/server/services/users'
 import { foldProject, noJit } from './analytics-rollup'
-import { medianFromHistogram } from './analytics-median'
+import { foldHours, medianFromHistogram } from './analytics-median'
 
 /** [from 00:00 UTC, the day after `to` 00:00 UTC): the range's inclusive days as instants. */
 export function rangeBounds(from: string, to: string): { start: Date, end: Date } {
@@ -35,19 +35,17 @@ export async function getAnalytics(actor: Actor, input: unknown): Promise<Analyt
   const inRange = sql`h.project_id = ${q.projectId} and h.hour >= ${start.toISOString()}::timestamptz and h.hour < ${end.toISOString()}::timestamptz`
 
   // One transaction: every figure from one snapshot, and no JIT compile for these small aggregates.
-  const { totals, byDay, heat, topConversations, topSenders, histogram, reports } = await db.transaction(async (tx) => {
+  const { totals, hours, topConversations, topSenders, histogram, reports } = await db.transaction(async (tx) => {
     await tx.execute(noJit)
     const [totals] = rowsOf<{ total: number, conversations: number, users: number }>(await tx.execute(sql`
       select coalesce(sum(h.messages), 0)::int as total, count(distinct h.conversation_id)::int as conversations,
              count(distinct h.sender_id)::int as users
       from analytics_hourly h where ${inRange}`))
-    const byDay = rowsOf<{ day: string, count: number }>(await tx.execute(sql`
-      select to_char(h.hour at time zone 'UTC', 'YYYY-MM-DD') as day, sum(h.messages)::int as count
-      from analytics_hourly h where ${inRange} group by 1 order by 1`))
-    const heat = rowsOf<AnalyticsHeatCell>(await tx.execute(sql`
-      select extract(isodow from h.hour at time zone 'UTC')::int as weekday, extract(hour from h.hour at time zone 'UTC')::int as hour,
-             sum(h.messages)::int as count
-      from analytics_hourly h where ${inRange} group by 1, 2 order by 1, 2`))
+    // One pass per hour (at most 8,784 rows a year); days and weekday × hour cells are folded from it.
+    const hours = rowsOf<{ hour: string, count: number }>(await tx.execute(sql`
+      select to_char(x.hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24') as hour, x.count
+      from (select h.hour, sum(h.messages)::int as count from analytics_hourly h where ${inRange} group by h.hour) x
+      order by x.hour`))
     const topConversations = rowsOf<{ conversationId: string, title: string, count: number }>(await tx.execute(sql`
       select t.conversation_id as "conversationId", ${conversationTitle('c')} as title, t.count
       from (select h.conversation_id, sum(h.messages)::int as count from analytics_hourly h where ${inRange}
@@ -69,10 +67,11 @@ export async function getAnalytics(actor: Actor, input: unknown): Promise<Analyt
              count(*) filter (where r.status = 'resolved' and r.resolved_at >= ${start.toISOString()}::timestamptz and r.resolved_at < ${end.toISOString()}::timestamptz)::int as resolved
       from reports r join messages m on m.id = r.message_id join conversations c on c.id = m.conversation_id
       where c.project_id = ${q.projectId}`))
-    return { totals, byDay, heat, topConversations, topSenders, histogram, reports }
+    return { totals, hours, topConversations, topSenders, histogram, reports }
   })
 
-  const counts = new Map(byDay.map(d => [d.day, Number(d.count)]))
+  const { byDay, heatmap } = foldHours(hours.map(h => ({ hour: h.hour, count: Number(h.count) })))
+  const counts = new Map(byDay.map(d => [d.day, d.count]))
   const responses = histogram.reduce((n, b) => n + Number(b.responses), 0)
   const secondsSum = histogram.reduce((n, b) => n + Number(b.seconds) * Number(b.responses), 0)
   return {
@@ -86,7 +85,7 @@ export async function getAnalytics(actor: Actor, input: unknown): Promise<Analyt
     medianResponseSeconds: medianFromHistogram(histogram.map(b => ({ value: Number(b.seconds), count: Number(b.responses) }))),
     responses,
     messagesByDay: eachDay(q.from, q.to).map(day => ({ day, count: counts.get(day) ?? 0 })),
-    heatmap: heat.map(c => ({ weekday: Number(c.weekday), hour: Number(c.hour), count: Number(c.count) })),
+    heatmap,
     topConversations: topConversations.map(c => ({ ...c, count: Number(c.count) })),
     topSenders: topSenders.map(s => ({ ...s, count: Number(s.count) })),
     reportsOpened: Number(reports?.opened ?? 0),
