@@ -46,4 +46,16 @@ export async function analyticsDrilldown(env) {
   await link.click()
   await page.waitForURL(`**${href}`)
   await context.close()
+
+  // Dark mode: the charts render with the dark theme (a picture to look at; no errors allowed).
+  const dark = await newContext(env, { colorMode: 'dark' })
+  const darkPage = await newPage(dark, 'admin-dark')
+  await loginViaForm(darkPage, USERS.admin.email)
+  await darkPage.goto(`${env.baseUrl}/admin/analytics`)
+  await darkPage.getByTestId('analytics-project').click()
+  await darkPage.getByRole('option', { name: 'Demo', exact: true }).click()
+  await darkPage.getByTestId('analytics-chart-heatmap').locator('canvas').first().waitFor()
+  await darkPage.waitForTimeout(800) // the charts' entry animation
+  await screenshot(darkPage, 'analytics-dark')
+  await dark.close()
 }
