@@ -5,6 +5,7 @@
 //   tail:  N new messages committed the way the send path does (seq + last_seq in one transaction),
 //          then one year read, which folds them first; the fold cost is that read minus the same
 //          read again with nothing left to fold (median of 3).
+//   drill: the drill-down endpoints' first page (50 messages) at that size, median of 5.
 // Its own database chat_analytics_bench (dropped and re-created; BENCH_DATABASE_URL overrides) and
 // Redis db 8. Uses the build in .output (NUXT_OUTPUT_DIR overrides): `npx nuxt build` first.
 //   flock /tmp/chat-heavy.lock node bench/analytics-1m.mjs [--messages 1000000] [--reads 20]
@@ -92,13 +93,39 @@ try {
     tails.push({ n, ...m })
     log(`  year read after ${n} new messages: median ${m.readMs.toFixed(1)} ms, same read with no tail ${m.sameReadNoTailMs.toFixed(1)} ms: fold ≈ ${m.foldMs.toFixed(1)} ms`)
   }
+  // Drill-down pages (50 messages, keyset) straight from messages: no rollup behind them.
+  async function timed(path) {
+    const ms = []
+    let rows = 0
+    for (let rep = 0; rep < 5; rep++) {
+      const t0 = performance.now()
+      const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } })
+      const body = await res.json()
+      ms.push(performance.now() - t0)
+      if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`)
+      rows = (body.messages ?? body.conversations).length
+    }
+    return { median: median(ms), rows }
+  }
+  const busiest = cold.body.messagesByDay.reduce((a, b) => (b.count > a.count ? b : a))
+  const month = `projectId=${projectId}&from=${day(now - 29 * 86_400_000)}&to=${day(now)}`
+  const sender = cold.body.topSenders[0].userId
+  const drill = {
+    dayConversations: await timed(`/api/admin/analytics/conversations?projectId=${projectId}&from=${busiest.day}&to=${busiest.day}`),
+    dayMessages: await timed(`/api/admin/analytics/messages?${month}&day=${busiest.day}&conversationId=${seeded.bigId}`),
+    conversationMessages: await timed(`/api/admin/analytics/messages?${month}&conversationId=${seeded.bigId}`),
+    senderMessages: await timed(`/api/admin/analytics/messages?${month}&senderId=${sender}`),
+    heatmapCell: await timed(`/api/admin/analytics/messages?${month}&weekday=${cold.body.heatmap[0].weekday}&hour=${cold.body.heatmap[0].hour}`)
+  }
+  log(`  drill-down (median of 5): ${Object.entries(drill).map(([k, v]) => `${k} ${v.median.toFixed(1)} ms (${v.rows} rows)`).join(', ')}`)
+
   const [{ n: after }] = await db`select count(*)::int as n from messages m join conversations c on c.id = m.conversation_id where c.project_id = ${projectId} and m.type <> 'system'`
   const last = await read(yearAgo, day(now))
   if (last.body.totalMessages !== after) throw new Error(`final read counts ${last.body.totalMessages}, SQL ${after}`)
 
   const result = {
     at: new Date().toISOString(), messages: total, seedSeconds: seeded.seconds.total, rollup: { hourly, responses },
-    coldMs: cold.ms, warm: { reads, median: warmMedian, p95: pct(warm, 95), max: pct(warm, 100) }, tails, load: load()
+    coldMs: cold.ms, warm: { reads, median: warmMedian, p95: pct(warm, 95), max: pct(warm, 100) }, tails, drill, load: load()
   }
   mkdirSync(RESULTS_DIR, { recursive: true })
   writeFileSync(join(RESULTS_DIR, 'analytics-1m.json'), JSON.stringify(result, null, 2))

@@ -160,8 +160,16 @@ describe('analytics figures', () => {
     const first = (await messagesOf(`${range}&conversationId=${conversation.id}&limit=1`)).body.messages[0]!
     expect(first).toMatchObject({ id: ids[0], conversationId: conversation.id, seq: expect.any(Number), senderName: 'Alice', content: 'message 0', deletedAt: null })
 
+    // A conversation pages by seq, a project-wide list by time: one's cursor is refused by the other.
+    const convCursor = (await messagesOf(`${range}&conversationId=${conversation.id}&limit=1`)).body.nextCursor
+    const crossed = await messagesOf(`${range}&senderId=${bob.user.id}&cursor=${convCursor}`)
+    expect(crossed.status).toBe(400)
+    expect(crossed.body).toMatchObject({ error: { code: 'VALIDATION', details: { fields: [{ field: 'cursor' }] } } })
+
     const bobs = await allPages(`${range}&senderId=${bob.user.id}`, 50)
     expect(bobs.ids).toEqual([ids[1], ids[3]])
+    const byTime = await allPages(`${range}&senderId=${bob.user.id}`, 1)
+    expect(byTime).toEqual({ pages: 2, ids: [ids[1], ids[3]] })
 
     const d = new Date(first.createdAt)
     const cell = await allPages(`${range}&weekday=${d.getUTCDay() || 7}&hour=${d.getUTCHours()}`, 50)

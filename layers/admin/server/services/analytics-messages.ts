@@ -6,24 +6,30 @@ import { assertAdmin } from '~~/server/services/access'
 import type { Actor } from '~~/server/services/users'
 import { conversationTitle, rangeBounds } from './analytics'
 
-interface Cursor { t: string, id: string }
+/**
+ * Keyset cursors. Across conversations: the exact created_at (microseconds, as text; a JS Date
+ * would drop them) and the id. Within one conversation: its seq, so the page walks the
+ * (conversation_id, seq) index in the conversation's own order instead of sorting the conversation.
+ */
+type Cursor = { t: string, id: string } | { seq: number }
 
-/** Keyset cursor: the exact created_at (microseconds, as text; a JS Date would drop them) and id. */
 export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.t, c.id])).toString('base64url')
+  return Buffer.from(JSON.stringify('seq' in c ? ['s', c.seq] : [c.t, c.id])).toString('base64url')
 }
 
 export function decodeCursor(raw: string): Cursor {
   try {
-    const [t, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[]
-    if (typeof t === 'string' && typeof id === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(t) && /^[0-9a-f-]{36}$/i.test(id)) return { t, id }
+    const [a, b] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[]
+    if (a === 's' && Number.isSafeInteger(b) && (b as number) >= 0) return { seq: b as number }
+    if (typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(a) && /^[0-9a-f-]{36}$/i.test(b)) return { t: a, id: b }
   } catch { /* answered below */ }
   throw new AppError('VALIDATION', 'cursor: not a cursor from this endpoint', { fields: [{ field: 'cursor', message: 'invalid cursor' }] })
 }
 
 /**
  * The counted messages behind a figure (same definition as the rollup: not system lines, thread
- * replies and deleted messages included), oldest first, keyset-paged on (created_at, id).
+ * replies and deleted messages included), oldest first: in seq order within one conversation,
+ * by (created_at, id) across conversations; keyset-paged either way.
  */
 export async function listAnalyticsMessages(actor: Actor, input: unknown): Promise<{ messages: AnalyticsMessageRow[], nextCursor: string | null }> {
   assertAdmin(actor)
@@ -43,7 +49,11 @@ export async function listAnalyticsMessages(actor: Actor, input: unknown): Promi
     where.push(sql`extract(isodow from m.created_at at time zone 'UTC') = ${q.weekday}`)
     where.push(sql`extract(hour from m.created_at at time zone 'UTC') = ${q.hour}`)
   }
-  if (cursor) where.push(sql`(m.created_at, m.id) > (${cursor.t}::timestamptz, ${cursor.id}::uuid)`)
+  const bySeq = q.conversationId !== undefined
+  if (cursor) {
+    if (bySeq !== 'seq' in cursor) throw new AppError('VALIDATION', 'cursor: from another listing', { fields: [{ field: 'cursor', message: 'from another listing' }] })
+    where.push('seq' in cursor ? sql`m.seq > ${cursor.seq}` : sql`(m.created_at, m.id) > (${cursor.t}::timestamptz, ${cursor.id}::uuid)`)
+  }
   const rows = rowsOf<AnalyticsMessageRow & { cursorAt: string }>(await db.execute(sql`
     select m.id, m.conversation_id as "conversationId", ${conversationTitle('c')} as "conversationTitle", m.seq,
            m.sender_id as "senderId", p.display_name as "senderName", m.content, m.thread_root_id as "threadRootId",
@@ -53,7 +63,7 @@ export async function listAnalyticsMessages(actor: Actor, input: unknown): Promi
     join conversations c on c.id = m.conversation_id
     join profiles p on p.id = m.sender_id
     where ${sql.join(where, sql` and `)}
-    order by m.created_at, m.id
+    order by ${bySeq ? sql`m.seq` : sql`m.created_at, m.id`}
     limit ${q.limit + 1}`))
   const page = rows.slice(0, q.limit)
   const last = page.at(-1)
@@ -64,6 +74,6 @@ export async function listAnalyticsMessages(actor: Actor, input: unknown): Promi
       deletedAt: r.deletedAt ? new Date(r.deletedAt).toISOString() : null,
       createdAt: new Date(r.createdAt).toISOString()
     })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.cursorAt, id: last.id }) : null
+    nextCursor: rows.length > q.limit && last ? encodeCursor(bySeq ? { seq: Number(last.seq) } : { t: last.cursorAt, id: last.id }) : null
   }
 }
