@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
+  bigint, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
 } from 'drizzle-orm/pg-core'
 // Relative rather than '#shared': drizzle-kit loads this file without Nuxt's aliases.
 import {
@@ -349,3 +349,35 @@ export const retentionPolicies = pgTable('retention_policies', {
   updatedBy: uuid('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 })
+
+// ---- Analytics rollup (layers/admin/server/services/analytics-rollup.ts) ----
+// Folded from messages by conversation watermark (conversations.last_seq moves in the same
+// transaction as its messages), so the send path is untouched and every figure stays exact.
+
+/** How far each conversation has been folded, and the turn in progress for first-response times. */
+export const analyticsFoldState = pgTable('analytics_fold_state', {
+  conversationId: uuid('conversation_id').primaryKey().references(() => conversations.id, { onDelete: 'cascade' }),
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  foldedSeq: seq('folded_seq').notNull().default(0),
+  /** The sender of the last counted message folded, and when their current turn started. */
+  turnSenderId: uuid('turn_sender_id'),
+  turnStartedAt: timestamp('turn_started_at', { withTimezone: true }),
+  foldedAt: timestamp('folded_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [index('analytics_fold_state_project_idx').on(t.projectId)])
+
+/** Counted messages per UTC hour, conversation and sender. */
+export const analyticsHourly = pgTable('analytics_hourly', {
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  hour: timestamp('hour', { withTimezone: true }).notNull(),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  senderId: uuid('sender_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  messages: integer('messages').notNull().default(0)
+}, t => [primaryKey({ columns: [t.projectId, t.hour, t.conversationId, t.senderId] })])
+
+/** First responses per UTC day and whole second of delay: exact average and median from one table. */
+export const analyticsResponses = pgTable('analytics_responses', {
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  seconds: integer('seconds').notNull(),
+  responses: integer('responses').notNull().default(0)
+}, t => [primaryKey({ columns: [t.projectId, t.day, t.seconds] })])

@@ -21,6 +21,7 @@ import { automodRules } from './scenarios/automod.mjs'
 import { adminExports } from './scenarios/export.mjs'
 import { moderationQueue } from './scenarios/moderation.mjs'
 import { auditAndRetention } from './scenarios/audit-retention.mjs'
+import { analyticsDrilldown } from './scenarios/analytics.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
@@ -38,7 +39,8 @@ const SCENARIOS = [
   ['7 rich messaging: thumbnails, files gallery, scoped search, profile rename', richMessaging, 90_000],
   ['8 exports: admin conversation download and project job, a member\'s own transcript', adminExports, 90_000],
   ['9 moderation: report, queue, delete and mute from the report, seen live by both members', moderationQueue, 60_000],
-  ['10 admin sets retention with its preview, audits and verifies the log, exports it', auditAndRetention, 60_000]
+  ['10 admin sets retention with its preview, audits and verifies the log, exports it', auditAndRetention, 60_000],
+  ['11 analytics: an admin reads a figure and drills down from a day to its messages', analyticsDrilldown, 60_000]
 ]
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)
 

@@ -9,7 +9,7 @@ import { createSupabaseLikeDatabase, dropDatabase, migrateDrizzle, psqlAsPostgre
  * Database: chat_supabase on the services-up.sh cluster, recreated for this file.
  */
 const DB = 'chat_supabase'
-const APP_TABLES = ['app_settings', 'attachments', 'audit_log', 'auth_refresh_tokens', 'auth_sessions', 'automod_rules', 'conversation_participants', 'conversations', 'drafts', 'escalation_rules', 'exports', 'local_credentials', 'mentions', 'message_edits', 'messages', 'profiles', 'project_members', 'projects', 'reactions', 'reports', 'retention_policies', 'scheduled_messages', 'user_sanctions']
+const APP_TABLES = ['analytics_fold_state', 'analytics_hourly', 'analytics_responses', 'app_settings', 'attachments', 'audit_log', 'auth_refresh_tokens', 'auth_sessions', 'automod_rules', 'conversation_participants', 'conversations', 'drafts', 'escalation_rules', 'exports', 'local_credentials', 'mentions', 'message_edits', 'messages', 'profiles', 'project_members', 'projects', 'reactions', 'reports', 'retention_policies', 'scheduled_messages', 'user_sanctions']
 
 let sql: postgres.Sql
 let url: string

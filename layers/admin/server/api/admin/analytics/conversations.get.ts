@@ -1,0 +1,7 @@
+import { analyticsConversationsQuerySchema } from '#shared/analytics-schemas'
+import { getAnalyticsConversations } from '#layers/admin/server/services/analytics'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return getAnalyticsConversations(actor, await getValidatedQuery(event, analyticsConversationsQuerySchema.parse))
+})

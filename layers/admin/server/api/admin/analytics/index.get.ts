@@ -1,0 +1,7 @@
+import { analyticsQuerySchema } from '#shared/analytics-schemas'
+import { getAnalytics } from '#layers/admin/server/services/analytics'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return getAnalytics(actor, await getValidatedQuery(event, analyticsQuerySchema.parse))
+})

@@ -1,0 +1,7 @@
+import { analyticsMessagesQuerySchema } from '#shared/analytics-schemas'
+import { listAnalyticsMessages } from '#layers/admin/server/services/analytics-messages'
+
+export default defineApiHandler(async (event) => {
+  const actor = await requireAdmin(event)
+  return listAnalyticsMessages(actor, await getValidatedQuery(event, analyticsMessagesQuerySchema.parse))
+})
