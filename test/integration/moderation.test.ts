@@ -372,8 +372,7 @@ describe('automod flags in the reports queue', () => {
       const { report: done } = await act(flagged!.id, { action: 'deleted', resolution: 'automod was right' })
       expect(done).toMatchObject({ status: 'resolved', action: 'deleted' })
       await deleted
-    }
-    finally {
+    } finally {
       await asAdmin('DELETE', `/api/admin/automod/rules/${rule.id}`)
     }
   })
