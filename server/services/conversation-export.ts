@@ -4,6 +4,7 @@ import { useDb } from '../db/client'
 import { messages } from '../db/schema'
 import { parseInput } from '../utils/errors'
 import { notVisible, requireParticipant } from './access'
+import { recordAudit } from './audit-log'
 import { conversationById, exportConversations, exportFileName, openExport } from './export'
 import type { Actor } from './users'
 
@@ -24,6 +25,10 @@ export async function openMemberExport(actor: Actor, conversationId: string, inp
     label = `thread ${root.content.split('\n')[0]!.slice(0, 40)}`
   }
   const list = await exportConversations(db, conversationById(conversationId))
+  // Every export is on record, a member's own copy too (before the first byte leaves).
+  await recordAudit(db, actor, 'export.create', { type: 'conversation', id: conversationId }, {
+    mode: 'member', format: query.format, from: query.from ?? null, to: query.to ?? null, ...(query.threadId ? { threadId: query.threadId } : {})
+  })
   const opened = openExport(db, {
     format: query.format,
     conversations: list,

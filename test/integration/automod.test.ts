@@ -214,6 +214,9 @@ describe('mute', () => {
     expect(later).toMatchObject({ code: 'MUTED', details: { reason: 'automod: Flooding', until: expect.any(String) } })
     // The mute is the project's: the sender's own other project is untouched.
     expect(codeOf(await send(b, other.conversation.id, 'still here'))).toBe('ok')
+    // No person decided it, and it is on record all the same.
+    const { entries } = must(await api<{ entries: (AuditEntry & { actorLabel: string | null })[] }>(admin.base, 'GET', `/api/admin/audit?action=user.mute&targetId=${bob.user.id}`, { token: admin.token }), 'audit')
+    expect(entries[0]).toMatchObject({ actor: null, actorLabel: 'system:automod', details: { rule: 'Flooding', after: { projectId, reason: 'automod: Flooding' } } })
   })
 })
 

@@ -208,6 +208,12 @@ describe('member export of their own conversations', () => {
     expect((await memberExport(alice, `format=json&threadId=${randomUUID()}`)).status).toBe(403)
     expect((await raw(null, `/api/conversations/${conversationId}/export?format=json`)).status).toBe(401)
   })
+
+  it('is on record in the audit log: who exported what, in which format and range', async () => {
+    expect((await memberExport(bob, 'format=html&from=2026-01-01')).status).toBe(200)
+    const { entries } = must(await api<{ entries: AuditEntry[] }>(admin.base, 'GET', `/api/admin/audit?action=export.create&targetId=${conversationId}`, { token: admin.token }), 'audit')
+    expect(entries[0]).toMatchObject({ actor: { id: bob.user.id }, targetType: 'conversation', details: { mode: 'member', format: 'html' } })
+  })
 })
 
 describe('project export as a background job', () => {
@@ -280,6 +286,7 @@ describe('export routes are for admins only', () => {
       expect((await api(alice.base, method, path, { body })).status, `${method} ${path} anonymous`).toBe(401)
     }
     const { entries } = must(await api<{ entries: AuditEntry[] }>(admin.base, 'GET', `/api/admin/audit?action=export.create&limit=200`, { token: admin.token }), 'audit')
-    expect(entries.every(e => e.actor?.id === admin.user.id)).toBe(true)
+    // Members' own copies are on record too, as `mode: member`; nothing refused above was recorded.
+    expect(entries.filter(e => e.details.mode !== 'member').every(e => e.actor?.id === admin.user.id)).toBe(true)
   })
 })

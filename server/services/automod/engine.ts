@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import { DEFAULT_MUTE_MINUTES } from '#shared/automod-schemas'
 import { useDb } from '../../db/client'
 import { messages, userSanctions } from '../../db/schema'
+import { recordAudit, systemActor } from '../audit-log'
 import { AppError } from '../../utils/errors'
 import { mentionablesFor } from '../message-mentions'
 import type { ContentFlag, PostingRequest } from '../posting-policy'
@@ -59,7 +60,13 @@ async function muteSender(actor: Actor, projectId: string, hit: RuleHit): Promis
   const until = new Date(Date.now() + minutes * 60_000)
   const reason = `automod: ${hit.rule.spec.name}`
   const db = await useDb()
-  await db.insert(userSanctions).values({ userId: actor.id, kind: 'mute', projectId, reason, until })
+  // A sanction no person decided is on record all the same, under the automod's name.
+  await db.transaction(async (tx) => {
+    const [sanction] = await tx.insert(userSanctions).values({ userId: actor.id, kind: 'mute', projectId, reason, until }).returning({ id: userSanctions.id })
+    await recordAudit(tx, systemActor('automod'), 'user.mute', { type: 'user', id: actor.id }, {
+      userId: actor.id, ruleId: hit.rule.spec.id, rule: hit.rule.spec.name, after: { sanctionId: sanction!.id, projectId, until: until.toISOString(), reason }
+    })
+  })
   throw new AppError('MUTED', `you are muted: ${reason}`, { until: until.toISOString(), reason, rule: hit.rule.spec.name, kind: hit.rule.spec.kind })
 }
 

@@ -6,52 +6,10 @@ import { auditLog, conversations, profiles, projects } from '~~/server/db/schema
 import { parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
 import type { Actor } from '~~/server/services/users'
-import { checkLink, entryHash, GENESIS_HASH, toJson, type StoredLink } from './audit-chain'
+import { checkLink, entryHash, GENESIS_HASH, type StoredLink } from '~~/server/services/audit-chain'
+import { AUDIT_CHAIN_LOCK } from '~~/server/services/audit-log'
 
-/** An automatic action: no profile acted, a label says what did. */
-export interface SystemActor {
-  system: string
-}
-export type AuditActor = Pick<Actor, 'id'> | SystemActor | null
-
-export const systemActor = (name: string): SystemActor => ({ system: `system:${name}` })
-
-/** One key for every append, so appends from every instance and transaction take turns. */
-const AUDIT_CHAIN_LOCK = 727_275
-
-/**
- * Records an admin action; call it inside the transaction that performs the action. The entry is
- * chained to the last one: the advisory lock (held until the caller commits) orders appends from
- * every instance, and the last entry is read only once it is held, so each links to the one before.
- */
-export async function recordAudit(db: DbOrTx, actor: AuditActor, action: string, target: { type: string, id: string | null }, details: Record<string, unknown> = {}) {
-  // A savepoint inside the caller's transaction, or a transaction of its own when given the pool.
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`)
-    const [last] = await tx.select({ seq: auditLog.chainSeq, hash: auditLog.hash }).from(auditLog)
-      .where(isNotNull(auditLog.chainSeq)).orderBy(desc(auditLog.chainSeq)).limit(1)
-    const fields = {
-      seq: (last?.seq ?? 0) + 1,
-      prevHash: last?.hash ?? GENESIS_HASH,
-      actorId: actor && 'id' in actor ? actor.id : null,
-      actorLabel: actor && 'system' in actor ? actor.system : null,
-      action,
-      targetType: target.type,
-      targetId: target.id,
-      // Stored as hashed: what jsonb keeps of the value (no undefined, dates as strings).
-      details: toJson(details) ?? {},
-      // Set here, at millisecond precision, so the hashed time is exactly the stored one.
-      createdAt: new Date().toISOString()
-    }
-    await tx.insert(auditLog).values({
-      ...fields,
-      chainSeq: fields.seq,
-      details: fields.details as Record<string, unknown>,
-      createdAt: new Date(fields.createdAt),
-      hash: entryHash(fields)
-    })
-  })
-}
+export { recordAudit, systemActor, type AuditActor, type SystemActor } from '~~/server/services/audit-log'
 
 /**
  * Chains entries written before the chain existed, oldest first, after the last chained one.
