@@ -1,4 +1,4 @@
-// Scenario 8: an admin reads the analytics dashboard and drills down from a day to its messages.
+// Scenario 11: an admin reads the analytics dashboard and drills down from a day to its messages.
 import { USERS, assert, loginViaForm, newContext, newPage, poll, screenshot } from '../lib/helpers.mjs'
 
 export async function analyticsDrilldown(env) {

@@ -1,4 +1,4 @@
-// Scenario 4c: an admin writes an automod rule, tries it on recent messages, saves it; a member's
+// Scenario 4d: an admin writes an automod rule, tries it on recent messages, saves it; a member's
 // message is blocked with the rule's name and never reaches the others; switched off, it passes.
 import { assert, messagesWithText, newContext, newPage, nonce, poll, screenshot, sendAndConfirm, sendMessage, sleep } from '../lib/helpers.mjs'
 import { ensurePair } from './chat.mjs'

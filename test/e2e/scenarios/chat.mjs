@@ -29,7 +29,16 @@ async function seedHistory(env) {
 
 /** Alice and Bob, each signed in through the form in an own context, both on #general. */
 export async function ensurePair(env) {
-  if (env.pair && !env.pair.alice.isClosed() && !env.pair.bob.isClosed()) return env.pair
+  if (env.pair && !env.pair.alice.isClosed() && !env.pair.bob.isClosed()) {
+    // An earlier scenario may have taken either page elsewhere; every scenario starts on #general.
+    for (const page of [env.pair.alice, env.pair.bob]) {
+      if (new URL(page.url()).pathname === `/c/${env.ids.general}`) continue
+      await page.goto(`/c/${env.ids.general}`)
+      await page.getByTestId('message-list').waitFor()
+      await page.getByTestId('message-item').first().waitFor()
+    }
+    return env.pair
+  }
   const pages = {}
   for (const who of ['alice', 'bob']) {
     const context = await newContext(env)

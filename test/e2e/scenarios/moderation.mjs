@@ -1,4 +1,4 @@
-// Scenario 8: a member reports a message; an admin handles it from the reports queue end to end.
+// Scenario 9: a member reports a message; an admin handles it from the reports queue end to end.
 import { USERS, assert, loginViaForm, messagesWithText, newContext, newPage, nonce, poll, sendAndConfirm, screenshot } from '../lib/helpers.mjs'
 import { ensurePair } from './chat.mjs'
 

@@ -34,6 +34,8 @@ export async function reactionsAndActions(env) {
   await row(alice).getByTestId('message-emoji-picker').click()
   const search = alice.locator('[data-testid="emoji-search"] input, input[data-testid="emoji-search"]')
   await search.fill('rocket')
+  // Enter picks the first result: wait until the search has answered (the emoji data loads on first use).
+  await alice.getByTestId('emoji-option').filter({ hasText: '🚀' }).first().waitFor()
   await search.press('Enter')
   await poll(async () => await chip(bob, '🚀').count() === 1, { message: 'Bob sees the 🚀 Alice picked' })
 
