@@ -1,5 +1,5 @@
-import { and, asc, desc, eq } from 'drizzle-orm'
-import { useDb, type Tx } from '../db/client'
+import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import { useDb, type DbOrTx, type Tx } from '../db/client'
 import { messageEdits, messages } from '../db/schema'
 import { AppError } from '../utils/errors'
 import { canModerate, requireMessageAccess } from './access'
@@ -48,4 +48,18 @@ export async function restoreInTx(tx: Tx, messageId: string): Promise<{ conversa
   await tx.update(messages).set({ content: kept.content, contentHtml: html, deletedAt: null, deletedBy: null, updatedSeq })
     .where(eq(messages.id, messageId))
   return { conversationId: locked.conversationId, content: kept.content }
+}
+
+/**
+ * What each deleted message said, from the copy its delete kept (moderators, admin history, exports
+ * with deleted messages). Deleted, restored and deleted again: the last delete's text.
+ */
+export async function deletedTextsOf(db: DbOrTx, messageIds: string[]): Promise<Map<string, string>> {
+  if (messageIds.length === 0) return new Map()
+  const rows = await db.select({ messageId: messageEdits.messageId, content: messageEdits.previousContent }).from(messageEdits)
+    .where(and(inArray(messageEdits.messageId, messageIds), eq(messageEdits.kind, 'delete')))
+    .orderBy(desc(messageEdits.editedAt), desc(messageEdits.id))
+  const byMessage = new Map<string, string>()
+  for (const r of rows) if (!byMessage.has(r.messageId)) byMessage.set(r.messageId, r.content)
+  return byMessage
 }

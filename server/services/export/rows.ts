@@ -1,6 +1,7 @@
-import { and, count, desc, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm'
+import { and, count, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { attachments, messageEdits, messages, profiles } from '../../db/schema'
+import { attachments, messages, profiles } from '../../db/schema'
+import { deletedTextsOf } from '../message-edits'
 import type { ExportAttachment, ExportMessage } from './types'
 
 /** Rows per round trip: large enough that the query cost is amortised, small enough that memory stays flat. */
@@ -52,17 +53,6 @@ async function attachmentsOf(db: DbOrTx, ids: string[]): Promise<Map<string, Exp
   return byMessage
 }
 
-async function deletedContentOf(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map()
-  const rows = await db.select({ messageId: messageEdits.messageId, content: messageEdits.previousContent }).from(messageEdits)
-    .where(and(inArray(messageEdits.messageId, ids), eq(messageEdits.kind, 'delete')))
-    .orderBy(desc(messageEdits.editedAt))
-  const byMessage = new Map<string, string>()
-  // Newest first: a message deleted, restored and deleted again shows what it said last.
-  for (const r of rows) if (!byMessage.has(r.messageId)) byMessage.set(r.messageId, r.content)
-  return byMessage
-}
-
 /**
  * The selected messages in (conversation, seq) order, one batch at a time. Keyset pagination on the
  * (conversation_id, seq) unique index: each batch is one indexed range scan that starts where the
@@ -89,7 +79,7 @@ export async function* exportBatches(db: DbOrTx, selection: ExportSelection): As
       const ids = rows.map(r => r.id)
       const [files, deletedText] = await Promise.all([
         selection.includeAttachments ? attachmentsOf(db, ids) : undefined,
-        selection.includeDeletedContent ? deletedContentOf(db, rows.filter(r => r.deletedAt).map(r => r.id)) : undefined
+        selection.includeDeletedContent ? deletedTextsOf(db, rows.filter(r => r.deletedAt).map(r => r.id)) : undefined
       ])
       yield rows.map((r): ExportMessage => ({
         conversationId,

@@ -2,10 +2,11 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL } from 'drizzle
 import { adminHistoryQuerySchema, type AdminHistoryMessage, type AdminHistoryPage } from '#shared/admin-schemas'
 import type { Message } from '#shared/types'
 import { useDb, type DbOrTx } from '~~/server/db/client'
-import { attachments, conversations, messageEdits, messages, profiles } from '~~/server/db/schema'
+import { attachments, conversations, messages, profiles } from '~~/server/db/schema'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
 import { renderMarkdown } from '~~/server/services/markdown'
+import { deletedTextsOf } from '~~/server/services/message-edits'
 import { loadMessages, toAttachment } from '~~/server/services/message-view'
 import type { Actor } from '~~/server/services/users'
 
@@ -16,19 +17,15 @@ import type { Actor } from '~~/server/services/users'
  */
 async function withDeletedContent(db: DbOrTx, page: Message[]): Promise<AdminHistoryMessage[]> {
   const deletedIds = page.filter(m => m.deletedAt).map(m => m.id)
-  const [rows, saved, files] = deletedIds.length
+  const [rows, savedText, files] = deletedIds.length
     ? await Promise.all([
         db.select({ id: messages.id, content: messages.content, contentHtml: messages.contentHtml, deletedBy: messages.deletedBy, retentionDeletedAt: messages.retentionDeletedAt, deleterName: profiles.displayName })
           .from(messages).leftJoin(profiles, eq(profiles.id, messages.deletedBy)).where(inArray(messages.id, deletedIds)),
-        db.select({ messageId: messageEdits.messageId, previousContent: messageEdits.previousContent }).from(messageEdits)
-          .where(and(inArray(messageEdits.messageId, deletedIds), eq(messageEdits.kind, 'delete')))
-          .orderBy(asc(messageEdits.editedAt)),
+        deletedTextsOf(db, deletedIds),
         db.select().from(attachments).where(inArray(attachments.messageId, deletedIds)).orderBy(attachments.createdAt)
       ])
-    : [[], [], []]
+    : [[], new Map<string, string>(), []]
   const byId = new Map(rows.map(o => [o.id, o]))
-  // Ascending, so the latest delete's text wins.
-  const savedText = new Map(saved.map(s => [s.messageId, s.previousContent]))
   return page.map((m) => {
     const row = byId.get(m.id)
     const text = row ? (row.content || savedText.get(m.id) || '') : m.content

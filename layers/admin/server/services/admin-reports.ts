@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, lte, ne, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import {
   adminReportPatchSchema, adminReportsQuerySchema, reportActionSchema,
@@ -9,6 +9,7 @@ import { useDb, type DbOrTx, type Tx } from '~~/server/db/client'
 import { conversations, messageEdits, messages, profiles, projects, reports } from '~~/server/db/schema'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
+import { deletedTextsOf } from '~~/server/services/message-edits'
 import { loadMessages } from '~~/server/services/message-view'
 import type { Actor } from '~~/server/services/users'
 import { recordAudit } from './audit'
@@ -130,13 +131,7 @@ export async function getReport(actor: Actor, id: string): Promise<AdminReportDe
     sanctionsInForce(db, report.sender.id),
     escalationOf(db, id)
   ])
-  const deletedIds = context.filter(m => m.deletedAt).map(m => m.id)
-  // Oldest first, so the map keeps each message's last delete.
-  const removed = deletedIds.length
-    ? await db.select({ id: messageEdits.messageId, text: messageEdits.previousContent }).from(messageEdits)
-        .where(and(inArray(messageEdits.messageId, deletedIds), eq(messageEdits.kind, 'delete'))).orderBy(asc(messageEdits.editedAt), asc(messageEdits.id))
-    : []
-  const removedById = new Map(removed.map(r => [r.id, r.text]))
+  const removedById = await deletedTextsOf(db, context.filter(m => m.deletedAt).map(m => m.id))
   return {
     ...report,
     context: context.map(m => ({ ...m, removedContent: m.deletedAt ? removedById.get(m.id) ?? null : null })),
