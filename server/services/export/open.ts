@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream'
-import { asc, eq, sql, type SQL } from 'drizzle-orm'
+import { asc, eq, type SQL } from 'drizzle-orm'
 import type { ExportFormat } from '#shared/export-schemas'
 import type { DbOrTx } from '../../db/client'
 import { conversations } from '../../db/schema'
+import { shownConversationTitle } from '../conversation-title'
 import { resolveRange } from './range'
 import { renderExport } from './render'
 import { exportBatches, type ExportSelection } from './rows'
@@ -13,11 +14,9 @@ import { EXPORT_WRITERS } from './writers'
 export async function exportConversations(db: DbOrTx, where: SQL): Promise<ExportConversationInfo[]> {
   const c = conversations
   const rows = await db.select({
-    id: c.id, projectId: c.projectId, type: c.type, title: c.title,
-    directNames: sql<string | null>`(case when ${c.type} = 'direct' then (select string_agg(pr.display_name, ' & ' order by pr.display_name)
-      from conversation_participants cp join profiles pr on pr.id = cp.user_id where cp.conversation_id = ${c.id}) end)`
+    id: c.id, projectId: c.projectId, type: c.type, title: shownConversationTitle()
   }).from(c).where(where).orderBy(asc(c.createdAt), asc(c.id))
-  return rows.map(r => ({ id: r.id, projectId: r.projectId, type: r.type, title: r.directNames ?? r.title }))
+  return rows
 }
 
 export const conversationById = (id: string) => eq(conversations.id, id)

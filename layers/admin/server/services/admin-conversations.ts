@@ -4,6 +4,7 @@ import { useDb, type DbOrTx } from '~~/server/db/client'
 import { conversations, projects } from '~~/server/db/schema'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
+import { shownConversationTitle } from '~~/server/services/conversation-title'
 import { announceConversationChanges, applyConversationChanges } from '~~/server/services/conversation-settings'
 import type { Actor } from '~~/server/services/users'
 import { recordAudit } from './audit'
@@ -16,14 +17,13 @@ const c = conversations
 const participantCount = sql<number>`(select count(*) from conversation_participants cp where cp.conversation_id = ${c.id})`.mapWith(Number)
 // lastSeq also counts edits and reactions, so the visible message count is its own figure.
 const messageCount = sql<number>`(select count(*) from messages m where m.conversation_id = ${c.id} and m.deleted_at is null)`.mapWith(Number)
-const directNames = sql<string | null>`(case when ${c.type} = 'direct' then (select string_agg(pr.display_name, ' & ' order by pr.display_name)
-  from conversation_participants cp join profiles pr on pr.id = cp.user_id where cp.conversation_id = ${c.id}) end)`
+const title = shownConversationTitle()
 
 /** What each sort key orders by; the shown title (DM names included) is what "title" sorts. */
 const SORT_KEYS: Record<AdminConversationSort, SQL> = {
   lastActivity: sql`${c.lastMessageAt}`,
   created: sql`${c.createdAt}`,
-  title: sql`lower(coalesce(${directNames}, ${c.title}))`,
+  title: sql`lower(${title})`,
   messages: sql`${messageCount}`,
   participants: sql`${participantCount}`
 }
@@ -47,7 +47,7 @@ async function loadAdminConversations(db: DbOrTx, where: SQL | undefined, page: 
     .offset(page.offset)
   if (!ordered.length) return []
   const position = new Map(ordered.map((r, i) => [r.id, i]))
-  const found = await db.select({ c, projectName: projects.name, participantCount, messageCount, directNames })
+  const found = await db.select({ c, projectName: projects.name, participantCount, messageCount, title })
     .from(c)
     .innerJoin(projects, eq(projects.id, c.projectId))
     .where(inArray(c.id, ordered.map(r => r.id)))
@@ -57,7 +57,7 @@ async function loadAdminConversations(db: DbOrTx, where: SQL | undefined, page: 
     projectId: r.c.projectId,
     projectName: r.projectName,
     type: r.c.type,
-    title: r.directNames ?? r.c.title,
+    title: r.title,
     status: r.c.status,
     lastSeq: r.c.lastSeq,
     lastMessageAt: r.c.lastMessageAt?.toISOString() ?? null,

@@ -55,7 +55,7 @@ export async function listAnalyticsMessages(actor: Actor, input: unknown): Promi
     where.push('seq' in cursor ? sql`m.seq > ${cursor.seq}` : sql`(m.created_at, m.id) > (${cursor.t}::timestamptz, ${cursor.id}::uuid)`)
   }
   const rows = rowsOf<AnalyticsMessageRow & { cursorAt: string }>(await db.execute(sql`
-    select m.id, m.conversation_id as "conversationId", ${conversationTitle('c')} as "conversationTitle", m.seq,
+    select m.id, m.conversation_id as "conversationId", ${conversationTitle} as "conversationTitle", m.seq,
            m.sender_id as "senderId", p.display_name as "senderName", m.content, m.thread_root_id as "threadRootId",
            m.deleted_at as "deletedAt", m.created_at as "createdAt",
            to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "cursorAt"

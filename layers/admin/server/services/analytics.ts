@@ -6,6 +6,7 @@ import {
 import { rowsOf, useDb, type Db } from '~~/server/db/client'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
+import { aliasedConversation, shownConversationTitle } from '~~/server/services/conversation-title'
 import type { Actor } from '~~/server/services/users'
 import { foldProject, noJit } from './analytics-rollup'
 import { foldHours, medianFromHistogram } from './analytics-median'
@@ -20,9 +21,8 @@ async function assertProject(db: Db, projectId: string) {
   if (!rows.length) throw new AppError('NOT_FOUND', 'project not found', { fields: [{ field: 'projectId', message: 'no such project' }] })
 }
 
-/** A readable conversation title: direct messages are named after their participants. */
-export const conversationTitle = (alias: string) => sql.raw(`coalesce(case when ${alias}.type = 'direct' then (select string_agg(pr.display_name, ' & ' order by pr.display_name)
-  from conversation_participants cp join profiles pr on pr.id = cp.user_id where cp.conversation_id = ${alias}.id) end, ${alias}.title)`)
+/** The shown title of `conversations c` in the raw queries below. */
+export const conversationTitle = shownConversationTitle(aliasedConversation('c'))
 
 /** The dashboard's figures for one project over inclusive UTC days; the tail is folded first. */
 export async function getAnalytics(actor: Actor, input: unknown): Promise<AnalyticsSummary> {
@@ -47,7 +47,7 @@ export async function getAnalytics(actor: Actor, input: unknown): Promise<Analyt
       from (select h.hour, sum(h.messages)::int as count from analytics_hourly h where ${inRange} group by h.hour) x
       order by x.hour`))
     const topConversations = rowsOf<{ conversationId: string, title: string, count: number }>(await tx.execute(sql`
-      select t.conversation_id as "conversationId", ${conversationTitle('c')} as title, t.count
+      select t.conversation_id as "conversationId", ${conversationTitle} as title, t.count
       from (select h.conversation_id, sum(h.messages)::int as count from analytics_hourly h where ${inRange}
             group by 1 order by 2 desc, 1 limit ${ANALYTICS_TOP_LIMIT}) t
       join conversations c on c.id = t.conversation_id
@@ -103,7 +103,7 @@ export async function getAnalyticsConversations(actor: Actor, input: unknown): P
   await foldProject(db, q.projectId)
   const { start, end } = rangeBounds(q.from, q.to)
   const rows = rowsOf<AnalyticsConversationRow>(await db.execute(sql`
-    select t.conversation_id as "conversationId", ${conversationTitle('c')} as title, c.type, t.count, t.senders
+    select t.conversation_id as "conversationId", ${conversationTitle} as title, c.type, t.count, t.senders
     from (select h.conversation_id, sum(h.messages)::int as count, count(distinct h.sender_id)::int as senders
           from analytics_hourly h
           where h.project_id = ${q.projectId} and h.hour >= ${start.toISOString()}::timestamptz and h.hour < ${end.toISOString()}::timestamptz
