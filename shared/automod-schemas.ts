@@ -102,11 +102,6 @@ export const automodDryRunSchema = z.object({
   limit: z.number().int().min(1).max(DRY_RUN_MAX).default(DRY_RUN_DEFAULT)
 })
 
-export const automodFlagsQuerySchema = z.object({
-  ruleId: z.preprocess(v => (v === '' ? undefined : v), z.uuid().optional()),
-  limit: z.coerce.number().int().min(1).max(200).default(50)
-})
-
 export interface AutomodRule {
   id: string
   name: string
@@ -128,17 +123,4 @@ export interface AutomodDryRunMatch {
   outcome: AutomodAction
   /** What matched, e.g. the word, the link's host, "6 mentions". */
   matched: string
-}
-
-/** A report an automod rule opened on a stored message. */
-export interface AutomodFlag {
-  reportId: string
-  messageId: string
-  conversationId: string
-  ruleId: string | null
-  reason: string
-  description: string | null
-  status: string
-  content: string
-  createdAt: string
 }

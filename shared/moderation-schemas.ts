@@ -16,6 +16,8 @@ export const adminReportsQuerySchema = z.object({
   // `open` is the status name older clients used for `pending`.
   status: optional(z.preprocess(v => (v === 'open' ? 'pending' : v), z.enum(REPORT_STATUSES))),
   source: optional(z.enum(REPORT_SOURCES)),
+  /** The automod rule that flagged the message. */
+  ruleId: optional(z.uuid()),
   projectId: optional(z.uuid()),
   conversationId: optional(z.uuid()),
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEntry } from '#shared/admin-schemas'
-import type { AutomodDryRunMatch, AutomodFlag, AutomodRule } from '#shared/automod-schemas'
+import type { AutomodDryRunMatch, AutomodRule } from '#shared/automod-schemas'
+import type { AdminReport } from '#shared/moderation-schemas'
 import type { ClientEventAck } from '#shared/events'
 import type { Message } from '#shared/types'
 import { ack, aliceBobAndMallory, api, closeAllSockets, collect, logIn, must, send, sendOk, setupConversation, signUp, sleep, type Session } from '../support/helpers'
@@ -34,8 +35,10 @@ async function contents(session: Session, conversationId: string): Promise<strin
   return page.messages.map(m => m.content)
 }
 
-async function flagsOf(ruleId: string): Promise<AutomodFlag[]> {
-  return must(await api<{ flags: AutomodFlag[] }>(admin.base, 'GET', `/api/admin/automod/flags?ruleId=${ruleId}`, { token: admin.token }), 'flags').flags
+/** The reports a rule opened, newest first, as the reports queue lists them. */
+async function flagsOf(ruleId: string) {
+  const { reports } = must(await api<{ reports: AdminReport[] }>(admin.base, 'GET', `/api/admin/reports?source=automod&ruleId=${ruleId}`, { token: admin.token }), 'flags')
+  return reports.map(r => ({ reportId: r.id, messageId: r.message.id, ruleId: r.ruleId, reason: r.reason, description: r.description, status: r.status, content: r.message.content }))
 }
 
 /** A fresh project with Alice (owner) and Bob connected; rules are scoped to it so suites stay apart. */
@@ -51,7 +54,7 @@ describe('automod routes are for admins only', () => {
       ['PATCH', `/api/admin/automod/rules/${id}`, { enabled: false }],
       ['DELETE', `/api/admin/automod/rules/${id}`],
       ['POST', '/api/admin/automod/dry-run', { rule: { name: 'x', kind: 'regex', pattern: 'x', action: 'block' } }],
-      ['GET', '/api/admin/automod/flags']
+      ['GET', '/api/admin/reports?source=automod']
     ]
     for (const [method, path, body] of calls) {
       const anonymous = await api(member.base, method, path, { body })

@@ -82,7 +82,7 @@ function toAdminReport(row: Row): AdminReport {
   }
 }
 
-/** The moderators' queue: reports by status, source, project or conversation, oldest pending first. */
+/** The moderators' queue: reports by status, source (or automod rule), project or conversation, oldest pending first. */
 export async function listReports(actor: Actor, input: unknown): Promise<{ reports: AdminReport[], total: number }> {
   assertAdmin(actor)
   const q = parseInput(adminReportsQuerySchema, input)
@@ -90,6 +90,7 @@ export async function listReports(actor: Actor, input: unknown): Promise<{ repor
   const filters: SQL[] = []
   if (q.status) filters.push(eq(reports.status, q.status))
   if (q.source) filters.push(eq(reports.source, q.source))
+  if (q.ruleId) filters.push(eq(reports.ruleId, q.ruleId))
   if (q.conversationId) filters.push(eq(messages.conversationId, q.conversationId))
   if (q.projectId) filters.push(eq(conversations.projectId, q.projectId))
   const where = filters.length ? and(...filters) : undefined

@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import {
-  automodDryRunSchema, automodFlagsQuerySchema, automodRuleInputSchema, automodRulePatchSchema,
-  type AutomodDryRunMatch, type AutomodFlag, type AutomodRule
+  automodDryRunSchema, automodRuleInputSchema, automodRulePatchSchema,
+  type AutomodDryRunMatch, type AutomodRule
 } from '#shared/automod-schemas'
 import { useDb, type DbOrTx } from '~~/server/db/client'
-import { automodRules, conversations, messages, projects, reports } from '~~/server/db/schema'
+import { automodRules, conversations, messages, projects } from '~~/server/db/schema'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
 import { loadMessages } from '~~/server/services/message-view'
@@ -142,26 +142,4 @@ export async function dryRunAutomodRule(actor: Actor, input: unknown): Promise<A
     earlier.set(key, posts)
   }
   return matches.reverse()
-}
-
-/** The reports automod opened, newest first (the review queue itself is the reports screen). */
-export async function listAutomodFlags(actor: Actor, input: unknown): Promise<AutomodFlag[]> {
-  assertAdmin(actor)
-  const { ruleId, limit } = parseInput(automodFlagsQuerySchema, input)
-  const db = await useDb()
-  const rows = await db.select({ report: reports, content: messages.content, conversationId: messages.conversationId })
-    .from(reports).innerJoin(messages, eq(messages.id, reports.messageId))
-    .where(and(eq(reports.source, 'automod'), ruleId ? eq(reports.ruleId, ruleId) : undefined))
-    .orderBy(desc(reports.createdAt)).limit(limit)
-  return rows.map(({ report, content, conversationId }) => ({
-    reportId: report.id,
-    messageId: report.messageId,
-    conversationId,
-    ruleId: report.ruleId,
-    reason: report.reason,
-    description: report.description,
-    status: report.status,
-    content,
-    createdAt: report.createdAt.toISOString()
-  }))
 }
