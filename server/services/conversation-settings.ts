@@ -5,7 +5,7 @@ import type { Conversation, ConversationSettings } from '#shared/types'
 import { useDb, type DbOrTx, type Tx } from '../db/client'
 import { conversationParticipants, conversations, type ConversationRow, type MessageRow } from '../db/schema'
 import { AppError } from '../utils/errors'
-import { canModerate, requireParticipant } from './access'
+import { assertNotSilenced, canModerate, requireParticipant } from './access'
 import { announceConversation } from './conversations'
 import { loadConversations } from './conversation-view'
 import { insertSystemMessage, publishSystemMessages } from './system-messages'
@@ -95,6 +95,8 @@ export async function updateConversation(actor: Actor, conversationId: string, c
   const db = await useDb()
   const { conversation, participant } = await requireParticipant(db, actor, conversationId)
   if (!canModerate(actor, participant)) throw new AppError('FORBIDDEN', 'only the conversation\'s owners and admins can change it')
+  // A rename is a line of the renamer's text in everyone's timeline: a muted owner renames nothing.
+  await assertNotSilenced(db, actor, { projectId: conversation.projectId, conversationId })
   if (conversation.type === 'direct') throw new AppError('VALIDATION', 'direct messages have no title or settings to change', { fields: [{ field: 'conversationId', message: 'a direct conversation' }] })
   const { notices } = await db.transaction(tx => applyConversationChanges(tx, actor, conversation, changes, actor.displayName))
   await announceConversationChanges(db, conversationId, notices)

@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { Conversation, Participant, UserSummary } from '#shared/types'
 import type { DbOrTx } from '../db/client'
+import { projectOpenTo } from '../db/sanctions'
 import { conversationParticipants, conversations, profiles } from '../db/schema'
 
 type Preview = Conversation['lastMessage']
@@ -29,7 +30,8 @@ export async function loadConversations(db: DbOrTx, userId: string, where?: SQL)
   })
     .from(p)
     .innerJoin(c, eq(c.id, p.conversationId))
-    .where(and(eq(p.userId, userId), where))
+    // A project closed to the user by a ban shows them nothing of it: no row, no preview, no counts.
+    .where(and(eq(p.userId, userId), projectOpenTo(userId, c.projectId), where))
     .orderBy(sql`${c.lastMessageAt} desc nulls last`, c.createdAt)
   return rows.map(r => ({
     id: r.c.id,

@@ -5,14 +5,14 @@ import { useDb, type DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, projectMembers } from '../db/schema'
 import { publishToUser, setConversationMembership } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
-import { notProjectBanned, requireParticipant, requireProjectMember } from './access'
+import { notProjectBanned, openToInProject, requireParticipant, requireProjectMember } from './access'
 import { loadConversations, loadParticipants } from './conversation-view'
 import type { Actor } from './users'
 
 /** The caller's conversations in a project, busiest first, with unread counts. */
 export async function listConversations(actor: Actor, projectId: string): Promise<Conversation[]> {
   const db = await useDb()
-  await requireProjectMember(db, actor, projectId)
+  await requireProjectMember(db, actor, projectId, 'member')
   return loadConversations(db, actor.id, and(eq(conversations.projectId, projectId), notProjectBanned(actor.id, conversations.projectId)))
 }
 
@@ -39,7 +39,13 @@ export async function announceConversation(db: DbOrTx, conversationId: string, u
 export async function createConversation(actor: Actor, projectId: string, input: unknown): Promise<Conversation> {
   const data = parseInput(createConversationSchema, input)
   const db = await useDb()
-  await requireProjectMember(db, actor, projectId)
+  // A banned member creates nothing here and a muted one starts no new rooms (MUTED).
+  const me = await requireProjectMember(db, actor, projectId, 'write')
+  // Everyone is put in a project-wide conversation and nobody can leave it: only the project's owners
+  // and admins (and server admins) start one.
+  if (data.type === 'project' && me.role === 'member' && actor.role !== 'admin') {
+    throw new AppError('FORBIDDEN', 'only project owners and admins can create project-wide conversations')
+  }
   const members = await db.select({ userId: projectMembers.userId }).from(projectMembers).where(eq(projectMembers.projectId, projectId))
   const memberIds = new Set(members.map(m => m.userId))
   const strangers = data.participantIds.filter(id => !memberIds.has(id))
@@ -54,11 +60,13 @@ export async function createConversation(actor: Actor, projectId: string, input:
     })))
     return created!.id
   })
-  setConversationMembership(participantIds, id, true)
+  // Banned members keep their rows (lifting the ban gives the room back) but hear nothing of it now.
+  const reachable = await openToInProject(db, participantIds, projectId)
+  setConversationMembership(reachable, id, true)
   const [conversation] = await loadConversations(db, actor.id, eq(conversations.id, id))
   // A new conversation looks the same to everyone but its owner, so one view serves every member.
   const memberView = { ...conversation!, myRole: 'member' as const }
-  for (const userId of participantIds) {
+  for (const userId of reachable) {
     if (userId !== actor.id) publishToUser(userId, 'conversation:updated', { conversation: memberView })
   }
   return conversation!
@@ -68,10 +76,13 @@ export async function createConversation(actor: Actor, projectId: string, input:
 export async function getOrCreateDirect(actor: Actor, input: unknown): Promise<Conversation> {
   const { userId } = parseInput(directMessageSchema, input)
   const db = await useDb()
-  const mine = await db.select({ projectId: projectMembers.projectId }).from(projectMembers).where(eq(projectMembers.userId, actor.id))
+  // Only projects open to both: a ban from a project ends the right to start DMs through it.
+  const mine = await db.select({ projectId: projectMembers.projectId }).from(projectMembers)
+    .where(and(eq(projectMembers.userId, actor.id), notProjectBanned(actor.id, projectMembers.projectId)))
   const shared = mine.length
     ? await db.select({ projectId: projectMembers.projectId }).from(projectMembers)
-        .where(and(eq(projectMembers.userId, userId), inArray(projectMembers.projectId, mine.map(m => m.projectId))))
+        .where(and(eq(projectMembers.userId, userId), inArray(projectMembers.projectId, mine.map(m => m.projectId)),
+          notProjectBanned(userId, projectMembers.projectId)))
         .orderBy(asc(projectMembers.joinedAt)).limit(1)
     : []
   if (!shared[0]) throw new AppError('FORBIDDEN', 'you share no project with this user')

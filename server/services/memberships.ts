@@ -47,7 +47,7 @@ export async function leaveConversation(actor: Actor, conversationId: string): P
 /** Leaves a project and every conversation in it; a sole owner cannot leave while others remain. */
 export async function leaveProject(actor: Actor, projectId: string): Promise<void> {
   const db = await useDb()
-  const me = await requireProjectMember(db, actor, projectId)
+  const me = await requireProjectMember(db, actor, projectId, 'member')
   const { notices, left } = await db.transaction(async (tx) => {
     if (me.role === 'owner') {
       const others = await tx.select({ role: projectMembers.role }).from(projectMembers)

@@ -102,7 +102,7 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
   if (existing) return { message: existing, duplicate: true }
 
   // Content rules read what was typed; a file's name passed the policy when it was uploaded.
-  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId })
+  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId && data.alsoToConversation !== true })
   await prepareCodeLanguages(data.content)
   const { html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content))
   await assertMayBroadcast(db, actor, membership, found)

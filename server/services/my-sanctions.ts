@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray } from 'drizzle-orm'
 import type { Sanction } from '#shared/moderation-schemas'
 import { useDb } from '../db/client'
+import { sanctionInForce } from '../db/sanctions'
 import { userSanctions } from '../db/schema'
 import type { Actor } from './users'
 
@@ -8,8 +9,7 @@ import type { Actor } from './users'
 export async function listMySanctions(actor: Actor): Promise<Sanction[]> {
   const db = await useDb()
   const rows = await db.select().from(userSanctions)
-    .where(and(eq(userSanctions.userId, actor.id), inArray(userSanctions.kind, ['mute', 'ban']), isNull(userSanctions.revokedAt),
-      or(isNull(userSanctions.until), gt(userSanctions.until, sql`now()`))))
+    .where(and(eq(userSanctions.userId, actor.id), inArray(userSanctions.kind, ['mute', 'ban']), sanctionInForce()))
     .orderBy(desc(userSanctions.createdAt))
   return rows.map(r => ({
     id: r.id, kind: r.kind, projectId: r.projectId, conversationId: r.conversationId, reportId: r.reportId,

@@ -6,6 +6,7 @@ import { conversationParticipants, conversations, messages } from '../db/schema'
 import { logger } from '../infra/logger'
 import { publishToUser } from '../infra/realtime'
 import { loadConversations } from './conversation-view'
+import { notProjectBanned } from './access'
 import { getPresence } from './presence'
 
 const BODY_CHARS = 140
@@ -32,7 +33,10 @@ export async function notifyAbout(message: Message): Promise<void> {
     const [conversation] = await db.select({ type: conversations.type, title: conversations.title }).from(conversations).where(eq(conversations.id, message.conversationId))
     if (!conversation) return
     const participants = await db.select({ userId: conversationParticipants.userId, level: conversationParticipants.notificationLevel, muted: conversationParticipants.muted, mutedUntil: conversationParticipants.mutedUntil })
-      .from(conversationParticipants).where(and(eq(conversationParticipants.conversationId, message.conversationId), ne(conversationParticipants.userId, message.senderId)))
+      .from(conversationParticipants).innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId))
+      // A member banned from the project is told nothing of it, @channel included.
+      .where(and(eq(conversationParticipants.conversationId, message.conversationId), ne(conversationParticipants.userId, message.senderId),
+        notProjectBanned(conversationParticipants.userId, conversations.projectId)))
     if (participants.length === 0) return
 
     const kinds = new Map<string, Kind>()

@@ -1,9 +1,9 @@
-import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client'
-import { messages, userSanctions } from '../db/schema'
+import { messages } from '../db/schema'
 import { consumeMessageBudget, consumeUploadBudget } from '../infra/rate-limit'
 import { AppError } from '../utils/errors'
-import { canModerate, type Membership } from './access'
+import { assertNotSilenced, canModerate, type Membership } from './access'
 import { getPolicyLimits } from './policy-limits'
 import type { Actor } from './users'
 
@@ -51,26 +51,6 @@ export function registerContentCheck(check: ContentCheck): () => void {
   }
 }
 
-/** A mute or ban in force that covers this conversation: account-wide, its project's, or its own. */
-async function assertNotSanctioned(db: DbOrTx, actor: Actor, { conversation }: Membership) {
-  const [sanction] = await db.select({ kind: userSanctions.kind, until: userSanctions.until, reason: userSanctions.reason, conversationId: userSanctions.conversationId })
-    .from(userSanctions)
-    .where(and(eq(userSanctions.userId, actor.id), isNull(userSanctions.revokedAt), inArray(userSanctions.kind, ['mute', 'ban']),
-      sql`(${userSanctions.until} is null or ${userSanctions.until} > now())`,
-      or(isNull(userSanctions.projectId), eq(userSanctions.projectId, conversation.projectId)),
-      or(isNull(userSanctions.conversationId), eq(userSanctions.conversationId, conversation.id))))
-    .orderBy(sql`${userSanctions.until} desc nulls first`)
-    .limit(1)
-  if (!sanction) return
-  const message = sanction.kind === 'ban'
-    ? 'you are banned'
-    : sanction.conversationId ? 'you are read-only in this conversation' : 'you are muted'
-  throw new AppError('MUTED', sanction.reason ? `${message}: ${sanction.reason}` : message, {
-    ...(sanction.until ? { until: sanction.until.toISOString() } : {}),
-    ...(sanction.reason ? { reason: sanction.reason } : {})
-  })
-}
-
 async function assertSlowMode(db: DbOrTx, actor: Actor, { conversation }: Membership) {
   const slow = conversation.settings.slowModeSeconds
   if (!(slow > 0)) return
@@ -84,19 +64,22 @@ async function assertSlowMode(db: DbOrTx, actor: Actor, { conversation }: Member
 /**
  * The one gate every send, edit, upload and reaction passes: lock and archive, mute and ban, slow mode
  * (new messages only), content rules, then the rate budget. The budget is taken last, so a post
- * refused for another reason costs nothing. Moderators pass locks and slow mode, not sanctions.
+ * refused for another reason costs nothing. Locks and slow mode are an admin's decision, so they bind
+ * everyone but global admins (the conversation's own owner included); conversation owners and admins
+ * post at the top of announcement conversations; nobody passes sanctions.
  */
 export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: PostingRequest): Promise<PostingVerdict> {
   const { conversation, participant } = request.membership
   const moderator = canModerate(actor, participant)
-  if (conversation.status !== 'active' && !moderator) {
+  const globalAdmin = actor.role === 'admin'
+  if (conversation.status !== 'active' && !globalAdmin) {
     throw new AppError('CONVERSATION_LOCKED', `this conversation is ${conversation.status}`)
   }
   if (conversation.type === 'announcement' && request.action === 'send' && !request.inThread && !moderator) {
     throw new AppError('FORBIDDEN', 'only owners and admins post in an announcement conversation; reply in a thread instead')
   }
-  await assertNotSanctioned(db, actor, request.membership)
-  if (request.action === 'send' && !moderator) await assertSlowMode(db, actor, request.membership)
+  await assertNotSilenced(db, actor, { projectId: conversation.projectId, conversationId: conversation.id })
+  if (request.action === 'send' && !globalAdmin) await assertSlowMode(db, actor, request.membership)
   const { content } = request
   const flags: ContentFlag[] = []
   if (content !== undefined) {

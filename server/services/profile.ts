@@ -16,6 +16,7 @@ import { getConfig } from '../utils/config'
 import { AppError } from '../utils/errors'
 import { MULTIPART_OVERHEAD, fileError, isMultipartFormData, receiveFile, tooLarge } from './upload-receive'
 import type { StreamedUpload } from '../utils/upload-request'
+import { assertNotSilenced } from './access'
 import { toUser, toUserSummary } from './user-view'
 import type { Actor } from './users'
 
@@ -37,6 +38,8 @@ export async function updateProfile(actor: Actor, changes: UpdateProfileInput): 
   const db = await useDb()
   const [before] = await db.select().from(profiles).where(eq(profiles.id, actor.id))
   if (!before) throw new AppError('NOT_FOUND', 'user not found')
+  // A new name reaches every shared room: a muted member keeps theirs until the mute ends.
+  if ((changes.displayName !== undefined && changes.displayName !== before.displayName) || changes.avatarUrl === null) await assertNotSilenced(db, actor, 'anywhere')
   const [row] = await db.update(profiles).set({
     ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
     ...(changes.readReceipts !== undefined ? { readReceipts: changes.readReceipts } : {}),
@@ -56,6 +59,7 @@ export async function uploadAvatar(actor: Actor, request: StreamedUpload): Promi
   if (!isMultipartFormData(request.contentType)) throw fileError('send multipart/form-data with a "file" field')
   const declaredLength = Number(request.contentLength)
   if (request.contentLength && Number.isFinite(declaredLength) && declaredLength > AVATAR_MAX_BYTES + MULTIPART_OVERHEAD) throw tooLarge(AVATAR_MAX_BYTES)
+  await assertNotSilenced(await useDb(), actor, 'anywhere')
   const tmpDir = join(getConfig().dataDir, 'tmp')
   await mkdir(tmpDir, { recursive: true })
   const tmpPath = join(tmpDir, `avatar-${randomUUID()}`)

@@ -5,7 +5,7 @@ import { useDb, type DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, profiles, projectMembers, projects } from '../db/schema'
 import { setConversationMembership } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
-import { requireProjectMember } from './access'
+import { openToInProject, requireProjectMember } from './access'
 import { announceConversation } from './conversations'
 import { getPresence } from './presence'
 import { insertSystemMessage, publishSystemMessages } from './system-messages'
@@ -70,7 +70,7 @@ async function assertMayChangeRole(tx: DbOrTx, actor: Actor, myRole: ProjectRole
 export async function addProjectMember(actor: Actor, projectId: string, input: unknown): Promise<ProjectMember> {
   const { email, role } = parseInput(addProjectMemberSchema, input)
   const db = await useDb()
-  const me = await requireProjectMember(db, actor, projectId)
+  const me = await requireProjectMember(db, actor, projectId, 'write')
   if (me.role === 'member' && actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only project owners and admins can add members')
   if (role === 'owner' && me.role !== 'owner' && actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only owners can add owners')
   const [user] = await db.select().from(profiles).where(eq(profiles.email, email))
@@ -92,7 +92,9 @@ export async function addProjectMember(actor: Actor, projectId: string, input: u
     for (const { conversationId } of added) notices.push(await insertSystemMessage(tx, actor, conversationId, `${actor.displayName} added ${user.displayName}`))
     return { conversationIds: wide.map(c => c.id), notices }
   })
-  for (const conversationId of joined.conversationIds) {
+  // Re-adding a member banned from the project gives them nothing until the ban is lifted.
+  const reachable = await openToInProject(db, [user.id], projectId)
+  for (const conversationId of reachable.length ? joined.conversationIds : []) {
     setConversationMembership([user.id], conversationId, true)
     await announceConversation(db, conversationId, [user.id])
   }

@@ -2,8 +2,8 @@ import { and, desc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'driz
 import { hasSearchText, nextSearchDay, type SearchQuery } from '#shared/search-query'
 import { SEARCH_TOTAL_CAP, type SearchCursor, type SearchRequest, type SearchResponse } from '#shared/search-schemas'
 import { useDb } from '../db/client'
-import { attachments, conversationParticipants, conversations, messages, profiles } from '../db/schema'
-import { requireParticipant } from './access'
+import { attachments, conversations, messages, profiles } from '../db/schema'
+import { readableBy, requireParticipant } from './access'
 import { loadMessages } from './message-view'
 import type { Actor } from './users'
 
@@ -49,7 +49,8 @@ function conditions(actor: Actor, q: SearchQuery, tsquery: SQL | null, scope: { 
   const where: SQL[] = [
     isNull(messages.deletedAt),
     ne(messages.type, 'system'),
-    sql`exists (select 1 from ${conversationParticipants} cp where cp.conversation_id = ${messages.conversationId} and cp.user_id = ${actor.id})`
+    // Through the access gate: a conversation of a project closed to the caller by a ban never matches.
+    readableBy(actor.id, messages.conversationId)
   ]
   if (tsquery) where.push(sql`${messages.search} @@ ${tsquery}`)
   if (scope.conversationId) where.push(eq(messages.conversationId, scope.conversationId))

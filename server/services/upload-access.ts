@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm'
 import { UPLOAD_TYPES, type UploadMimeType } from '#shared/upload-schemas'
 import { useDb, type DbOrTx } from '../db/client'
-import { attachments, conversationParticipants, messages } from '../db/schema'
+import { attachments, conversations, messages } from '../db/schema'
 import { StorageError, useFileStorage, type Download } from '../infra/storage'
 import { THUMBNAIL_MIME_TYPE } from '../infra/storage/thumbnail'
 import { AppError } from '../utils/errors'
-import { notVisible } from './access'
+import { notVisible, readableBy } from './access'
 
 export type AttachmentRow = typeof attachments.$inferSelect
 
@@ -29,8 +29,9 @@ export async function authorizeDownload(db: DbOrTx, userId: string, attachmentId
     .where(eq(attachments.id, attachmentId))
   // An unknown id answers like someone else's, so ids cannot be probed for existence.
   if (!row) throw notVisible('attachment')
-  const [member] = await db.select({ userId: conversationParticipants.userId }).from(conversationParticipants)
-    .where(and(eq(conversationParticipants.conversationId, row.attachment.conversationId), eq(conversationParticipants.userId, userId)))
+  // Checked at every use, also behind a signed link: a ban (the project's or the account's) ends access at once.
+  const [member] = await db.select({ userId: conversations.id }).from(conversations)
+    .where(and(eq(conversations.id, row.attachment.conversationId), readableBy(userId, conversations.id)))
   if (!member) throw notVisible('attachment')
   const hidden = row.attachment.messageId === null ? row.attachment.uploaderId !== userId : row.deletedAt !== null
   if (hidden) throw new AppError('NOT_FOUND', 'attachment not found')

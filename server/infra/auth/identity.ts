@@ -1,5 +1,6 @@
-import { and, eq, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, ne, sql } from 'drizzle-orm'
 import { useDb, type DbOrTx } from '../../db/client'
+import { accountBanInForce } from '../../db/sanctions'
 import { authSessions, profiles, userSanctions, type ProfileRow } from '../../db/schema'
 import { getConfig } from '../../utils/config'
 import { AppError } from '../../utils/errors'
@@ -23,15 +24,8 @@ export interface Actor {
 
 export const sessionEnded = () => new AppError('UNAUTHENTICATED', 'session ended, please sign in again')
 
-/** An account-wide ban in force for the user (no end, or an end still ahead); project bans are not sign-in bans. */
-export const activeBan = (userId: string | SQL) => and(
-  eq(userSanctions.userId, userId),
-  eq(userSanctions.kind, 'ban'),
-  isNull(userSanctions.projectId),
-  isNull(userSanctions.conversationId),
-  isNull(userSanctions.revokedAt),
-  or(isNull(userSanctions.until), gt(userSanctions.until, sql`now()`))
-)
+/** An account-wide ban in force for the user; project bans are not sign-in bans. */
+export const activeBan = accountBanInForce
 
 /** Whether the user is banned right now. */
 export async function isBanned(db: DbOrTx, userId: string): Promise<boolean> {

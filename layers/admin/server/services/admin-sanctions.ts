@@ -1,9 +1,10 @@
-import { and, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
 import { muteSchema, unmuteQuerySchema, warnSchema, type ModerationNotice, type Sanction } from '#shared/moderation-schemas'
 import type { SanctionKind } from '#shared/enums'
 import type { User } from '#shared/types'
 import { useDb, type DbOrTx, type Tx } from '~~/server/db/client'
 import { conversationParticipants, conversations, profiles, userSanctions } from '~~/server/db/schema'
+import { sanctionInForce } from '~~/server/db/sanctions'
 import { publishToUser, setConversationMembership } from '~~/server/infra/realtime'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
@@ -40,7 +41,7 @@ export function sanctionEnd(input: { until?: string, durationMinutes?: number })
   return input.durationMinutes ? new Date(Date.now() + input.durationMinutes * 60_000) : null
 }
 
-const inForce = (): SQL => and(isNull(userSanctions.revokedAt), or(isNull(userSanctions.until), gt(userSanctions.until, sql`now()`)))!
+const inForce = sanctionInForce
 
 /** Mutes, bans and warnings in force on a user (warnings of the last 30 days), newest first. */
 export async function sanctionsInForce(db: DbOrTx, userId: string): Promise<Sanction[]> {

@@ -1,0 +1,63 @@
+import { and, eq, gt, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm'
+import { userSanctions } from './schema'
+
+// The one definition of "a sanction in force", as SQL over user_sanctions. Sign-in (infra/auth),
+// the access gate (services/access.ts), the posting policy, the member's own list and the admin
+// layer all read sanctions through these, so a ban or mute means the same thing everywhere.
+
+/** Not lifted, and with no end or an end still ahead. */
+export const sanctionInForce = (): SQL => and(isNull(userSanctions.revokedAt), or(isNull(userSanctions.until), gt(userSanctions.until, sql`now()`)))!
+
+/** An account-wide ban in force for the user; project bans are not sign-in bans. */
+export const accountBanInForce = (userId: string | SQL): SQL => and(
+  eq(userSanctions.userId, userId),
+  eq(userSanctions.kind, 'ban'),
+  isNull(userSanctions.projectId),
+  isNull(userSanctions.conversationId),
+  sanctionInForce()
+)!
+
+/**
+ * True while the project is closed to the user: a ban of theirs in force, the project's or
+ * account-wide. A project ban keeps their membership rows, so lifting it gives everything back.
+ */
+export function projectClosedTo(userId: string | AnyColumn | SQL, projectId: AnyColumn | SQL | string): SQL {
+  return sql`exists (select 1 from ${userSanctions} s where s.user_id = ${userId} and s.kind = 'ban' and s.conversation_id is null
+    and (s.project_id is null or s.project_id = ${projectId}) and s.revoked_at is null and (s.until is null or s.until > now()))`
+}
+
+/** Bans in force (of anyone) that close the project: its own and account-wide ones. */
+export const bansClosing = (projectId: string): SQL => and(
+  eq(userSanctions.kind, 'ban'),
+  isNull(userSanctions.conversationId),
+  or(isNull(userSanctions.projectId), eq(userSanctions.projectId, projectId)),
+  sanctionInForce()
+)!
+
+/** The negation of {@link projectClosedTo}: the user may read the project. */
+export const projectOpenTo = (userId: string | AnyColumn | SQL, projectId: AnyColumn | SQL | string): SQL => sql`not ${projectClosedTo(userId, projectId)}`
+
+/**
+ * Mutes and bans in force that silence the user beyond one conversation: account-wide or in any
+ * project. A name or picture shows in every shared room, so these also hold back profile changes.
+ */
+export const silencingAnywhere = (userId: string): SQL => and(
+  eq(userSanctions.userId, userId),
+  or(eq(userSanctions.kind, 'mute'), eq(userSanctions.kind, 'ban')),
+  isNull(userSanctions.conversationId),
+  sanctionInForce()
+)!
+
+/**
+ * Mutes and bans in force that stop the user writing in a scope: account-wide ones, the
+ * project's, and (with a conversation) that conversation's read-only mute.
+ */
+export function silencingSanctions(userId: string, scope: { projectId?: string | null, conversationId?: string | null }): SQL {
+  return and(
+    eq(userSanctions.userId, userId),
+    or(eq(userSanctions.kind, 'mute'), eq(userSanctions.kind, 'ban')),
+    sanctionInForce(),
+    scope.projectId ? or(isNull(userSanctions.projectId), eq(userSanctions.projectId, scope.projectId)) : isNull(userSanctions.projectId),
+    scope.conversationId ? or(isNull(userSanctions.conversationId), eq(userSanctions.conversationId, scope.conversationId)) : isNull(userSanctions.conversationId)
+  )!
+}
