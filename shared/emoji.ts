@@ -22,6 +22,13 @@ export interface EmojiIndex {
 /** U+FE0E / U+FE0F: the same emoji may arrive with or without them. */
 const bare = (text: string) => text.replace(/[\uFE0E\uFE0F]/g, '')
 
+/**
+ * The spelling Unicode's emoji-test.txt lists as fully qualified. Emojibase writes every emoji with
+ * U+FE0F, also those whose default presentation is already emoji (👍 is U+1F44D, not U+1F44D U+FE0F),
+ * so a client comparing the 👍 it sent would not find its reaction; sequences it spells correctly.
+ */
+export const fullyQualified = (unicode: string) => /^\p{Emoji_Presentation}\uFE0F$/u.test(unicode) ? unicode.slice(0, -1) : unicode
+
 /** Emojibase's skin-tone and hair components: parts of emoji, not emoji to pick. */
 const COMPONENT_GROUP = 2
 
@@ -35,11 +42,12 @@ export function buildEmojiIndex(emoji: readonly CompactEmoji[], ...shortcodeSets
   const qualified = new Map<string, string>()
   for (const e of emoji) {
     if (e.group === undefined || e.group === COMPONENT_GROUP) continue
-    for (const variant of [e, ...(e.skins ?? [])]) qualified.set(bare(variant.unicode), variant.unicode)
+    for (const variant of [e, ...(e.skins ?? [])]) qualified.set(bare(variant.unicode), fullyQualified(variant.unicode))
     const names = [...new Set(shortcodeSets.flatMap(set => [set[e.hexcode] ?? []].flat()))]
     if (names.length === 0) continue
-    list.push({ unicode: e.unicode, label: e.label, shortcodes: names, tags: e.tags ?? [], group: e.group })
-    for (const name of names) if (!byShortcode.has(name)) byShortcode.set(name, e.unicode)
+    const unicode = fullyQualified(e.unicode)
+    list.push({ unicode, label: e.label, shortcodes: names, tags: e.tags ?? [], group: e.group })
+    for (const name of names) if (!byShortcode.has(name)) byShortcode.set(name, unicode)
   }
   list.sort((a, b) => a.group - b.group)
   return { list, byShortcode, qualified }

@@ -7,7 +7,8 @@ afterEach(() => closeAllSockets())
 type MessageAck = { ok: true, message: Message } | { ok: false, error: { code: string, message: string } }
 type SyncAck = { ok: true, results: { conversationId: string, messages: Message[], lastSeq: number }[] }
 
-const THUMBS_UP = '\u{1F44D}\uFE0F'
+// Stored as emoji-test.txt spells it fully qualified: U+1F44D alone.
+const THUMBS_UP = '\u{1F44D}'
 
 async function chat() {
   const { alice, bob, mallory, conversation, a, b } = await aliceBobAndMallory()

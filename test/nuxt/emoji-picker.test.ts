@@ -26,7 +26,7 @@ describe('emoji picker', () => {
     await input.setValue('+1')
     await input.trigger('keydown', { key: 'Enter' })
     // Emojibase's fully qualified form, the one the server stores.
-    expect(wrapper.findComponent(ChatEmojiPicker).emitted('select')).toEqual([['👍\uFE0F']])
+    expect(wrapper.findComponent(ChatEmojiPicker).emitted('select')).toEqual([['👍']])
   })
 
   it('shows recently used emoji first, and walks the grid with arrow keys', async () => {

@@ -94,4 +94,13 @@ describe('thread panel', () => {
     expect(useMessagesStore().timelineOf(CONVERSATION_ID).messages).toHaveLength(0)
     expect(bodies(wrapper, 'thread-replies')).toEqual(['my answer'])
   })
+
+  it('puts the caret in its reply box when it opens, so a first reply is typed there', async () => {
+    pages = { 0: { replies: [], hasMore: false } }
+    const wrapper = await mountInApp(ChatThreadPanel, { conversation: conversation(), rootId: root.id }, { attachTo: document.body })
+    await flush()
+    const input = wrapper.find<HTMLTextAreaElement>('textarea[data-testid="thread-composer-input"], [data-testid="thread-composer-input"] textarea')
+    expect(document.activeElement).toBe(input.element)
+    wrapper.unmount()
+  })
 })

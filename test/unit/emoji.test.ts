@@ -1,6 +1,7 @@
 import emojiData from 'emojibase-data/en/compact.json'
 import githubShortcodes from 'emojibase-data/en/shortcodes/github.json'
 import slackShortcodes from 'emojibase-data/en/shortcodes/iamcal.json'
+import emojiTest from 'unicode-emoji-json/data-by-emoji.json'
 import { describe, expect, it } from 'vitest'
 import { buildEmojiIndex, canonicalEmoji, searchEmoji } from '#shared/emoji'
 
@@ -9,9 +10,10 @@ const index = buildEmojiIndex(emojiData, githubShortcodes, slackShortcodes)
 describe('the emoji index', () => {
   it('maps GitHub and Slack shortcodes to emoji', () => {
     expect(index.byShortcode.get('wave')).toBe('👋')
-    // Emojibase spells emoji fully qualified, with the emoji presentation selector.
-    expect(index.byShortcode.get('+1')).toBe('\u{1F44D}\uFE0F')
-    expect(index.byShortcode.get('thumbsup')).toBe('\u{1F44D}\uFE0F')
+    // Fully qualified as emoji-test.txt lists it: 👍 needs no presentation selector, ☺️ does.
+    expect(index.byShortcode.get('+1')).toBe('\u{1F44D}')
+    expect(index.byShortcode.get('thumbsup')).toBe('\u{1F44D}')
+    expect(index.byShortcode.get('relaxed')).toBe('\u263A\uFE0F')
     expect(index.byShortcode.get('slightly_smiling_face')).toBe('🙂')
     expect(index.list.length).toBeGreaterThan(1500)
   })
@@ -37,6 +39,15 @@ describe('the stored spelling of a reaction', () => {
     expect(canonicalEmoji(index, ':heart:')).toBe(heart)
     expect(canonicalEmoji(index, ':+1:')).toBe(canonicalEmoji(index, '👍'))
     expect(canonicalEmoji(index, '👋🏽')).toBe('👋🏽')
+  })
+
+  it('is what Unicode\'s emoji-test.txt lists as fully qualified, for every emoji both know', () => {
+    const bare = (s: string) => s.replace(/[\uFE0E\uFE0F]/g, '')
+    const listed = new Map(Object.keys(emojiTest).map(k => [bare(k), k]))
+    const checked = index.list.filter(e => listed.has(bare(e.unicode)))
+    expect(checked.length).toBeGreaterThan(1800)
+    expect(checked.filter(e => e.unicode !== listed.get(bare(e.unicode)) || canonicalEmoji(index, bare(e.unicode)) !== e.unicode).map(e => e.unicode)).toEqual([])
+    expect(canonicalEmoji(index, '\u{1F44D}\uFE0F')).toBe('\u{1F44D}')
   })
 
   it('refuses text that is not one known emoji', () => {
