@@ -69,11 +69,21 @@ export function useConversations() {
   }
 
   /** Renames a conversation or changes its settings (owners and admins). */
-  async function update(conversationId: string, changes: { title?: string, settings?: { membersCanPin?: boolean } }) {
+  async function update(conversationId: string, changes: { title?: string, settings?: { membersCanPin?: boolean, membersCanAdd?: boolean } }) {
     const { conversation } = await api<{ conversation: Conversation }>(`/api/conversations/${conversationId}`, { method: 'PATCH', body: changes })
     store.upsertConversation(conversation)
     return conversation
   }
 
-  return { leave, update, loadConversations, loadMembers, selectProject, bootstrap, open, create, startDm }
+  /** Adds people of the project to a conversation the caller is in; the participant list follows. */
+  async function addPeople(conversationId: string, userIds: string[]) {
+    const { conversation, participants } = await api<{ conversation: Conversation, participants: Participant[] }>(`/api/conversations/${conversationId}/participants`, {
+      method: 'POST', body: { userIds }
+    })
+    store.upsertConversation(conversation)
+    store.setParticipants(conversationId, participants)
+    return participants
+  }
+
+  return { leave, update, addPeople, loadConversations, loadMembers, selectProject, bootstrap, open, create, startDm }
 }

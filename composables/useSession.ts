@@ -5,7 +5,7 @@ export function useSession() {
   const auth = useAuthStore()
   const toast = useToast()
   const nuxtApp = useNuxtApp()
-  const stores = [useConversationsStore(), useMessagesStore(), usePresenceStore(), useTypingStore(), useDraftsStore(), useScheduledStore(), useModerationStore()]
+  const stores = [useConversationsStore(), useMessagesStore(), usePresenceStore(), useTypingStore(), useDraftsStore(), useScheduledStore(), useModerationStore(), useInvitationsStore()]
 
   function clearChat() {
     for (const store of stores) store.reset()

@@ -41,6 +41,7 @@ export default defineNuxtPlugin({
       }
       useOutbox().flush()
       useModeration().load().catch(() => {})
+      useInvitations().load().catch(() => {})
     }
 
     // Set once a renewal was tried since the last good connect: a second refusal means sign in again.
@@ -100,6 +101,8 @@ export default defineNuxtPlugin({
     })
     socket.on('scheduled:updated', ({ scheduled: item }) => scheduled.upsert(item))
     socket.on('moderation:notice', ({ notice }) => useModeration().receive(notice))
+    socket.on('invitation:new', ({ invitation }) => useInvitations().receive(invitation, true))
+    socket.on('invitation:updated', ({ invitation }) => useInvitations().receive(invitation))
     socket.on('conversation:removed', ({ conversationId }) => {
       const open = router.currentRoute.value.params.id === conversationId
       conversations.removeConversation(conversationId)

@@ -96,7 +96,11 @@ async function setupPairs(A, B) {
   const pairs = []
   for (let i = 0; i < PAIRS; i++) {
     const [s, r] = await Promise.all([signUp(A, `s${i}`), signUp(B, `r${i}`)])
-    for (const u of [s, r]) await api(A, 'POST', `/api/projects/${project.id}/members`, owner.token, { email: u.user.email, role: 'member' })
+    for (const u of [s, r]) {
+      // Strangers to the owner are invited; each accepts with their own session.
+      const { member } = await api(A, 'POST', `/api/projects/${project.id}/members`, owner.token, { email: u.user.email, role: 'member' })
+      if (member.status === 'invited') await api(A, 'POST', `/api/invitations/${member.invitation.id}/accept`, u.token)
+    }
     const { conversation } = await api(A, 'POST', `/api/projects/${project.id}/conversations`, s.token, { title: `pair ${i}`, type: 'group', participantIds: [r.user.id] })
     const [sender, receiver] = await Promise.all([connect(A, s), connect(B, r)])
     pairs.push({ conversationId: conversation.id, sender, receiver })
@@ -180,7 +184,8 @@ async function runOne(adapter) {
   const env = {
     DATABASE_URL, REDIS_URL, SOCKET_ADAPTER: adapter,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-bench-')),
-    CHAT_RATE_LIMIT_PER_MINUTE: '100000000'
+    CHAT_RATE_LIMIT_PER_MINUTE: '100000000',
+    INVITATIONS_PER_HOUR: '100000000'
   }
   const [A, B] = await Promise.all([startInstance({ name: 'adapters-a', outputDir, env }), startInstance({ name: 'adapters-b', outputDir, env })])
   try {

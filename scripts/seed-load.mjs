@@ -3,7 +3,8 @@
 // k6 suite and the Node driver (load/) read (k6/data/load-fixture.json). Safe to run again:
 // existing users keep their still valid tokens from the previous fixture or sign in, the "Load"
 // project, its members and conversations are found and reused, history is topped up.
-// Needs no demo data: the first load user creates the project and adds the others.
+// Needs no demo data: the first load user creates the project and invites the others, who accept
+// (raise the server's INVITATIONS_PER_HOUR to at least LOAD_USERS for a first seed).
 //
 //   BASE_URL=http://127.0.0.1:3000 npm run seed:load
 //
@@ -192,8 +193,13 @@ export async function seedLoad(options = {}) {
 
   const { members: current = [] } = await api('GET', `/api/projects/${projectId}/members`, { token: ownerToken }).catch(() => ({}))
   const already = new Set(current.map(m => m.userId ?? m.id))
-  const added = await mapLimit(users.filter(u => !already.has(u.id)), CONCURRENCY, u =>
-    api('POST', `/api/projects/${projectId}/members`, { token: ownerToken, body: { email: u.email, role: 'member' } }))
+  // Load users share no project with the owner yet, so each is invited and accepts with their own
+  // session (the server needs INVITATIONS_PER_HOUR at least LOAD_USERS; load/lib/instances.mjs sets it).
+  const added = await mapLimit(users.filter(u => !already.has(u.id)), CONCURRENCY, async (u) => {
+    const { member } = await api('POST', `/api/projects/${projectId}/members`, { token: ownerToken, body: { email: u.email, role: 'member' } })
+    if (member?.status === 'invited') await api('POST', `/api/invitations/${member.invitation.id}/accept`, { token: u.token })
+    return member
+  })
   log(`${added.length} members added in ${added.ms} ms`)
 
   // The conversation plan: [kind, index, title, member indices].

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDateTime } from './dates'
 import { CONVERSATION_STATUSES, CONVERSATION_TYPES, PARTICIPANT_ROLES, type ConversationStatus, type ConversationType, type UserRole } from './enums'
 import type { ConversationSettings, Message, UserSummary } from './types'
 
@@ -34,7 +35,7 @@ export const adminBanSchema = z.object({
   /** A project ban: only this project's conversations close to the user. Omitted: account-wide. */
   projectId: z.uuid().optional(),
   /** Omitted: until lifted. */
-  until: z.iso.datetime({ offset: true }).optional()
+  until: isoDateTime.optional()
 })
 
 export const adminUnbanQuerySchema = z.object({

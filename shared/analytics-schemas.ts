@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DATE_RANGE_MESSAGE, isInDateRange } from './dates'
 
 /** The longest range one analytics read may cover (a leap year, inclusive). */
 export const ANALYTICS_MAX_DAYS = 366
@@ -7,11 +8,11 @@ export const ANALYTICS_TOP_LIMIT = 10
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 const DAY_MS = 86_400_000
 
-/** A calendar day in UTC, `YYYY-MM-DD`, that really exists (no 2026-02-30). */
+/** A calendar day in UTC, `YYYY-MM-DD`, that really exists (no 2026-02-30), within the shared date range. */
 export const utcDay = z.string().trim().regex(DAY, 'must be a date YYYY-MM-DD').refine((s) => {
   const d = new Date(`${s}T00:00:00Z`)
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
-}, 'must be a real calendar date')
+}, 'must be a real calendar date').refine(isInDateRange, DATE_RANGE_MESSAGE)
 
 /** Days between two `YYYY-MM-DD` values, inclusive of both. */
 export function daysInclusive(from: string, to: string): number {

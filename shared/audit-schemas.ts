@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDateTime } from './dates'
 import type { AuditEntry } from './admin-schemas'
 
 /** Query strings send `?action=` for a cleared filter; treat an empty value as absent. */
@@ -14,8 +15,8 @@ export const auditFilterShape = {
   action: optional(z.string().trim().max(100)),
   targetType: optional(z.string().trim().max(50)),
   targetId: optional(z.string().trim().max(100)),
-  from: optional(z.iso.datetime({ offset: true })),
-  to: optional(z.iso.datetime({ offset: true }))
+  from: optional(isoDateTime),
+  to: optional(isoDateTime)
 }
 
 export const auditQuerySchema = z.object({
@@ -28,7 +29,9 @@ export type AuditQuery = z.output<typeof auditQuerySchema>
 export const AUDIT_EXPORT_FORMATS = ['csv', 'ndjson'] as const
 export const auditExportQuerySchema = z.object({
   ...auditFilterShape,
-  format: z.enum(AUDIT_EXPORT_FORMATS).default('csv')
+  format: z.enum(AUDIT_EXPORT_FORMATS).default('csv'),
+  /** CSV cells exactly as stored; by default a cell a spreadsheet would run as a formula gets a leading `'`. */
+  csvRaw: z.preprocess(v => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean().default(false))
 })
 export type AuditExportQuery = z.output<typeof auditExportQuerySchema>
 export type AuditFilters = Omit<AuditQuery, 'limit' | 'offset'>

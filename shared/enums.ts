@@ -44,3 +44,7 @@ export const REPORT_SOURCES = ['member', 'automod'] as const
  */
 export const SANCTION_KINDS = ['mute', 'ban', 'warn'] as const
 export type SanctionKind = typeof SANCTION_KINDS[number]
+
+/** An invitation waits (`pending`) until the invitee accepts or declines it, or a project owner or admin revokes it. */
+export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked'] as const
+export type InvitationStatus = typeof INVITATION_STATUSES[number]

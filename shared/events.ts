@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { NotificationKind, PresenceStatus, UserRole } from './enums'
 import type { Ack, ErrorBody } from './errors'
 import type { Draft } from './draft-schemas'
+import type { Invitation } from './invitation-schemas'
 import type { ModerationNotice } from './moderation-schemas'
 import type { reactionEventSchema } from './reaction-schemas'
 import type { ScheduledMessage } from './scheduled-schemas'
@@ -90,6 +91,10 @@ export interface ServerToClientEvents {
   'session:expired': (payload: ErrorBody) => void
   /** A moderator warned, muted, banned or lifted a sanction on this user. */
   'moderation:notice': (payload: { notice: ModerationNotice }) => void
+  /** Someone invited this user into a project: they accept or decline it. */
+  'invitation:new': (payload: { invitation: Invitation }) => void
+  /** An invitation this user sent or received was accepted, declined or revoked. */
+  'invitation:updated': (payload: { invitation: Invitation }) => void
 }
 
 export interface SocketData {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDate } from './dates'
 
 /** Every file format an export can be written in; members get the two meant for reading and keeping. */
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'html'] as const
@@ -12,8 +13,8 @@ export type ExportStatus = typeof EXPORT_STATUSES[number]
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(v => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional())
 
-/** A bound of the date range: a full ISO timestamp, or a day (`2026-01-31`, read as UTC midnight). */
-const bound = z.union([z.iso.datetime({ offset: true }), z.iso.date()])
+/** A bound of the date range: a full ISO timestamp, or a day (`2026-01-31`, read as UTC midnight), within the shared date range. */
+const bound = isoDate
 
 /** `?includeDeleted=true|false|1|0` in a query; a JSON body sends a real boolean. */
 const flag = z.preprocess(v => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean().default(false))
@@ -23,12 +24,20 @@ const range = {
   to: optional(bound)
 }
 
+/**
+ * `csvRaw`: CSV cells exactly as stored. By default a text cell starting with `=`, `+`, `-`, `@`, tab
+ * or carriage return gets a leading `'` so a spreadsheet shows it instead of running it (OWASP CSV
+ * injection); a data pipeline that parses the file asks for the raw text. Other formats ignore it.
+ */
+const csvRaw = { csvRaw: flag }
+
 /** `to` is exclusive when it is a timestamp; a bare day includes that whole day. */
 export const adminExportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS).default('csv'),
   ...range,
   includeDeleted: flag,
-  includeAttachments: flag
+  includeAttachments: flag,
+  ...csvRaw
 })
 export type AdminExportQuery = z.output<typeof adminExportQuerySchema>
 
@@ -52,7 +61,8 @@ export const createExportSchema = z.object({
   from: bound.optional(),
   to: bound.optional(),
   includeDeleted: z.boolean().default(false),
-  includeAttachments: z.boolean().default(false)
+  includeAttachments: z.boolean().default(false),
+  ...csvRaw
 })
 export type CreateExportInput = z.output<typeof createExportSchema>
 
@@ -75,6 +85,8 @@ export interface ExportJob {
   to: string | null
   includeDeleted: boolean
   includeAttachments: boolean
+  /** CSV cells exactly as stored, formulas not neutralised. */
+  csvRaw: boolean
   fileName: string | null
   sizeBytes: number | null
   error: string | null

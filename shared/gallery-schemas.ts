@@ -1,10 +1,11 @@
 import { z } from 'zod'
+import { isoDateTime } from './dates'
 import type { Attachment } from './types'
 
 /** `GET /api/conversations/:id/attachments`: `before` is the createdAt of the last item seen. */
 export const galleryQuerySchema = z.object({
   kind: z.enum(['image', 'file', 'all']).default('all'),
-  before: z.iso.datetime({ offset: true }).transform(s => new Date(s)).optional(),
+  before: isoDateTime.transform(s => new Date(s)).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30)
 })
 

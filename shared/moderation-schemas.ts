@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDateTime } from './dates'
 import { REPORT_ACTIONS, REPORT_SOURCES, REPORT_STATUSES, type ReportAction, type ReportStatus, type SanctionKind } from './enums'
 import type { Message } from './types'
 
@@ -31,7 +32,7 @@ export const adminReportPatchSchema = z.object({
 
 /** An end for a sanction: a moment, or minutes from now; neither means until lifted. */
 const ending = {
-  until: z.iso.datetime({ offset: true }).optional(),
+  until: isoDateTime.optional(),
   durationMinutes: z.number().int().min(1).max(MAX_MINUTES).optional()
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDateTime } from './dates'
 
 /** Days a retention-deleted message can still be restored before the purge removes it. */
 export const RETENTION_RESTORE_DAYS = 30
@@ -13,8 +14,8 @@ export type RetentionPolicyInput = z.output<typeof retentionPolicySchema>
 
 export const retentionRestoreSchema = z.object({
   /** Messages created in [from, to]; or exactly these ids. */
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
   ids: z.array(z.uuid()).min(1).max(1000).optional()
 })
 export type RetentionRestoreInput = z.output<typeof retentionRestoreSchema>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDateTime } from './dates'
 import { DEFAULT_MAX_MESSAGE_LENGTH } from './limits'
 
 /** How far ahead a message can be scheduled. */
@@ -7,7 +8,7 @@ export const SCHEDULE_MAX_AHEAD_DAYS = 120
 export const SCHEDULED_STATUSES = ['pending', 'sent', 'cancelled', 'failed'] as const
 export type ScheduledStatus = typeof SCHEDULED_STATUSES[number]
 
-const sendAt = z.iso.datetime({ offset: true }).transform(s => new Date(s))
+const sendAt = isoDateTime.transform(s => new Date(s))
 
 export const createScheduledSchema = (max = DEFAULT_MAX_MESSAGE_LENGTH) => z.object({
   clientId: z.uuid(),

@@ -1,3 +1,5 @@
+import { DATE_RANGE_MESSAGE, isInDateRange } from './dates'
+
 /** A search box query taken apart: free text for full-text search plus the filters beside it. */
 export interface SearchQuery {
   /** Remaining words, as typed (websearch syntax: `-word` excludes, `or` alternates). */
@@ -102,6 +104,7 @@ export function parseSearchQuery(input: string): SearchQueryParse {
         case 'before':
         case 'after':
           if (!isSearchDate(value)) return { ok: false, error: `${key}: expects a date as YYYY-MM-DD, got "${value}"` }
+          if (!isInDateRange(value)) return { ok: false, error: `${key}: ${DATE_RANGE_MESSAGE}, got "${value}"` }
           if (key === 'before' && (query.before === null || value < query.before)) query.before = value
           if (key === 'after' && (query.after === null || value > query.after)) query.after = value
           break

@@ -92,6 +92,8 @@ export interface ConversationSettings {
   slowModeSeconds: number
   /** Members may pin messages (owners and admins always can). */
   membersCanPin?: boolean
+  /** Members may add people of the project (owners and admins always can); absent means they may. */
+  membersCanAdd?: boolean
 }
 
 export interface ConversationPreferences {

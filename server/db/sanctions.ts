@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm'
+import { and, Column, eq, getTableName, gt, is, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import { userSanctions } from './schema'
 
 // The one definition of "a sanction in force", as SQL over user_sanctions. Sign-in (infra/auth),
@@ -22,8 +22,16 @@ export const accountBanInForce = (userId: string | SQL): SQL => and(
  * account-wide. A project ban keeps their membership rows, so lifting it gives everything back.
  */
 export function projectClosedTo(userId: string | AnyColumn | SQL, projectId: AnyColumn | SQL | string): SQL {
-  return sql`exists (select 1 from ${userSanctions} s where s.user_id = ${userId} and s.kind = 'ban' and s.conversation_id is null
-    and (s.project_id is null or s.project_id = ${projectId}) and s.revoked_at is null and (s.until is null or s.until > now()))`
+  return sql`exists (select 1 from ${userSanctions} s where s.user_id = ${outer(userId)} and s.kind = 'ban' and s.conversation_id is null
+    and (s.project_id is null or s.project_id = ${outer(projectId)}) and s.revoked_at is null and (s.until is null or s.until > now()))`
+}
+
+/**
+ * A column of the outer query, always with its table: drizzle writes select-list columns of a
+ * one-table query bare (`"project_id"`), which inside the subquery above would name s.project_id.
+ */
+export function outer<T>(ref: T): T | SQL {
+  return is(ref, Column) ? sql`${sql.identifier(getTableName(ref.table))}.${sql.identifier(ref.name)}` : ref
 }
 
 /** Bans in force (of anyone) that close the project: its own and account-wide ones. */

@@ -4,7 +4,7 @@ import {
 } from 'drizzle-orm/pg-core'
 // Relative rather than '#shared': drizzle-kit loads this file without Nuxt's aliases.
 import {
-  CONVERSATION_STATUSES, CONVERSATION_TYPES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
+  CONVERSATION_STATUSES, CONVERSATION_TYPES, INVITATION_STATUSES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
   REPORT_ACTIONS, REPORT_SOURCES, REPORT_STATUSES, SANCTION_KINDS, USER_ROLES
 } from '../../shared/enums'
 import { AUTOMOD_ACTIONS, AUTOMOD_KINDS, type AutomodConfig } from '../../shared/automod-enums'
@@ -80,13 +80,35 @@ export const projectMembers = pgTable('project_members', {
   joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId)])
 
+/**
+ * An invitation into a project for someone who shares no project with the inviter: they join only
+ * by accepting it, so nobody is put in a stranger's rooms without consent. One pending per person
+ * and project; answered ones stay as the record of what happened.
+ */
+export const projectInvitations = pgTable('project_invitations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  inviterId: uuid('inviter_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  inviteeId: uuid('invitee_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: PARTICIPANT_ROLES }).notNull().default('member'),
+  status: text('status', { enum: INVITATION_STATUSES }).notNull().default('pending'),
+  createdAt: createdAt(),
+  respondedAt: timestamp('responded_at', { withTimezone: true }),
+  /** Who answered: the invitee (accept, decline) or the project owner or admin who revoked it. */
+  respondedBy: uuid('responded_by')
+}, t => [
+  uniqueIndex('project_invitations_pending_idx').on(t.projectId, t.inviteeId).where(sql`status = 'pending'`),
+  index('project_invitations_invitee_idx').on(t.inviteeId, t.status),
+  index('project_invitations_inviter_idx').on(t.inviterId, t.inviteeId, t.status)
+])
+
 export const conversations = pgTable('conversations', {
   id: uuid('id').primaryKey().defaultRandom(),
   projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
   type: text('type', { enum: CONVERSATION_TYPES }).notNull(),
   title: text('title').notNull(),
   status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('active'),
-  settings: jsonb('settings').$type<{ slowModeSeconds: number, membersCanPin?: boolean }>().notNull().default({ slowModeSeconds: 0 }),
+  settings: jsonb('settings').$type<{ slowModeSeconds: number, membersCanPin?: boolean, membersCanAdd?: boolean }>().notNull().default({ slowModeSeconds: 0 }),
   /** The per-conversation counter: every new message and every later change takes the next value. */
   lastSeq: seq('last_seq').notNull().default(0),
   lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
@@ -303,6 +325,8 @@ export const exportJobs = pgTable('exports', {
   rangeTo: text('range_to'),
   includeDeleted: boolean('include_deleted').notNull().default(false),
   includeAttachments: boolean('include_attachments').notNull().default(false),
+  /** CSV cells exactly as stored, formulas not neutralised: for data pipelines, never for a spreadsheet. */
+  csvRaw: boolean('csv_raw').notNull().default(false),
   status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
   rowsDone: integer('rows_done').notNull().default(0),
   rowsTotal: integer('rows_total'),

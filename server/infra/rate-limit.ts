@@ -46,6 +46,16 @@ export function consumeSyncBudget(userId: string, conversations: number, perMinu
   return consumeOrRefuse(sharedLimiter({ keyPrefix: 'rl:sync', points: perMinute, duration: 60 }), userId, Math.max(1, conversations), 'too many sync requests, slow down')
 }
 
+/** Takes one invitation from the inviter's hourly budget, or fails with RATE_LIMITED. */
+export function consumeInvitationBudget(userId: string, perHour: number): Promise<void> {
+  return consumeOrRefuse(sharedLimiter({ keyPrefix: 'rl:invite', points: perHour, duration: 3600 }), userId, 1, 'too many invitations, try again later')
+}
+
+/** Takes one point per person added to a conversation from the user's hourly budget, or fails with RATE_LIMITED. */
+export function consumeParticipantAddBudget(userId: string, people: number, perHour: number): Promise<void> {
+  return consumeOrRefuse(sharedLimiter({ keyPrefix: 'rl:add-people', points: perHour, duration: 3600 }), userId, Math.max(1, people), 'too many people added, try again later')
+}
+
 /**
  * Claims the right to announce that a user started typing in a conversation, at most once per
  * interval across every instance. Resolves with 0 when claimed, else with the ms until the next claim.

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, messages, projectMembers, projects, userSanctions, type ConversationRow, type MessageRow, type ParticipantRow } from '../db/schema'
-import { bansClosing, projectClosedTo, projectOpenTo, silencingAnywhere, silencingSanctions } from '../db/sanctions'
+import { bansClosing, outer, projectClosedTo, projectOpenTo, silencingAnywhere, silencingSanctions } from '../db/sanctions'
 import { AppError } from '../utils/errors'
 import type { Actor } from './users'
 
@@ -43,13 +43,7 @@ export function notProjectBanned(userId: string | AnyColumn | SQL, projectId: An
  */
 export function readableBy(userId: string | AnyColumn | SQL, conversationId: AnyColumn | SQL): SQL {
   return sql`exists (select 1 from ${conversationParticipants} gp join ${conversations} gc on gc.id = gp.conversation_id
-    where gp.conversation_id = ${conversationId} and gp.user_id = ${userId} and ${projectOpenTo(userId, sql`gc.project_id`)})`
-}
-
-/** SQL over a project id: the user is a member and not banned from it. */
-export function projectReadableBy(userId: string | AnyColumn | SQL, projectId: AnyColumn | SQL): SQL {
-  return sql`exists (select 1 from ${projectMembers} gm where gm.project_id = ${projectId} and gm.user_id = ${userId}
-    and ${projectOpenTo(userId, projectId)})`
+    where gp.conversation_id = ${outer(conversationId)} and gp.user_id = ${outer(userId)} and ${projectOpenTo(userId, sql`gc.project_id`)})`
 }
 
 /** Those of `userIds` the project is open to: a banned member is neither joined to rooms nor told about them. */

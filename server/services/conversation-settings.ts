@@ -68,11 +68,18 @@ export async function applyConversationChanges(tx: Tx, actor: Actor, conversatio
     settings.membersCanPin = pins
     lines.push(pins ? `${who} let members pin messages` : `${who} let only owners and admins pin messages`)
   }
+  const adds = changes.settings?.membersCanAdd
+  if (adds !== undefined && adds !== (conversation.settings.membersCanAdd !== false)) {
+    before.membersCanAdd = conversation.settings.membersCanAdd !== false
+    after.membersCanAdd = adds
+    settings.membersCanAdd = adds
+    lines.push(adds ? `${who} let members add people` : `${who} let only owners and admins add people`)
+  }
   if (!lines.length) return { before, after, notices: [] }
   await tx.update(conversations).set({
     ...(after.title !== undefined ? { title: changes.title } : {}),
     ...(after.status !== undefined ? { status: changes.status } : {}),
-    ...('slowModeSeconds' in after || 'membersCanPin' in after ? { settings } : {})
+    ...('slowModeSeconds' in after || 'membersCanPin' in after || 'membersCanAdd' in after ? { settings } : {})
   }).where(eq(conversations.id, conversation.id))
   const notices: MessageRow[] = []
   for (const line of lines) notices.push(await insertSystemMessage(tx, actor, conversation.id, line))

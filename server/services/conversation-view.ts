@@ -45,7 +45,7 @@ export async function loadConversations(db: DbOrTx, userId: string, where?: SQL)
     mentionCount: r.mentionCount,
     myRole: r.myRole,
     preferences: { notificationLevel: r.level, mutedUntil: r.mutedUntil && r.mutedUntil > new Date() ? r.mutedUntil.toISOString() : null },
-    settings: { slowModeSeconds: r.c.settings?.slowModeSeconds ?? 0, ...(r.c.settings?.membersCanPin ? { membersCanPin: true } : {}) },
+    settings: { slowModeSeconds: r.c.settings?.slowModeSeconds ?? 0, ...(r.c.settings?.membersCanPin ? { membersCanPin: true } : {}), ...(r.c.settings?.membersCanAdd === false ? { membersCanAdd: false } : {}) },
     lastMessage: r.lastMessage ? { ...r.lastMessage, createdAt: new Date(r.lastMessage.createdAt).toISOString() } : null,
     peer: r.peer
   }))

@@ -10,6 +10,10 @@ export interface PolicyLimits {
   unsentUploadTtlMs: number
   /** Conversations a user may sync per minute (each entry of a sync:request counts once). */
   syncConversationsPerMinute: number
+  /** Project invitations one user may send per hour (to people sharing no project with them). */
+  invitationsPerHour: number
+  /** People one user may add to conversations per hour. */
+  participantAddsPerHour: number
 }
 
 const positive = (value: string | undefined, fallback: number) => {
@@ -24,6 +28,8 @@ export const getPolicyLimits = lazy('policy-limits', (): PolicyLimits => {
     uploadQuotaBytes: Math.floor(positive(env.UPLOAD_QUOTA_BYTES, 1024 ** 3)),
     // Fractions of an hour are allowed so a test can age uploads in seconds.
     unsentUploadTtlMs: positive(env.UPLOAD_UNSENT_TTL_HOURS, 24) * 3600_000,
-    syncConversationsPerMinute: Math.max(1, Math.floor(positive(env.SYNC_RATE_LIMIT_PER_MINUTE, 300)))
+    syncConversationsPerMinute: Math.max(1, Math.floor(positive(env.SYNC_RATE_LIMIT_PER_MINUTE, 300))),
+    invitationsPerHour: Math.max(1, Math.floor(positive(env.INVITATIONS_PER_HOUR, 20))),
+    participantAddsPerHour: Math.max(1, Math.floor(positive(env.PARTICIPANT_ADDS_PER_HOUR, 60)))
   }
 })

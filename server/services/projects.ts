@@ -1,14 +1,15 @@
 import { and, eq } from 'drizzle-orm'
 import type { Project, ProjectMember } from '#shared/types'
 import { addProjectMemberSchema, createProjectSchema } from '#shared/schemas'
+import type { AddedMember } from '#shared/invitation-schemas'
 import { useDb, type DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, profiles, projectMembers, projects } from '../db/schema'
 import { setConversationMembership } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
-import { openToInProject, requireProjectMember } from './access'
-import { announceConversation } from './conversations'
+import { requireProjectMember } from './access'
+import { inviteToProject, mayAddDirectly } from './invitations'
 import { getPresence } from './presence'
-import { insertSystemMessage, publishSystemMessages } from './system-messages'
+import { announceJoin, enterProjectWideConversations } from './project-join'
 import type { Actor } from './users'
 
 /** Projects the caller belongs to. */
@@ -65,9 +66,10 @@ async function assertMayChangeRole(tx: DbOrTx, actor: Actor, myRole: ProjectRole
 
 /**
  * Adds a registered user to a project (owners and admins only) and to its project-wide
- * conversations, so a newcomer lands in #general like in Slack.
+ * conversations, so a newcomer lands in #general like in Slack. Someone who shares no project
+ * with the caller is invited instead and joins only by accepting (see invitations.ts).
  */
-export async function addProjectMember(actor: Actor, projectId: string, input: unknown): Promise<ProjectMember> {
+export async function addProjectMember(actor: Actor, projectId: string, input: unknown): Promise<AddedMember> {
   const { email, role } = parseInput(addProjectMemberSchema, input)
   const db = await useDb()
   const me = await requireProjectMember(db, actor, projectId, 'write')
@@ -75,6 +77,13 @@ export async function addProjectMember(actor: Actor, projectId: string, input: u
   if (role === 'owner' && me.role !== 'owner' && actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only owners can add owners')
   const [user] = await db.select().from(profiles).where(eq(profiles.email, email))
   if (!user) throw new AppError('NOT_FOUND', 'no registered user has this email', { fields: [{ field: 'email', message: 'not registered' }] })
+  const [already] = await db.select({ role: projectMembers.role }).from(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, user.id)))
+  if (!already && !(await mayAddDirectly(db, actor, user.id))) {
+    const invitation = await inviteToProject(db, actor, projectId, user, role)
+    // Nothing about a stranger is shown until they accept: not even whether they are online.
+    return { id: user.id, userId: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl, email: user.email, role: invitation.role, presence: 'offline', status: 'invited', invitation }
+  }
   const joined = await db.transaction(async (tx) => {
     // Locked so two concurrent role changes cannot both pass the last-owner check.
     const [current] = await tx.select({ role: projectMembers.role }).from(projectMembers)
@@ -82,23 +91,10 @@ export async function addProjectMember(actor: Actor, projectId: string, input: u
     if (current && current.role !== role) await assertMayChangeRole(tx, actor, me.role, projectId, current.role)
     await tx.insert(projectMembers).values({ projectId, userId: user.id, role })
       .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } })
-    const wide = await tx.select({ id: conversations.id }).from(conversations)
-      .where(and(eq(conversations.projectId, projectId), eq(conversations.type, 'project')))
-    const added = wide.length
-      ? await tx.insert(conversationParticipants).values(wide.map(c => ({ conversationId: c.id, userId: user.id, role: 'member' as const })))
-          .onConflictDoNothing().returning({ conversationId: conversationParticipants.conversationId })
-      : []
-    const notices = []
-    for (const { conversationId } of added) notices.push(await insertSystemMessage(tx, actor, conversationId, `${actor.displayName} added ${user.displayName}`))
-    return { conversationIds: wide.map(c => c.id), notices }
+    return enterProjectWideConversations(tx, actor, projectId, user.id, `${actor.displayName} added ${user.displayName}`)
   })
   // Re-adding a member banned from the project gives them nothing until the ban is lifted.
-  const reachable = await openToInProject(db, [user.id], projectId)
-  for (const conversationId of reachable.length ? joined.conversationIds : []) {
-    setConversationMembership([user.id], conversationId, true)
-    await announceConversation(db, conversationId, [user.id])
-  }
-  await publishSystemMessages(db, joined.notices)
+  await announceJoin(db, projectId, user.id, joined)
   const presence = await getPresence([user.id])
-  return { id: user.id, userId: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl, email: user.email, role, presence: presence[user.id] ?? 'offline' }
+  return { id: user.id, userId: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl, email: user.email, role, presence: presence[user.id] ?? 'offline', status: 'active', invitation: null }
 }

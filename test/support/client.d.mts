@@ -5,7 +5,14 @@ export declare const TEST_PASSWORD: string
 
 export interface ErrorBody { code: string, message: string, details?: Record<string, unknown> }
 
-export interface RequestOptions { token?: string, body?: unknown, raw?: string, cookie?: string }
+export interface RequestOptions {
+  token?: string
+  body?: unknown
+  raw?: string
+  cookie?: string
+  /** Leave an invitation answered by `POST /api/projects/:id/members` pending (by default the invitee's session accepts it). */
+  keepInvitation?: boolean
+}
 
 export interface Response<T> {
   status: number

@@ -12,7 +12,7 @@ export declare function servicesUp(): string
 /** A free loopback port. */
 export declare function freePort(): Promise<number>
 /** Per-IP sign-in limits raised for suites that sign many users up from 127.0.0.1. */
-export declare const SUITE_AUTH_LIMITS: Readonly<{ AUTH_SIGNUPS_PER_IP: string, AUTH_LOGIN_FAILS_PER_IP: string }>
+export declare const SUITE_AUTH_LIMITS: Readonly<{ AUTH_SIGNUPS_PER_IP: string, AUTH_LOGIN_FAILS_PER_IP: string, INVITATIONS_PER_HOUR: string }>
 /** SIGKILLs every instance this process started and removes their own data dirs. */
 export declare function killAll(): void
 

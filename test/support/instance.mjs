@@ -71,9 +71,10 @@ export function freePort() {
 /**
  * The suites sign up and sign in hundreds of users from 127.0.0.1: raise the per-IP sign-in
  * limits (the per-account lockout keeps its production default, and the throttle tests start
- * their own servers with the defaults).
+ * their own servers with the defaults). Scenes add many fresh users to one owner's project, each an
+ * invitation (the invitation-limit test starts its own server too).
  */
-export const SUITE_AUTH_LIMITS = Object.freeze({ AUTH_SIGNUPS_PER_IP: '100000', AUTH_LOGIN_FAILS_PER_IP: '100000' })
+export const SUITE_AUTH_LIMITS = Object.freeze({ AUTH_SIGNUPS_PER_IP: '100000', AUTH_LOGIN_FAILS_PER_IP: '100000', INVITATIONS_PER_HOUR: '100000' })
 
 const started = new Set()
 const ownDataDirs = new Set()

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { CSV_COLUMNS, EXPORT_WRITERS, escapeHtml, exportFileName, resolveRange, slugify, type ExportMessage, type ExportMeta } from '~~/server/services/export'
+import { CSV_COLUMNS, EXPORT_WRITERS, escapeHtml, exportFileName, neutraliseCsvFormula, resolveRange, slugify, type ExportMessage, type ExportMeta } from '~~/server/services/export'
 
 const meta: ExportMeta = {
   exportedAt: '2026-12-01T12:00:00.000Z',
@@ -107,5 +107,38 @@ describe('export helpers', () => {
   it('a bare day as `to` includes that whole day; timestamps are taken as given', () => {
     expect(resolveRange('2026-01-01', '2026-01-31')).toEqual({ from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-01T00:00:00Z') })
     expect(resolveRange(undefined, '2026-01-31T10:00:00+02:00')).toEqual({ from: null, to: new Date('2026-01-31T08:00:00Z') })
+  })
+})
+
+describe('CSV formula neutralising', () => {
+  const FORMULAS = ['=HYPERLINK("https://evil.example","click")', '+1+1', '-2+3', '@SUM(A1:A2)', '\tindented', '\r=1']
+  const csv = (messages: ExportMessage[], csvRaw?: boolean) => {
+    const m: ExportMeta = { ...meta, conversations: [{ ...meta.conversations[0]!, title: '=cmd|\' /C calc\'!A0' }] }
+    const writer = EXPORT_WRITERS.csv.create(m, csvRaw === undefined ? undefined : { csvRaw })
+    const [header, ...rows] = parse(writer.head() + writer.rows(messages) + writer.tail()) as string[][]
+    return rows.map(r => Object.fromEntries(header!.map((h, i) => [h, r[i]!])))
+  }
+  const messages = FORMULAS.map((content, i) => message({ seq: -i - 1, id: `m${i}`, content, sender: { id: 'u1', name: `@${i} =name` }, deletedContent: `-gone ${i}` }))
+
+  it('by default every text cell a spreadsheet would run gets a leading quote; the rest and numbers stay as they are', () => {
+    const rows = csv([...messages, message({ seq: 9, id: 'plain', content: 'a = b, +1 @ end', sender: { id: 'u2', name: 'Zoë' } })])
+    expect(rows.slice(0, FORMULAS.length).map(r => r.content)).toEqual(FORMULAS.map(f => `'${f}`))
+    expect(rows[0]).toMatchObject({ conversation: '\'=cmd|\' /C calc\'!A0', sender_name: '\'@0 =name', deleted_content: '\'-gone 0' })
+    // A numeric column keeps its sign: only text cells are neutralised.
+    expect(rows.slice(0, FORMULAS.length).map(r => r.seq)).toEqual(['-1', '-2', '-3', '-4', '-5', '-6'])
+    expect(rows.at(-1)).toMatchObject({ content: 'a = b, +1 @ end', sender_name: 'Zoë' })
+    expect(rows.every(r => Object.values(r).every(cell => !/^[=+@\t\r]/.test(cell) && !/^-\D/.test(cell)))).toBe(true)
+  })
+
+  it('csvRaw writes every cell exactly as stored, for data pipelines', () => {
+    const rows = csv(messages, true)
+    expect(rows.map(r => r.content)).toEqual(FORMULAS)
+    expect(rows[0]).toMatchObject({ conversation: '=cmd|\' /C calc\'!A0', sender_name: '@0 =name', deleted_content: '-gone 0', seq: '-1' })
+    expect(csv(messages, false).map(r => r.content)).toEqual(FORMULAS.map(f => `'${f}`))
+  })
+
+  it('neutraliseCsvFormula touches only the six OWASP start characters', () => {
+    expect(['=', '+', '-', '@', '\t', '\r'].map(c => neutraliseCsvFormula(`${c}x`))).toEqual(['\'=x', '\'+x', '\'-x', '\'@x', '\'\tx', '\'\rx'])
+    expect(['x=1', ' =1', '', '\'=1', '{"a":1}', '2026-01-01'].map(neutraliseCsvFormula)).toEqual(['x=1', ' =1', '', '\'=1', '{"a":1}', '2026-01-01'])
   })
 })

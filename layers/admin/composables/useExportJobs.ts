@@ -33,7 +33,7 @@ export function useExportJobs() {
     if (!stopped && active.value) timer = setTimeout(() => void refresh(), POLL_MS)
   }
 
-  async function start(input: Omit<CreateExportInput, 'includeDeleted' | 'includeAttachments'> & { includeDeleted?: boolean, includeAttachments?: boolean }): Promise<ExportJob> {
+  async function start(input: Omit<CreateExportInput, 'includeDeleted' | 'includeAttachments' | 'csvRaw'> & { includeDeleted?: boolean, includeAttachments?: boolean, csvRaw?: boolean }): Promise<ExportJob> {
     const { export: job } = await api<{ export: ExportJob }>('/api/admin/exports', { method: 'POST', body: input as Record<string, unknown> })
     jobs.value = [job, ...jobs.value.filter(j => j.id !== job.id)]
     schedule()

@@ -31,6 +31,8 @@ export interface ExportRequest {
   includeDeleted: boolean
   includeDeletedContent?: boolean
   includeAttachments: boolean
+  /** CSV cells exactly as stored (formulas not neutralised). */
+  csvRaw?: boolean
   threadId?: string
   batchSize?: number
   onBatch?: (rows: number) => void | Promise<void>
@@ -68,5 +70,6 @@ export function openExport(db: DbOrTx, request: ExportRequest): OpenedExport {
     includeAttachments: request.includeAttachments,
     conversations: request.conversations
   }
-  return { stream: renderExport(spec, meta, exportBatches(db, selection), request.onBatch), contentType: spec.contentType, extension: spec.extension, meta, selection }
+  const stream = renderExport(spec, meta, exportBatches(db, selection), request.onBatch, { csvRaw: request.csvRaw ?? false })
+  return { stream, contentType: spec.contentType, extension: spec.extension, meta, selection }
 }

@@ -1,15 +1,15 @@
 import { Readable } from 'node:stream'
 import type { ExportMessage, ExportMeta } from './types'
-import type { ExportFormatSpec } from './writers'
+import type { ExportFormatSpec, ExportWriterOptions } from './writers'
 
 /**
  * The file as a stream of text pieces. Readable.from pulls the next piece only when the
  * destination (HTTP response, temp file) has drained, and the generator only reads the next batch
  * from the database when asked: memory stays at about one batch whatever the size of the export.
  */
-export function renderExport(spec: ExportFormatSpec, meta: ExportMeta, batches: AsyncIterable<readonly ExportMessage[]>, onBatch?: (rows: number) => void | Promise<void>): Readable {
+export function renderExport(spec: ExportFormatSpec, meta: ExportMeta, batches: AsyncIterable<readonly ExportMessage[]>, onBatch?: (rows: number) => void | Promise<void>, options: ExportWriterOptions = {}): Readable {
   async function* pieces(): AsyncGenerator<string> {
-    const writer = spec.create(meta)
+    const writer = spec.create(meta, options)
     yield writer.head()
     for await (const batch of batches) {
       const text = writer.rows(batch)

@@ -6,6 +6,7 @@ import { useDb } from '~~/server/db/client'
 import { auditLog } from '~~/server/db/schema'
 import { parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
+import { csvCast } from '~~/server/services/export'
 import type { Actor } from '~~/server/services/users'
 import { auditWhere, presentAuditRows, recordAudit } from './audit'
 
@@ -37,9 +38,9 @@ export function auditRecord(e: AuditLogEntry): Record<(typeof AUDIT_CSV_COLUMNS)
 export async function exportAuditLog(actor: Actor, input: unknown): Promise<{ stream: Readable, fileName: string, contentType: string }> {
   assertAdmin(actor)
   const query = parseInput(auditExportQuerySchema, input)
-  const { format, ...filters } = query
+  const { format, csvRaw, ...filters } = query
   const db = await useDb()
-  await db.transaction(tx => recordAudit(tx, actor, 'audit.export', { type: 'audit', id: null }, { format, filters }))
+  await db.transaction(tx => recordAudit(tx, actor, 'audit.export', { type: 'audit', id: null }, { format, filters, ...(csvRaw ? { csvRaw } : {}) }))
 
   async function* entries(): AsyncGenerator<AuditLogEntry> {
     let after = 0
@@ -60,7 +61,7 @@ export async function exportAuditLog(actor: Actor, input: unknown): Promise<{ st
     })())
     return { stream: lines, fileName: `audit-${stamp}.ndjson`, contentType: 'application/x-ndjson; charset=utf-8' }
   }
-  const csv = stringify({ header: true, columns: [...AUDIT_CSV_COLUMNS] })
+  const csv = stringify({ header: true, columns: [...AUDIT_CSV_COLUMNS], cast: csvCast(csvRaw) })
   const source = Readable.from((async function* () {
     for await (const e of entries()) yield auditRecord(e)
   })())

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync'
+import { csvCast } from '../csv-cell'
 import type { ExportMessage, ExportMeta } from '../types'
-import type { ExportFormatSpec, ExportWriter } from './types'
+import type { ExportFormatSpec, ExportWriter, ExportWriterOptions } from './types'
 
 /** Column order of the CSV file; the header row names them. */
 export const CSV_COLUMNS = [
@@ -12,8 +13,9 @@ type CsvRecord = Record<typeof CSV_COLUMNS[number], string | number>
 
 /**
  * RFC 4180 through csv-stringify: fields with commas, quotes or line breaks are quoted and quotes
- * doubled. Cells keep the text exactly (no formula escaping), so the file round-trips; the
- * attachments manifest is one cell holding a JSON array (empty when not asked for).
+ * doubled. Text cells that a spreadsheet would run as a formula get a leading `'` unless the raw
+ * option is asked for, so only a raw file round-trips byte for byte; the attachments manifest is one
+ * cell holding a JSON array (empty when not asked for).
  */
 function toRecord(m: ExportMessage, titles: ReadonlyMap<string, string>): CsvRecord {
   return {
@@ -39,9 +41,9 @@ function toRecord(m: ExportMessage, titles: ReadonlyMap<string, string>): CsvRec
 export const csvFormat: ExportFormatSpec = {
   extension: 'csv',
   contentType: 'text/csv; charset=utf-8',
-  create(meta: ExportMeta): ExportWriter {
+  create(meta: ExportMeta, writerOptions: ExportWriterOptions = {}): ExportWriter {
     const titles = new Map(meta.conversations.map(c => [c.id, c.title]))
-    const options = { columns: [...CSV_COLUMNS], eof: true, record_delimiter: 'windows' as const }
+    const options = { columns: [...CSV_COLUMNS], eof: true, record_delimiter: 'windows' as const, cast: csvCast(writerOptions.csvRaw ?? false) }
     return {
       head: () => stringify([], { ...options, header: true }),
       rows: batch => stringify(batch.map(m => toRecord(m, titles)), options),

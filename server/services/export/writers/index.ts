@@ -5,7 +5,7 @@ import { jsonFormat } from './json'
 import { ndjsonFormat } from './ndjson'
 import type { ExportFormatSpec } from './types'
 
-export type { ExportFormatSpec, ExportWriter } from './types'
+export type { ExportFormatSpec, ExportWriter, ExportWriterOptions } from './types'
 export { CSV_COLUMNS } from './csv'
 export { escapeHtml } from './html'
 

@@ -11,8 +11,14 @@ export interface ExportWriter {
   tail(): string
 }
 
+/** How a file is written, beside what it holds (the meta). */
+export interface ExportWriterOptions {
+  /** CSV only: cells exactly as stored, without neutralising formulas (see csv-cell.ts). */
+  csvRaw?: boolean
+}
+
 export interface ExportFormatSpec {
   extension: string
   contentType: string
-  create(meta: ExportMeta): ExportWriter
+  create(meta: ExportMeta, options?: ExportWriterOptions): ExportWriter
 }

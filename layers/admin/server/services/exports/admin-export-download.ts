@@ -24,7 +24,8 @@ export async function openAdminConversationExport(actor: Actor, conversationId: 
     to: query.to,
     includeDeleted: query.includeDeleted,
     includeDeletedContent: true,
-    includeAttachments: query.includeAttachments
+    includeAttachments: query.includeAttachments,
+    csvRaw: query.csvRaw
   })
   await db.transaction(tx => recordAudit(tx, actor, 'export.create', { type: 'conversation', id: conversationId }, {
     mode: 'download',
@@ -32,7 +33,8 @@ export async function openAdminConversationExport(actor: Actor, conversationId: 
     format: query.format,
     range: { from: opened.meta.from, to: opened.meta.to },
     includeDeleted: query.includeDeleted,
-    includeAttachments: query.includeAttachments
+    includeAttachments: query.includeAttachments,
+    csvRaw: query.csvRaw
   }))
   return { ...opened, fileName: exportFileName(list[0]!.title, opened.extension) }
 }

@@ -51,6 +51,7 @@ function toJob(row: ExportRow, requester: { id: string, displayName: string } | 
     to: row.rangeTo,
     includeDeleted: row.includeDeleted,
     includeAttachments: row.includeAttachments,
+    csvRaw: row.csvRaw,
     fileName: row.fileName,
     sizeBytes: row.sizeBytes,
     error: row.error,
@@ -104,6 +105,7 @@ export async function createExport(actor: Actor, input: unknown): Promise<Export
       rangeTo: data.to ?? null,
       includeDeleted: data.includeDeleted,
       includeAttachments: data.includeAttachments,
+      csvRaw: data.csvRaw,
       fileName: exportFileName(label, EXPORT_WRITERS[data.format].extension)
     }).returning()
     await recordAudit(tx, actor, 'export.create', { type: 'export', id: created!.id }, {
@@ -112,7 +114,8 @@ export async function createExport(actor: Actor, input: unknown): Promise<Export
       format: data.format,
       range: { from: data.from ?? null, to: data.to ?? null },
       includeDeleted: data.includeDeleted,
-      includeAttachments: data.includeAttachments
+      includeAttachments: data.includeAttachments,
+      csvRaw: data.csvRaw
     })
     return created!
   })
@@ -191,6 +194,7 @@ export async function runExport(id: string): Promise<void> {
       includeDeleted: row.includeDeleted,
       includeDeletedContent: true,
       includeAttachments: row.includeAttachments,
+      csvRaw: row.csvRaw,
       onBatch: async (n) => {
         done += n
         if (Date.now() - lastWrite < PROGRESS_EVERY_MS) return

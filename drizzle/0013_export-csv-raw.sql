@@ -1,0 +1,1 @@
+ALTER TABLE "exports" ADD COLUMN "csv_raw" boolean DEFAULT false NOT NULL;

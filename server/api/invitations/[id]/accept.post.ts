@@ -1,0 +1,9 @@
+import { idParamsSchema } from '#shared/schemas'
+import { acceptInvitation } from '../../../services/invitations'
+
+/** `{ invitation, project }`: the invitee joins the project. */
+export default defineApiHandler(async (event) => {
+  const actor = await requireActor(event)
+  const { id } = await getValidatedRouterParams(event, idParamsSchema.parse)
+  return await acceptInvitation(actor, id)
+})
