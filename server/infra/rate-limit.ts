@@ -56,6 +56,48 @@ export function consumeParticipantAddBudget(userId: string, people: number, perH
   return consumeOrRefuse(sharedLimiter({ keyPrefix: 'rl:add-people', points: perHour, duration: 3600 }), userId, Math.max(1, people), 'too many people added, try again later')
 }
 
+/** Budgets of actions that write into other people's timelines or broadcast to them: points per window. */
+export interface Budget { perWindow: number, windowSeconds: number }
+
+/** Takes one point of a named budget for `key` (a user, or a user and a target), or fails with RATE_LIMITED. */
+export function consumeBudget(name: string, key: string, budget: Budget, message: string): Promise<void> {
+  return consumeOrRefuse(sharedLimiter({ keyPrefix: `rl:${name}`, points: budget.perWindow, duration: budget.windowSeconds }), key, 1, message)
+}
+
+/**
+ * Takes one conversation change (rename, settings) from the user's budget and from the
+ * conversation's: several owners together cannot fill a timeline with system lines either.
+ */
+export async function consumeConversationChangeBudget(userId: string, conversationId: string, perUser: Budget, perConversation: Budget): Promise<void> {
+  await consumeBudget('conv-change', userId, perUser, 'too many conversation changes, try again later')
+  await consumeBudget('conv-change-target', conversationId, perConversation, 'this conversation was changed too often, try again later')
+}
+
+/** Takes one new conversation from the user's budget, or fails with RATE_LIMITED. */
+export function consumeConversationCreateBudget(userId: string, budget: Budget): Promise<void> {
+  return consumeBudget('conv-create', userId, budget, 'too many new conversations, try again later')
+}
+
+/** Takes one scheduled message from the user's budget, or fails with RATE_LIMITED. */
+export function consumeScheduleBudget(userId: string, budget: Budget): Promise<void> {
+  return consumeBudget('schedule', userId, budget, 'too many scheduled messages, try again later')
+}
+
+/** Takes one visible profile change (name, avatar) from the user's budget, or fails with RATE_LIMITED. */
+export function consumeProfileChangeBudget(userId: string, budget: Budget): Promise<void> {
+  return consumeBudget('profile', userId, budget, 'too many profile changes, try again later')
+}
+
+/** Takes one status change from the user's budget, or fails with RATE_LIMITED. */
+export function consumePresenceBudget(userId: string, budget: Budget): Promise<void> {
+  return consumeBudget('presence', userId, budget, 'too many status changes, slow down')
+}
+
+/** Takes one member export from the user's budget, or fails with RATE_LIMITED. */
+export function consumeMemberExportBudget(userId: string, budget: Budget): Promise<void> {
+  return consumeBudget('member-export', userId, budget, 'too many exports, try again later')
+}
+
 /**
  * Claims the right to announce that a user started typing in a conversation, at most once per
  * interval across every instance. Resolves with 0 when claimed, else with the ms until the next claim.

@@ -2,10 +2,12 @@ import { and, eq, isNull } from 'drizzle-orm'
 import { memberExportQuerySchema } from '#shared/export-schemas'
 import { useDb } from '../db/client'
 import { messages } from '../db/schema'
+import { consumeMemberExportBudget } from '../infra/rate-limit'
 import { parseInput } from '../utils/errors'
 import { notVisible, requireParticipant } from './access'
 import { recordAudit } from './audit-log'
 import { conversationById, exportConversations, exportFileName, openExport } from './export'
+import { getActionBudgets } from './policy-limits'
 import type { Actor } from './users'
 
 /**
@@ -25,6 +27,8 @@ export async function openMemberExport(actor: Actor, conversationId: string, inp
     label = `thread ${root.content.split('\n')[0]!.slice(0, 40)}`
   }
   const list = await exportConversations(db, conversationById(conversationId))
+  // Each export is an entry in the admins' audit log and a full read of the history.
+  await consumeMemberExportBudget(actor.id, getActionBudgets().memberExports)
   // Every export is on record, a member's own copy too (before the first byte leaves).
   await recordAudit(db, actor, 'export.create', { type: 'conversation', id: conversationId }, {
     mode: 'member', format: query.format, from: query.from ?? null, to: query.to ?? null, ...(query.threadId ? { threadId: query.threadId } : {})

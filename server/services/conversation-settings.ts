@@ -4,10 +4,13 @@ import type { ConversationStatus } from '#shared/enums'
 import type { Conversation, ConversationSettings } from '#shared/types'
 import { useDb, type DbOrTx, type Tx } from '../db/client'
 import { conversationParticipants, conversations, type ConversationRow, type MessageRow } from '../db/schema'
+import { consumeConversationChangeBudget } from '../infra/rate-limit'
 import { AppError } from '../utils/errors'
 import { assertNotSilenced, canModerate, requireParticipant } from './access'
+import { assertTextAllowed } from './automod/engine'
 import { announceConversation } from './conversations'
 import { loadConversations } from './conversation-view'
+import { getActionBudgets } from './policy-limits'
 import { insertSystemMessage, publishSystemMessages } from './system-messages'
 import type { Actor } from './users'
 
@@ -105,6 +108,11 @@ export async function updateConversation(actor: Actor, conversationId: string, c
   // A rename is a line of the renamer's text in everyone's timeline: a muted owner renames nothing.
   await assertNotSilenced(db, actor, { projectId: conversation.projectId, conversationId })
   if (conversation.type === 'direct') throw new AppError('VALIDATION', 'direct messages have no title or settings to change', { fields: [{ field: 'conversationId', message: 'a direct conversation' }] })
+  // The new title is read by everyone in the room: the content rules judge it (CONTENT_BLOCKED, nothing renamed).
+  if (changes.title !== undefined && changes.title !== conversation.title) await assertTextAllowed(actor, changes.title, { projectId: conversation.projectId })
+  // Each change is a system line in everyone's timeline: budgeted per owner and per conversation.
+  const budgets = getActionBudgets()
+  await consumeConversationChangeBudget(actor.id, conversationId, budgets.conversationChanges, budgets.conversationChangesPerConversation)
   const { notices } = await db.transaction(tx => applyConversationChanges(tx, actor, conversation, changes, actor.displayName))
   await announceConversationChanges(db, conversationId, notices)
   const [view] = await loadConversations(db, actor.id, eq(conversations.id, conversationId))

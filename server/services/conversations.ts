@@ -3,10 +3,13 @@ import type { Conversation, Participant } from '#shared/types'
 import { createConversationSchema, directMessageSchema } from '#shared/schemas'
 import { useDb, type DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, projectMembers } from '../db/schema'
+import { consumeConversationCreateBudget } from '../infra/rate-limit'
 import { publishToUser, setConversationMembership } from '../infra/realtime'
 import { AppError, parseInput } from '../utils/errors'
 import { notProjectBanned, openToInProject, requireParticipant, requireProjectMember } from './access'
+import { assertTextAllowed } from './automod/engine'
 import { loadConversations, loadParticipants } from './conversation-view'
+import { getActionBudgets } from './policy-limits'
 import type { Actor } from './users'
 
 /** The caller's conversations in a project, busiest first, with unread counts. */
@@ -46,6 +49,8 @@ export async function createConversation(actor: Actor, projectId: string, input:
   if (data.type === 'project' && me.role === 'member' && actor.role !== 'admin') {
     throw new AppError('FORBIDDEN', 'only project owners and admins can create project-wide conversations')
   }
+  // Everyone in the room reads its title: the content rules judge it (CONTENT_BLOCKED, nothing created).
+  await assertTextAllowed(actor, data.title, { projectId })
   const members = await db.select({ userId: projectMembers.userId }).from(projectMembers).where(eq(projectMembers.projectId, projectId))
   const memberIds = new Set(members.map(m => m.userId))
   const strangers = data.participantIds.filter(id => !memberIds.has(id))
@@ -53,6 +58,8 @@ export async function createConversation(actor: Actor, projectId: string, input:
     throw new AppError('VALIDATION', 'participantIds: every participant must be a member of the project', { fields: [{ field: 'participantIds', message: 'not project members', ids: strangers }] })
   }
   const participantIds = data.type === 'project' ? [...memberIds] : [...new Set([actor.id, ...data.participantIds])]
+  // Each new room lands in every participant's sidebar.
+  await consumeConversationCreateBudget(actor.id, getActionBudgets().conversationsCreated)
   const id = await db.transaction(async (tx) => {
     const [created] = await tx.insert(conversations).values({ projectId, type: data.type, title: data.title, createdBy: actor.id }).returning({ id: conversations.id })
     await tx.insert(conversationParticipants).values(participantIds.map(userId => ({

@@ -90,3 +90,56 @@ export function renderMessage(content: string, members: readonly Mentionable[] =
 export function renderMarkdown(content: string): string {
   return renderMessage(content).html
 }
+
+/**
+ * Text shown as written, never as markdown: system lines carry names and titles members chose, and
+ * "renamed the conversation to “[click](http://…)”" must not become a link in an official-looking line.
+ */
+export function renderPlainText(text: string): string {
+  return `<p>${md.utils.escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`
+}
+
+/**
+ * What a reader sees of rendered markdown, as plain text: emphasis, links and entities resolved
+ * (`**b**ad` and `b&#97;d` read "bad"), code kept, an image's alt text in its place (the same
+ * words show as written where markdown is not rendered: titles, names); then the targets of links
+ * and images, one per line, since a reader follows those. Parsing only, no rendering or
+ * sanitizing: this runs on the send path.
+ */
+export function plainTextOf(content: string): string {
+  const out: string[] = []
+  const targets: string[] = []
+  for (const block of md.parse(content, {})) {
+    if (block.type === 'code_block' || block.type === 'fence') {
+      out.push(block.content)
+      continue
+    }
+    // A block's end (or a rule) is a line break to the reader; its start is not.
+    if (block.type !== 'inline' || !block.children) {
+      if (block.nesting !== 1) out.push('\n')
+      continue
+    }
+    let linkText = ''
+    let href: string | null = null
+    for (const token of block.children) {
+      if (token.type === 'link_open') {
+        href = String(token.attrGet('href') ?? '')
+        linkText = ''
+      } else if (token.type === 'link_close') {
+        if (href && href !== linkText) targets.push(href)
+        href = null
+      } else if (token.type === 'softbreak' || token.type === 'hardbreak') {
+        out.push('\n')
+      } else if (token.type === 'image') {
+        out.push(token.content)
+        const src = token.attrGet('src')
+        if (src) targets.push(String(src))
+      } else if (token.type === 'text' || token.type === 'code_inline' || token.type === 'emoji') {
+        out.push(token.content)
+        if (href !== null) linkText += token.content
+      }
+    }
+  }
+  const shown = out.join('').trim()
+  return targets.length ? `${shown}\n${targets.join('\n')}` : shown
+}

@@ -3,7 +3,7 @@ import { useDb, type DbOrTx, type Tx } from '../db/client'
 import { messageEdits, messages } from '../db/schema'
 import { AppError } from '../utils/errors'
 import { canModerate, requireMessageAccess } from './access'
-import { prepareCodeLanguages, renderMessage } from './markdown'
+import { prepareCodeLanguages, renderMessage, renderPlainText } from './markdown'
 import { mentionablesFor } from './message-mentions'
 import { takeNextSeq } from './sequence'
 import type { Actor } from './users'
@@ -15,14 +15,17 @@ export interface MessageEdit {
   editedBy: string
 }
 
-/** A message's earlier versions, oldest first, for its author and the conversation's moderators. */
+/**
+ * A message's earlier versions, oldest first, for its author and the conversation's moderators;
+ * once the message is deleted, for global admins only.
+ */
 export async function listEdits(actor: Actor, messageId: string): Promise<MessageEdit[]> {
   const db = await useDb()
   const { message, participant } = await requireMessageAccess(db, actor, messageId)
-  const moderator = canModerate(actor, participant)
-  if (message.senderId !== actor.id && !moderator) throw new AppError('FORBIDDEN', 'only the author and moderators can see earlier versions')
-  // Once deleted, the text is gone for members; the admin layer keeps the moderators' view.
-  if (message.deletedAt && !moderator) throw new AppError('NOT_FOUND', 'message was deleted')
+  if (message.senderId !== actor.id && !canModerate(actor, participant)) throw new AppError('FORBIDDEN', 'only the author and moderators can see earlier versions')
+  // Deleted text is gone for members, the group's owner and admins included (they made the group,
+  // they did not earn a right to what a member took back): the same answer as for any deleted message.
+  if (message.deletedAt && actor.role !== 'admin') throw new AppError('NOT_FOUND', 'message was deleted')
   const rows = await db.select().from(messageEdits)
     .where(and(eq(messageEdits.messageId, messageId), eq(messageEdits.kind, 'edit')))
     .orderBy(asc(messageEdits.editedAt), asc(messageEdits.id))
@@ -42,8 +45,14 @@ export async function restoreInTx(tx: Tx, messageId: string): Promise<{ conversa
     .where(and(eq(messageEdits.messageId, messageId), eq(messageEdits.kind, 'delete')))
     .orderBy(desc(messageEdits.editedAt), desc(messageEdits.id)).limit(1)
   if (!kept) throw new AppError('CONFLICT', 'the deleted text was not kept; it cannot be restored')
-  await prepareCodeLanguages(kept.content)
-  const { html } = renderMessage(kept.content, await mentionablesFor(tx, locked.conversationId, kept.content))
+  // Only a member's typed text is markdown; system lines and file names were plain text when sent.
+  let html: string
+  if (locked.type === 'text') {
+    await prepareCodeLanguages(kept.content)
+    html = renderMessage(kept.content, await mentionablesFor(tx, locked.conversationId, kept.content)).html
+  } else {
+    html = renderPlainText(kept.content)
+  }
   const updatedSeq = await takeNextSeq(tx, locked.conversationId)
   await tx.update(messages).set({ content: kept.content, contentHtml: html, deletedAt: null, deletedBy: null, updatedSeq })
     .where(eq(messages.id, messageId))

@@ -7,7 +7,10 @@ import { AppError } from '../utils/errors'
 import { canModerate, type Membership } from './access'
 import type { Actor } from './users'
 
-/** Above this many participants, only owners and admins may notify everyone with @here / @channel. */
+/**
+ * Above this many participants, only owners and admins may notify everyone with @here / @channel;
+ * and only they may name more than this many people in one message, which notifies as many.
+ */
 export const BROADCAST_FREE_MAX_PARTICIPANTS = 20
 
 /** The people who can be mentioned in a conversation; none needed when the text has no `@`. */
@@ -18,9 +21,19 @@ export async function mentionablesFor(db: DbOrTx, conversationId: string, conten
     .where(eq(conversationParticipants.conversationId, conversationId))
 }
 
-/** @here and @channel in a large conversation are for its owners and admins. */
+/**
+ * @here and @channel in a large conversation are for its owners and admins, and so is naming more
+ * people one by one than such a broadcast may reach: "@alice @bob …" ×21 notifies as many as @channel.
+ */
 export async function assertMayBroadcast(db: DbOrTx, actor: Actor, { conversation, participant }: Membership, found: readonly Mention[]) {
-  if (!found.some(m => m.kind !== 'user') || canModerate(actor, participant)) return
+  if (canModerate(actor, participant)) return
+  const named = new Set(found.filter(m => m.kind === 'user' && m.userId !== actor.id).map(m => m.userId)).size
+  if (named > BROADCAST_FREE_MAX_PARTICIPANTS) {
+    throw new AppError('FORBIDDEN', `only owners and admins can mention more than ${BROADCAST_FREE_MAX_PARTICIPANTS} people in one message`, {
+      rule: 'broadcast-mention', maxParticipants: BROADCAST_FREE_MAX_PARTICIPANTS, mentioned: named, fields: [{ field: 'content', message: `more than ${BROADCAST_FREE_MAX_PARTICIPANTS} people mentioned` }]
+    })
+  }
+  if (!found.some(m => m.kind !== 'user')) return
   const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(conversationParticipants)
     .where(eq(conversationParticipants.conversationId, conversation.id))
   if (n > BROADCAST_FREE_MAX_PARTICIPANTS) {

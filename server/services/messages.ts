@@ -11,15 +11,16 @@ import { useMetrics } from '../infra/metrics'
 import { getConfig } from '../utils/config'
 import { AppError } from '../utils/errors'
 import { canModerate, requireMessageAccess, requireParticipant } from './access'
-import { prepareCodeLanguages, renderMarkdown, renderMessage } from './markdown'
+import { prepareCodeLanguages, renderMessage, renderPlainText } from './markdown'
 import { assertMayBroadcast, mentionablesFor, storeMentions } from './message-mentions'
 import { notifyAbout } from './notifications'
 import { loadMessage, loadMessages, toMessage, toQuoted } from './message-view'
 import { isUniqueViolation, takeNextSeq } from './sequence'
 import { getPolicyLimits } from './policy-limits'
 import { enforcePostingPolicy } from './posting-policy'
+import { automodCheckFileNames } from './automod/engine'
 import { recordContentFlags } from './automod/flags'
-import { claimAttachments } from './upload-claim'
+import { claimAttachments, pendingFileNames } from './upload-claim'
 import type { Actor } from './users'
 
 /**
@@ -94,15 +95,17 @@ async function insertPlainMessage(db: Db, actor: Actor, data: SendMessageInput, 
  * Persists a message and publishes it after commit. A retry with the same clientId, on any
  * instance, returns the original message instead of a second copy.
  */
-export async function sendMessage(actor: Actor, data: SendMessageInput): Promise<SendMessageReply> {
+export async function sendMessage(actor: Actor, data: SendMessageInput, options: { prepaid?: boolean } = {}): Promise<SendMessageReply> {
   const db = await useDb()
   // Membership first: someone removed since must not read a message back through a replayed clientId.
   const membership = await requireParticipant(db, actor, data.conversationId)
   const existing = await findByClientId(db, actor, data.clientId, data.conversationId)
   if (existing) return { message: existing, duplicate: true }
 
-  // Content rules read what was typed; a file's name passed the policy when it was uploaded.
-  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId && data.alsoToConversation !== true })
+  // Content rules read what members will: the text, and the names of the files it brings.
+  const nameFlags = data.attachmentIds?.length ? await automodCheckFileNames(actor, membership, await pendingFileNames(db, actor, data.conversationId, data.attachmentIds)) : []
+  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId && data.alsoToConversation !== true, prepaid: options.prepaid })
+  verdict.flags.push(...nameFlags)
   await prepareCodeLanguages(data.content)
   const { html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content))
   await assertMayBroadcast(db, actor, membership, found)
@@ -141,7 +144,7 @@ export async function sendMessage(actor: Actor, data: SendMessageInput): Promise
             senderId: actor.id,
             type: fileText === null ? 'text' : 'file',
             content: fileText ?? data.content,
-            contentHtml: fileText === null ? contentHtml : renderMarkdown(fileText),
+            contentHtml: fileText === null ? contentHtml : renderPlainText(fileText),
             replyToId,
             threadRootId,
             alsoInConversation: !!threadRootId && data.alsoToConversation === true

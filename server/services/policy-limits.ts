@@ -1,4 +1,5 @@
 import { lazy } from '../infra/lazy'
+import type { Budget } from '../infra/rate-limit'
 
 /** Limits on what one user may post, upload and sync, read from the environment once. */
 export interface PolicyLimits {
@@ -31,5 +32,44 @@ export const getPolicyLimits = lazy('policy-limits', (): PolicyLimits => {
     syncConversationsPerMinute: Math.max(1, Math.floor(positive(env.SYNC_RATE_LIMIT_PER_MINUTE, 300))),
     invitationsPerHour: Math.max(1, Math.floor(positive(env.INVITATIONS_PER_HOUR, 20))),
     participantAddsPerHour: Math.max(1, Math.floor(positive(env.PARTICIPANT_ADDS_PER_HOUR, 60)))
+  }
+})
+
+/** Budgets of actions other people see (system lines, broadcasts, audit entries), read from the environment once. */
+export interface ActionBudgets {
+  /** Renames and setting changes of conversations, per user. */
+  conversationChanges: Budget
+  /** The same, per conversation, whoever makes them. */
+  conversationChangesPerConversation: Budget
+  /** Conversations one user may start. */
+  conversationsCreated: Budget
+  /** Messages one user may schedule. */
+  scheduled: Budget
+  /** Scheduled messages one user may have waiting at once. */
+  pendingScheduledMax: number
+  /** Name and avatar changes (each told to every shared conversation). */
+  profileChanges: Budget
+  /** presence:update calls that change the status (each told to every shared conversation). */
+  presenceChanges: Budget
+  /** Member exports (each one an audit entry). */
+  memberExports: Budget
+}
+
+const count = (value: string | undefined, fallback: number) => Math.max(1, Math.floor(positive(value, fallback)))
+const perMinute = (value: string | undefined, fallback: number): Budget => ({ perWindow: count(value, fallback), windowSeconds: 60 })
+const perHour = (value: string | undefined, fallback: number): Budget => ({ perWindow: count(value, fallback), windowSeconds: 3600 })
+
+/** The action budgets; the defaults sit well above what a person does by hand (Slack-like), so only scripts meet them. */
+export const getActionBudgets = lazy('action-budgets', (): ActionBudgets => {
+  const env = process.env
+  return {
+    conversationChanges: perMinute(env.CONVERSATION_CHANGES_PER_MINUTE, 5),
+    conversationChangesPerConversation: perHour(env.CONVERSATION_CHANGES_PER_CONVERSATION_PER_HOUR, 10),
+    conversationsCreated: perHour(env.CONVERSATIONS_CREATED_PER_HOUR, 20),
+    scheduled: perHour(env.SCHEDULED_PER_HOUR, 60),
+    pendingScheduledMax: count(env.SCHEDULED_PENDING_MAX, 50),
+    profileChanges: perHour(env.PROFILE_CHANGES_PER_HOUR, 10),
+    presenceChanges: perMinute(env.PRESENCE_CHANGES_PER_MINUTE, 10),
+    memberExports: perHour(env.MEMBER_EXPORTS_PER_HOUR, 5)
   }
 })

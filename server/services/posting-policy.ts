@@ -18,6 +18,8 @@ export interface PostingRequest {
   content?: string
   /** A reply in a thread (announcement conversations take those from everyone). */
   inThread?: boolean
+  /** Paid for when it was accepted (a scheduled message): it does not draw on the per-minute budget again. */
+  prepaid?: boolean
 }
 
 /** A rule that let the text through but wants it reviewed: the caller queues it once the message is stored. */
@@ -87,6 +89,6 @@ export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: Po
   }
   // An edit rewrites a message, so it draws on the same per-minute budget as a send.
   if (request.action === 'upload') await consumeUploadBudget(actor.id, getPolicyLimits().uploadsPerMinute)
-  else await consumeMessageBudget(actor.id)
+  else if (!request.prepaid) await consumeMessageBudget(actor.id)
   return { flags }
 }

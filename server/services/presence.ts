@@ -2,8 +2,10 @@ import { chosenPresence, type ChosenPresence } from '#shared/presence'
 import type { PresenceChangePayload } from '#shared/events'
 import type { PresenceStatus } from '#shared/types'
 import { presenceUpdateSchema } from '#shared/schemas'
+import { consumePresenceBudget } from '../infra/rate-limit'
 import { getRedis } from '../infra/redis'
 import { parseInput } from '../utils/errors'
+import { getActionBudgets } from './policy-limits'
 import type { Actor } from './users'
 
 /** Open connections and chosen status per user: in Redis when configured (shared by instances), else in memory. */
@@ -39,9 +41,15 @@ export async function socketClosed(userId: string): Promise<PresenceChangePayloa
   return { userId, status: 'offline', lastSeenAt: new Date().toISOString() }
 }
 
-/** The user picks online, away or do-not-disturb. */
-export async function setPresence(actor: Actor, input: unknown): Promise<PresenceChangePayload> {
+/**
+ * The user picks online, away or do-not-disturb. Returns the change to announce to every shared
+ * conversation, or null when the status stays as it was (a repeat is neither announced nor counted);
+ * a real change takes one point of the user's budget.
+ */
+export async function setPresence(actor: Actor, input: unknown): Promise<PresenceChangePayload | null> {
   const { status } = parseInput(presenceUpdateSchema, input)
+  if (await chosenStatus(actor.id) === status) return null
+  await consumePresenceBudget(actor.id, getActionBudgets().presenceChanges)
   const redis = getRedis()
   if (redis) await redis.hset('presence:status', actor.id, status)
   else local.set(actor.id, { connections: local.get(actor.id)?.connections ?? 1, status })

@@ -9,6 +9,7 @@ import { useDb } from '../db/client'
 import { conversationParticipants, profiles } from '../db/schema'
 import { logger } from '../infra/logger'
 import { publishToConversation } from '../infra/realtime'
+import { consumeProfileChangeBudget } from '../infra/rate-limit'
 import { StorageError, useFileStorage, type Download } from '../infra/storage'
 import { readImageSize, sniffKind } from '../infra/storage/inspect'
 import { MAX_IMAGE_PIXELS, isDecodableSize, makeAvatar } from '../infra/storage/thumbnail'
@@ -17,6 +18,8 @@ import { AppError } from '../utils/errors'
 import { MULTIPART_OVERHEAD, fileError, isMultipartFormData, receiveFile, tooLarge } from './upload-receive'
 import type { StreamedUpload } from '../utils/upload-request'
 import { assertNotSilenced } from './access'
+import { assertTextAllowed } from './automod/engine'
+import { getActionBudgets } from './policy-limits'
 import { toUser, toUserSummary } from './user-view'
 import type { Actor } from './users'
 
@@ -40,6 +43,12 @@ export async function updateProfile(actor: Actor, changes: UpdateProfileInput): 
   if (!before) throw new AppError('NOT_FOUND', 'user not found')
   // A new name reaches every shared room: a muted member keeps theirs until the mute ends.
   if ((changes.displayName !== undefined && changes.displayName !== before.displayName) || changes.avatarUrl === null) await assertNotSilenced(db, actor, 'anywhere')
+  // The name shows in every project the member belongs to: those projects' content rules judge it.
+  if (changes.displayName !== undefined && changes.displayName !== before.displayName) await assertTextAllowed(actor, changes.displayName, { projectsOf: actor.id })
+  // Each visible change is told to every shared conversation: budgeted like a post.
+  if ((changes.displayName !== undefined && changes.displayName !== before.displayName) || (changes.avatarUrl === null && before.avatarUrl !== null)) {
+    await consumeProfileChangeBudget(actor.id, getActionBudgets().profileChanges)
+  }
   const [row] = await db.update(profiles).set({
     ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
     ...(changes.readReceipts !== undefined ? { readReceipts: changes.readReceipts } : {}),
@@ -60,6 +69,8 @@ export async function uploadAvatar(actor: Actor, request: StreamedUpload): Promi
   const declaredLength = Number(request.contentLength)
   if (request.contentLength && Number.isFinite(declaredLength) && declaredLength > AVATAR_MAX_BYTES + MULTIPART_OVERHEAD) throw tooLarge(AVATAR_MAX_BYTES)
   await assertNotSilenced(await useDb(), actor, 'anywhere')
+  // Taken before the image is read: the budget also bounds the decoding work.
+  await consumeProfileChangeBudget(actor.id, getActionBudgets().profileChanges)
   const tmpDir = join(getConfig().dataDir, 'tmp')
   await mkdir(tmpDir, { recursive: true })
   const tmpPath = join(tmpDir, `avatar-${randomUUID()}`)

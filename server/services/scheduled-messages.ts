@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm'
 import {
   SCHEDULE_MAX_AHEAD_DAYS, type CreateScheduledInput, type ScheduledMessage, type UpdateScheduledInput
 } from '#shared/scheduled-schemas'
@@ -6,10 +6,12 @@ import { useDb } from '../db/client'
 import { profiles, scheduledMessages } from '../db/schema'
 import { lazy } from '../infra/lazy'
 import { publishToUser } from '../infra/realtime'
+import { consumeScheduleBudget } from '../infra/rate-limit'
 import { logger } from '../infra/logger'
 import { AppError } from '../utils/errors'
 import { requireParticipant } from './access'
 import { sendMessage } from './messages'
+import { getActionBudgets } from './policy-limits'
 import type { Actor } from './users'
 
 type ScheduledRow = typeof scheduledMessages.$inferSelect
@@ -53,17 +55,31 @@ export async function scheduleMessage(actor: Actor, conversationId: string, data
   assertSendAt(data.sendAt)
   const db = await useDb()
   await requireParticipant(db, actor, conversationId)
-  const [inserted] = await db.insert(scheduledMessages).values({
-    conversationId, senderId: actor.id, clientId: data.clientId, content: data.content, sendAt: data.sendAt, threadRootId: data.threadRootId ?? null
-  }).onConflictDoNothing().returning()
-  if (!inserted) {
-    const [existing] = await db.select().from(scheduledMessages).where(and(eq(scheduledMessages.senderId, actor.id), eq(scheduledMessages.clientId, data.clientId)))
-    if (!existing || existing.conversationId !== conversationId) throw new AppError('CONFLICT', 'clientId: already used', { fields: [{ field: 'clientId', message: 'already used' }] })
-    return toScheduled(existing)
-  }
-  await queue(inserted)
-  announce(inserted)
-  return toScheduled(inserted)
+  const { pendingScheduledMax, scheduled } = getActionBudgets()
+  const { row, fresh } = await db.transaction(async (tx) => {
+    // The user's schedules are serialized, so parallel requests cannot pass the cap together.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`scheduled:${actor.id}`}, 0))`)
+    const [existing] = await tx.select().from(scheduledMessages).where(and(eq(scheduledMessages.senderId, actor.id), eq(scheduledMessages.clientId, data.clientId)))
+    if (existing) {
+      if (existing.conversationId !== conversationId) throw new AppError('CONFLICT', 'clientId: already used', { fields: [{ field: 'clientId', message: 'already used' }] })
+      // The same request again gets the first answer.
+      return { row: existing, fresh: false }
+    }
+    const [pending] = await tx.select({ n: count() }).from(scheduledMessages).where(and(eq(scheduledMessages.senderId, actor.id), eq(scheduledMessages.status, 'pending')))
+    // A full queue is a state to resolve (cancel one, or wait for sends), not a wait that surely ends: CONFLICT, not RATE_LIMITED.
+    if ((pending?.n ?? 0) >= pendingScheduledMax) {
+      throw new AppError('CONFLICT', `at most ${pendingScheduledMax} scheduled messages may wait at once; cancel one first`, { reason: 'limit', limit: pendingScheduledMax })
+    }
+    await consumeScheduleBudget(actor.id, scheduled)
+    const [inserted] = await tx.insert(scheduledMessages).values({
+      conversationId, senderId: actor.id, clientId: data.clientId, content: data.content, sendAt: data.sendAt, threadRootId: data.threadRootId ?? null
+    }).returning()
+    return { row: inserted!, fresh: true }
+  })
+  if (!fresh) return toScheduled(row)
+  await queue(row)
+  announce(row)
+  return toScheduled(row)
 }
 
 /** The caller's scheduled messages that are still to be sent (or failed), soonest first. */
@@ -125,13 +141,15 @@ export async function deliverScheduled(id: string): Promise<void> {
   try {
     const { message } = await sendMessage(actor, {
       clientId: row.clientId, conversationId: row.conversationId, content: row.content, ...(row.threadRootId ? { threadRootId: row.threadRootId } : {})
-    })
+    // Scheduling drew on its own budget: messages falling due together are not refused by the per-minute one.
+    }, { prepaid: true })
     const [sent] = await db.update(scheduledMessages).set({ status: 'sent', messageId: message.id, updatedAt: new Date() })
       .where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, 'pending'))).returning()
     if (sent) announce(sent)
   } catch (error) {
-    // A refusal is final (the author left, was muted, the conversation locked): say so. Anything else is retried.
-    if (!(error instanceof AppError) || error.code === 'INTERNAL') throw error
+    // A refusal is final (the author left, was muted, the conversation locked): say so. Anything else,
+    // a wait for slow mode included, is retried.
+    if (!(error instanceof AppError) || error.code === 'INTERNAL' || error.code === 'SLOW_MODE') throw error
     const [failed] = await db.update(scheduledMessages).set({ status: 'failed', error: error.message, updatedAt: new Date() })
       .where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, 'pending'))).returning()
     if (failed) announce(failed)

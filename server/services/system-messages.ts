@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { DbOrTx, Tx } from '../db/client'
 import { messages, type MessageRow } from '../db/schema'
 import { publishToConversation } from '../infra/realtime'
-import { renderMarkdown } from './markdown'
+import { renderPlainText } from './markdown'
 import { loadMessage } from './message-view'
 import { takeNextSeq } from './sequence'
 import type { Actor } from './users'
@@ -10,7 +10,8 @@ import type { Actor } from './users'
 /**
  * Records a system line ("Alice pinned a message") in the conversation's timeline, inside the
  * caller's transaction, so it takes its seq in order with the change it reports. `refersTo` is
- * the message it is about, so clients can link to it.
+ * the message it is about, so clients can link to it. The line is plain text, never markdown:
+ * the names and titles in it are members' words in the server's voice.
  */
 export async function insertSystemMessage(tx: Tx, actor: Pick<Actor, 'id'>, conversationId: string, text: string, refersTo?: string): Promise<MessageRow> {
   const seq = await takeNextSeq(tx, conversationId, { newMessage: true })
@@ -22,7 +23,7 @@ export async function insertSystemMessage(tx: Tx, actor: Pick<Actor, 'id'>, conv
     senderId: actor.id,
     type: 'system',
     content: text,
-    contentHtml: renderMarkdown(text),
+    contentHtml: renderPlainText(text),
     replyToId: refersTo ?? null
   }).returning()
   return row!

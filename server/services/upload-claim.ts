@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Attachment } from '#shared/types'
 import type { DbOrTx } from '../db/client'
 import { attachments } from '../db/schema'
@@ -11,6 +11,13 @@ export interface AttachmentClaim {
   fileNames: string[]
   /** Links the claimed attachments to the new message; returns them as the message will show them. */
   link: (messageId: string) => Promise<Attachment[]>
+}
+
+/** Before a send claims them: the names of the sender's files it lists, which its readers will see (the claim checks the ids). */
+export async function pendingFileNames(db: DbOrTx, actor: Actor, conversationId: string, ids: string[]): Promise<string[]> {
+  const rows = await db.select({ fileName: attachments.fileName }).from(attachments)
+    .where(and(inArray(attachments.id, [...new Set(ids)]), eq(attachments.uploaderId, actor.id), eq(attachments.conversationId, conversationId)))
+  return rows.map(row => row.fileName)
 }
 
 /**

@@ -37,6 +37,26 @@ describe('scheduled messages', () => {
     expect(listed.body.scheduled.find(s => s.id === created.body.scheduled.id)).toBeUndefined()
   })
 
+  it('all arrive when more fall due in one minute than a member may send by hand', async () => {
+    const alice = await signUp('Alice')
+    const bob = await signUp('Bob')
+    const { conversation } = await setupConversation(alice, [bob])
+    // The per-minute send budget is 30: scheduling paid for these already, so none is refused at delivery.
+    const at = inMs(2500)
+    const created = await Promise.all(Array.from({ length: 35 }, (_, i) => schedule(alice, conversation.id, { content: `digest ${i}`, sendAt: at })))
+    expect(created.map(c => c.status)).toEqual(Array(35).fill(200))
+    const deadline = Date.now() + 20_000
+    let delivered: Message[] = []
+    while (Date.now() < deadline) {
+      delivered = (await api<{ messages: Message[] }>(bob.base, 'GET', `/api/conversations/${conversation.id}/messages?limit=100`, { token: bob.token })).body.messages.filter(m => m.content.startsWith('digest '))
+      if (delivered.length === 35) break
+      await sleep(250)
+    }
+    expect(delivered).toHaveLength(35)
+    const listed = await api<{ scheduled: Scheduled[] }>(alice.base, 'GET', '/api/scheduled', { token: alice.token })
+    expect(listed.body.scheduled.filter(s => s.conversationId === conversation.id)).toEqual([])
+  })
+
   it('can be listed, edited, moved and cancelled until sent, and tells the author\'s devices', async () => {
     const alice = await signUp('Alice')
     const { conversation } = await setupConversation(alice, [])

@@ -1,15 +1,17 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import { DEFAULT_MUTE_MINUTES } from '#shared/automod-schemas'
 import { useDb } from '../../db/client'
-import { messages, userSanctions } from '../../db/schema'
+import { messages, projectMembers, userSanctions } from '../../db/schema'
 import { recordAudit, systemActor } from '../audit-log'
 import { AppError } from '../../utils/errors'
+import type { Membership } from '../access'
 import { mentionablesFor } from '../message-mentions'
 import type { ContentFlag, PostingRequest } from '../posting-policy'
 import type { Actor } from '../users'
 import { enabledRules } from './cache'
 import { floodWindowMs } from './flood'
 import { countMentions } from './mentions'
+import { readableText } from './readable'
 import type { CompiledRule, MatchInput, RecentPost } from './types'
 
 const FLOOD_HISTORY_MAX = 1000
@@ -40,18 +42,31 @@ export async function findHits(actor: Actor, request: PostingRequest & { content
   const rules = applicable(await enabledRules(), conversation.projectId, request.action)
   if (!rules.length) return []
   const input: MatchInput = { content: request.content, mentionCount: 0, recent: [], now: Date.now() }
+  // Rendered and folded once for every rule that reads text.
+  if (rules.some(r => r.needs === 'text')) input.readable = readableText(request.content)
   if (rules.some(r => r.needs === 'mentions')) {
     const db = await useDb()
     input.mentionCount = countMentions(request.content, await mentionablesFor(db, conversation.id, request.content))
   }
   const flood = rules.filter(r => r.needs === 'history')
   if (flood.length) input.recent = await recentPosts(actor, conversation.id, floodWindowMs(flood.map(r => r.spec.config)))
+  return matching(rules, input)
+}
+
+function matching(rules: readonly CompiledRule[], input: MatchInput): RuleHit[] {
   const hits: RuleHit[] = []
   for (const rule of rules) {
     const matched = rule.match(input)
     if (matched) hits.push({ rule, matched })
   }
   return hits
+}
+
+/** The rules that read text alone (words, patterns, links) run on `text`; mentions and flood are about messages. */
+function textHits(rules: readonly CompiledRule[], text: string): RuleHit[] {
+  const textRules = rules.filter(r => r.needs === 'text')
+  if (!textRules.length) return []
+  return matching(textRules, { content: text, readable: readableText(text), mentionCount: 0, recent: [], now: Date.now() })
 }
 
 /** Mutes the sender in the conversation's project for the rule's duration and refuses the post with MUTED. */
@@ -77,13 +92,52 @@ async function muteSender(actor: Actor, projectId: string, hit: RuleHit): Promis
  */
 export async function automodCheck(actor: Actor, request: PostingRequest & { content: string }): Promise<ContentFlag[] | undefined> {
   if (actor.role === 'admin') return
-  const hits = await findHits(actor, request)
+  return judge(actor, request.membership.conversation.projectId, await findHits(actor, request))
+}
+
+const blocked = (hit: RuleHit) =>
+  new AppError('CONTENT_BLOCKED', `blocked by the rule "${hit.rule.spec.name}"`, { rule: hit.rule.spec.name, kind: hit.rule.spec.kind })
+
+async function judge(actor: Actor, projectId: string, hits: readonly RuleHit[]): Promise<ContentFlag[] | undefined> {
   if (!hits.length) return
   const mute = hits.find(h => h.rule.spec.action === 'mute')
-  if (mute) return muteSender(actor, request.membership.conversation.projectId, mute)
+  if (mute) return muteSender(actor, projectId, mute)
   const block = hits.find(h => h.rule.spec.action === 'block')
-  if (block) {
-    throw new AppError('CONTENT_BLOCKED', `blocked by the rule "${block.rule.spec.name}"`, { rule: block.rule.spec.name, kind: block.rule.spec.kind })
-  }
+  if (block) throw blocked(block)
   return hits.map(h => ({ ruleId: h.rule.spec.id, rule: h.rule.spec.name, kind: h.rule.spec.kind, matched: h.matched }))
+}
+
+/**
+ * The names of the files a message brings are part of what its readers see (a file sent without
+ * text shows only them): the text rules judge them as they judge the message's text, and their
+ * flags are queued with the message. Call before the send's posting policy, so a refusal costs nothing.
+ */
+export async function automodCheckFileNames(actor: Actor, { conversation }: Membership, fileNames: readonly string[]): Promise<ContentFlag[]> {
+  if (actor.role === 'admin' || !fileNames.length) return []
+  const rules = applicable(await enabledRules(), conversation.projectId, 'send')
+  return await judge(actor, conversation.projectId, textHits(rules, fileNames.join('\n'))) ?? []
+}
+
+/** Where a title or name is read: one project (a conversation title), or every project its user belongs to (a display name). */
+export type TextPlace = { projectId: string } | { projectsOf: string }
+
+/**
+ * The text rules for what is not a message: conversation titles and display names. Any rule that
+ * matches refuses with CONTENT_BLOCKED and nothing changes: there is no message to queue a flag
+ * against, and a mute for a name would reach past any one conversation, so a flag-only rule lets
+ * the text through and a mute rule blocks.
+ */
+export async function assertTextAllowed(actor: Actor, text: string, place: TextPlace): Promise<void> {
+  if (actor.role === 'admin') return
+  const rules = (await enabledRules()).filter(r => r.needs === 'text')
+  if (!rules.length) return
+  let projectIds = 'projectId' in place ? [place.projectId] : []
+  if ('projectsOf' in place && rules.some(r => r.spec.projectId)) {
+    const db = await useDb()
+    const rows = await db.select({ projectId: projectMembers.projectId }).from(projectMembers).where(eq(projectMembers.userId, place.projectsOf))
+    projectIds = rows.map(r => r.projectId)
+  }
+  const inScope = rules.filter(r => !r.spec.projectId || projectIds.includes(r.spec.projectId))
+  const refusing = textHits(inScope, text).find(h => h.rule.spec.action !== 'flag')
+  if (refusing) throw blocked(refusing)
 }

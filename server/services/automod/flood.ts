@@ -1,8 +1,9 @@
 import type { AutomodConfig } from '#shared/automod-schemas'
+import { withoutInvisible } from './readable'
 import type { Matcher, RecentPost } from './types'
 
-/** Texts that differ only in case and spacing count as the same text. */
-export const sameText = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase()
+/** Texts that differ only in case, spacing and invisible characters count as the same text. */
+export const sameText = (text: string) => withoutInvisible(text).trim().replace(/\s+/g, ' ').toLowerCase()
 
 /**
  * Per sender per conversation (the caller passes that sender's earlier posts there): more than

@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it'
 import type { AutomodConfig } from '#shared/automod-schemas'
+import { readableOf } from './readable'
 import type { Matcher } from './types'
 
 // The link finder the message renderer uses (markdown-it's linkify-it). Fuzzy links are on here,
@@ -25,12 +26,17 @@ export function linkHosts(text: string): string[] {
 export const coveredBy = (host: string, domains: readonly string[]) =>
   domains.some(d => host === d || host.endsWith(`.${d}`))
 
-/** Matches a link to a denied domain, or, when an allow list is set, a link to any domain not on it. */
+/**
+ * Matches a link to a denied domain, or, when an allow list is set, a link to any domain not on it:
+ * in the text as typed and as members will read it ("pastebin\u00AD.com", "**paste**bin.com").
+ */
 export function linksMatcher(config: AutomodConfig): Matcher {
   const deny = config.denyDomains ?? []
   const allow = config.allowDomains ?? []
-  return ({ content }) => {
-    for (const host of linkHosts(content)) {
+  return (input) => {
+    const readable = readableOf(input)
+    const hosts = new Set([...linkHosts(input.content), ...(readable === input.content ? [] : linkHosts(readable))])
+    for (const host of hosts) {
       if (coveredBy(host, deny)) return `link: ${host}`
       if (allow.length && !coveredBy(host, allow)) return `link: ${host} (not allowed)`
     }

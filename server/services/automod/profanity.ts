@@ -1,5 +1,6 @@
 import { DataSet, RegExpMatcher, englishDataset, englishRecommendedTransformers, parseRawPattern } from 'obscenity'
 import type { AutomodConfig } from '#shared/automod-schemas'
+import { readableOf } from './readable'
 import type { Matcher } from './types'
 
 /** obscenity's pattern syntax gives `[ ] ? | \` a meaning; a listed word is taken literally. */
@@ -21,10 +22,12 @@ export function profanityMatcher(config: AutomodConfig): Matcher {
     whitelistedTerms: [...(built.whitelistedTerms ?? []), ...(config.allowWords ?? []).map(w => w.toLowerCase())],
     ...englishRecommendedTransformers
   })
-  return ({ content }) => {
-    const [first] = matcher.getAllMatches(content, true)
+  // The text as read, not as typed: `**b**ad`, "b\u200Bad" and "b\u00ADad" all read "bad".
+  return (input) => {
+    const text = readableOf(input)
+    const [first] = matcher.getAllMatches(text, true)
     if (!first) return null
     const word = dataset.getPayloadWithPhraseMetadata(first).phraseMetadata?.originalWord
-    return `word: ${word ?? content.slice(first.startIndex, first.endIndex + 1)}`
+    return `word: ${word ?? text.slice(first.startIndex, first.endIndex + 1)}`
   }
 }

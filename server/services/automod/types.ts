@@ -20,6 +20,11 @@ export interface RecentPost {
 /** What a rule looks at. Mentions and history are only filled in when a rule of that kind applies. */
 export interface MatchInput {
   content: string
+  /**
+   * The rendered, folded text members will read (see readableOf), computed once per check and
+   * shared by the rules that read text; filled in on first use when the caller leaves it out.
+   */
+  readable?: string
   mentionCount: number
   recent: readonly RecentPost[]
   now: number

@@ -5,7 +5,7 @@ import { useDb, type DbOrTx } from '~~/server/db/client'
 import { attachments, conversations, messages, profiles } from '~~/server/db/schema'
 import { AppError, parseInput } from '~~/server/utils/errors'
 import { assertAdmin } from '~~/server/services/access'
-import { renderMarkdown } from '~~/server/services/markdown'
+import { renderMarkdown, renderPlainText } from '~~/server/services/markdown'
 import { deletedTextsOf } from '~~/server/services/message-edits'
 import { loadMessages, toAttachment } from '~~/server/services/message-view'
 import type { Actor } from '~~/server/services/users'
@@ -31,7 +31,7 @@ async function withDeletedContent(db: DbOrTx, page: Message[]): Promise<AdminHis
     const text = row ? (row.content || savedText.get(m.id) || '') : m.content
     return {
       ...m,
-      ...(row ? { content: text, contentHtml: row.contentHtml || renderMarkdown(text), attachments: files.filter(f => f.messageId === m.id).map(toAttachment) } : {}),
+      ...(row ? { content: text, contentHtml: row.contentHtml || (m.type === 'text' ? renderMarkdown(text) : renderPlainText(text)), attachments: files.filter(f => f.messageId === m.id).map(toAttachment) } : {}),
       deleted: m.deletedAt !== null,
       deletedBy: row?.deletedBy ? { id: row.deletedBy, displayName: row.deleterName ?? 'a deleted account' } : null,
       deletedByRetention: !!row?.retentionDeletedAt,
