@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit'
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './server/db/schema.ts',
+  // One migration history for the app's tables and the admin layer's own.
+  schema: ['./server/db/schema.ts', './layers/admin/server/db/schema.ts'],
   out: './drizzle'
 })

@@ -1,7 +1,10 @@
 import { cp } from 'node:fs/promises'
+import type { IncomingMessage } from 'node:http'
 import { resolve } from 'node:path'
+import type { Duplex } from 'node:stream'
 import type { Nitro, NitroConfig } from 'nitropack'
-import type { NuxtConfig } from 'nuxt/schema'
+import { useLogger } from 'nuxt/kit'
+import type { Nuxt, NuxtConfig } from 'nuxt/schema'
 
 const nitro: NitroConfig = {
   experimental: { websocket: true },
@@ -12,6 +15,32 @@ const nitro: NitroConfig = {
       await cp(resolve(nitro.options.rootDir, 'drizzle'), resolve(nitro.options.output.serverDir, 'migrations'), { recursive: true })
     }
   }
+}
+
+/** Socket error codes that mean the other end went away: routine for browsers, no server fault. */
+const PEER_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'])
+
+type Upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => unknown
+
+/**
+ * `nuxt dev` hands websocket upgrades (Socket.IO's) to Nitro's dev proxy, httpxy, whose promise
+ * rejects when either socket errors, even long after the upgrade: a browser resetting it on reload
+ * is enough. nuxi drops that promise, and its unhandledRejection handler then restarts the whole
+ * dev server, blanking every open tab. Settle it here: a vanished peer is expected; anything else
+ * costs one connection and a warning, not a restart.
+ */
+function settleDevUpgrades(nuxt: Nuxt) {
+  const server = nuxt.server as { upgrade?: Upgrade } | undefined
+  const upgrade = server?.upgrade
+  if (!nuxt.options.dev || !server || typeof upgrade !== 'function') return
+  const logger = useLogger('dev')
+  server.upgrade = (req, socket, head) => Promise.resolve()
+    .then(() => upgrade.call(server, req, socket, head))
+    .catch((error: unknown) => {
+      socket.destroy()
+      const code = (error as NodeJS.ErrnoException | undefined)?.code
+      if (!code || !PEER_GONE.has(code)) logger.warn(`websocket upgrade of ${req.url} failed:`, error)
+    })
 }
 
 export default defineNuxtConfig({
@@ -30,6 +59,7 @@ export default defineNuxtConfig({
   nitro: nitro as NuxtConfig['nitro'],
   typescript: { strict: true },
   telemetry: false,
+  hooks: { ready: settleDevUpgrades },
   // Lint follows the project's style: no semicolons, single quotes, two spaces, no trailing commas.
   eslint: { config: { stylistic: { commaDangle: 'never', braceStyle: '1tbs' } } },
   // The icon endpoint sits outside /api, where unknown paths answer the contract's NOT_FOUND.

@@ -7,6 +7,7 @@ import { defineVitestProject } from '@nuxt/test-utils/config'
 // any server module, the admin layer's included.
 const alias = {
   '#shared': fileURLToPath(new URL('./shared', import.meta.url)),
+  '#admin-shared': fileURLToPath(new URL('./layers/admin/shared', import.meta.url)),
   '#layers/admin': fileURLToPath(new URL('./layers/admin', import.meta.url)),
   '~~': fileURLToPath(new URL('.', import.meta.url))
 }
@@ -16,11 +17,13 @@ export default defineConfig({
   test: {
     projects: [
       { resolve: { alias }, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
-      // Components and stores inside a running Nuxt app (happy-dom), beside the component or under test/nuxt.
+      // The load and k6 tooling's pure parts (framing, accounting, profiles), apart from the app's own tests.
+      { test: { name: 'tooling', include: ['test/tooling/**/*.test.ts'], environment: 'node' } },
+      // Components and stores inside a running Nuxt app (happy-dom).
       await defineVitestProject({
         test: {
           name: 'nuxt',
-          include: ['test/nuxt/**/*.test.ts', 'components/**/*.test.ts', 'stores/**/*.test.ts'],
+          include: ['test/nuxt/**/*.test.ts'],
           environment: 'nuxt',
           // Its own build folder, so a test run never rewrites the .nuxt of a build or dev server beside it.
           environmentOptions: { nuxt: { domEnvironment: 'happy-dom', overrides: { buildDir: 'node_modules/.cache/nuxt-vitest' } } }
@@ -38,9 +41,10 @@ export default defineConfig({
         }
       },
       {
+        // The integration tests again, plus two instances sharing them, on real PostgreSQL 15 + Redis.
         resolve: { alias },
         test: {
-          name: 'services',
+          name: 'postgres-redis',
           include: ['test/integration/**/*.test.ts', 'test/services/**/*.test.ts'],
           globalSetup: ['test/services/setup/global.ts'],
           testTimeout: 30000,

@@ -69,7 +69,7 @@ io.on('connection', (socket) => {
       deletedAt: null,
       createdAt: new Date().toISOString()
     }
-    // Publish, then ack: the order of sendMessage() in server/services/messages.ts.
+    // Publish, then ack: the order of sendMessage() in server/services/messages/messages.ts.
     io.to(`conv:${conversationId}`).emit('message:new', { message })
     if (typeof ack === 'function') ack({ ok: true, message, duplicate: false })
   })

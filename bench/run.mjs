@@ -160,7 +160,8 @@ try {
     // A fresh server process: the history measurements should not inherit the other parts' heap.
     await A.stop()
     A = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) } })
-    result.history = { seed: { ...seeded, readerToken: undefined, words: undefined, reader: undefined }, ...(await historySuite({ server: A, seeded, requests: opt.historyRequests, reps: opt.reps, searchReps: opt.reps })) }
+    const history = await historySuite({ server: A, seeded, requests: opt.historyRequests, reps: opt.reps, searchReps: opt.reps })
+    result.history = { seed: { ...seeded, readerToken: undefined, words: undefined, reader: undefined }, ...history }
   }
 } finally {
   await A.stop()

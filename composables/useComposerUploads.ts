@@ -49,7 +49,7 @@ export function useComposerUploads(conversationId: MaybeRefOrGetter<string>) {
   const all = useState<Record<string, ComposerUpload[]>>('chat-uploads', () => ({}))
   const auth = useAuthStore()
   const api = useApi()
-  const toast = useToast()
+  const toastError = useErrorToast()
   const maxBytes = useClientConfig().uploadMaxBytes
   const requests = useNuxtApp().$uploadRequests
 
@@ -143,7 +143,7 @@ export function useComposerUploads(conversationId: MaybeRefOrGetter<string>) {
     if (item?.attachment) {
       api(`/api/attachments/${item.attachment.id}`, { method: 'DELETE' }).catch((error: unknown) => {
         if (error instanceof ApiError && error.code === 'CONFLICT') return
-        toast.add({ title: `Could not remove ${item.fileName}`, description: (error as Error).message, color: 'error' })
+        toastError(`Could not remove ${item.fileName}`, error)
       })
     }
   }

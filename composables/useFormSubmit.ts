@@ -2,7 +2,7 @@
  * A modal form's submit state: `saving` while the task runs, and the error it failed with as
  * `errorMessage` (worded by `describe`), cleared when the next attempt starts.
  */
-export function useFormSubmit(describe: (error: unknown) => string = error => (error as Error).message) {
+export function useFormSubmit(describe: (error: unknown) => string = describeError) {
   const saving = ref(false)
   const errorMessage = ref('')
 

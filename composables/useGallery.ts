@@ -30,7 +30,7 @@ export function useGallery(conversationId: MaybeRefOrGetter<string>, kind: Galle
       // The grid shows thumbnails: sign them as the page arrives (one request each, cached per tab).
       if (kind === 'image') await Promise.allSettled(page.attachments.map(a => urls.freshThumbnail(a.id)))
     } catch (err) {
-      error.value = err instanceof Error ? err.message : 'Could not load files'
+      error.value = describeError(err)
     } finally {
       loading.value = false
     }

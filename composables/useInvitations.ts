@@ -8,6 +8,7 @@ export function useInvitations() {
   const auth = useAuthStore()
   const conversationsStore = useConversationsStore()
   const conversations = useConversations()
+  const toast = useToast()
 
   /** The member's pending invitations. */
   async function load() {
@@ -45,10 +46,10 @@ export function useInvitations() {
     store.apply(invitation, auth.user?.id)
     // Someone the member invited joined: the project's member list has a new name.
     if (invitation.status === 'accepted' && invitation.invitee.id !== auth.user?.id && conversationsStore.members[invitation.project.id]) {
-      conversations.loadMembers(invitation.project.id).catch(() => {})
+      conversations.loadMembers(invitation.project.id).catch(logFailure('reloading the project\'s members'))
     }
     if (fresh && invitation.invitee.id === auth.user?.id) {
-      useToast().add({
+      toast.add({
         title: `${invitation.inviter.displayName} invited you to ${invitation.project.name}`,
         description: 'Accept or decline it at the top of the sidebar.',
         avatar: { src: invitation.inviter.avatarUrl ?? undefined, alt: invitation.inviter.displayName },

@@ -14,6 +14,7 @@ export function useMessageActions() {
   const socket = useSocket()
   const store = useMessagesStore()
   const toast = useToast()
+  const toastError = useErrorToast()
   const api = useApi()
   const { copy } = useClipboard({ legacy: true })
 
@@ -49,7 +50,7 @@ export function useMessageActions() {
       store.upsert(updated)
       toast.add({ title: pinned ? 'Message pinned' : 'Message unpinned', icon: 'i-lucide-pin', color: 'success' })
     } catch (error) {
-      toast.add({ title: pinned ? 'Could not pin the message' : 'Could not unpin the message', description: (error as Error).message, color: 'error' })
+      toastError(pinned ? 'Could not pin the message' : 'Could not unpin the message', error)
     }
   }
 
@@ -60,7 +61,7 @@ export function useMessageActions() {
       toast.add({ title: 'Thanks — the moderators will take a look', icon: 'i-lucide-flag', color: 'success' })
       return true
     } catch (error) {
-      toast.add({ title: 'Could not send the report', description: (error as Error).message, color: 'error' })
+      toastError('Could not send the report', error)
       return false
     }
   }

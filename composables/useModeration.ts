@@ -5,6 +5,7 @@ import { noticeToast } from '~/utils/chat/moderation'
 export function useModeration() {
   const api = useApi()
   const store = useModerationStore()
+  const toast = useToast()
 
   async function load() {
     const { sanctions } = await api<{ sanctions: Sanction[] }>('/api/me/sanctions')
@@ -13,9 +14,8 @@ export function useModeration() {
 
   function receive(notice: ModerationNotice) {
     store.receive(notice)
-    const toast = noticeToast(notice)
     // A warning stays until read; the rest also show in the composer, so they may fade.
-    useToast().add({ ...toast, icon: 'i-lucide-shield-alert', duration: notice.kind === 'warn' ? 0 : 8000 })
+    toast.add({ ...noticeToast(notice), icon: 'i-lucide-shield-alert', duration: notice.kind === 'warn' ? 0 : 8000 })
   }
 
   return { load, receive }

@@ -20,7 +20,7 @@ export function usePins(conversationId: MaybeRefOrGetter<string>) {
       // A switch of conversation while the request was out makes this answer stale.
       if (id === toValue(conversationId)) pins.value = messages
     } catch (err) {
-      error.value = (err as Error).message
+      error.value = describeError(err)
     } finally {
       loading.value = false
     }

@@ -27,5 +27,11 @@ export function useReactions() {
     }
   }
 
-  return { reacted, toggle }
+  /** Adds a reaction chosen in a picker: one already mine stays (toggling would take it away) and only moves up in the recents. */
+  function add(message: Pick<Message, 'id' | 'reactions'>, value: string) {
+    if (reacted(message, value)) emoji.remember(value)
+    else void toggle(message, value)
+  }
+
+  return { reacted, toggle, add }
 }

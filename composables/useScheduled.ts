@@ -18,7 +18,7 @@ export function useScheduled() {
       store.upsert(scheduled)
       return scheduled
     } catch (error) {
-      toast.add({ title, description: (error as Error).message, color: 'error', icon: 'i-lucide-calendar-x' })
+      toast.add({ title, description: describeError(error), color: 'error', icon: 'i-lucide-calendar-x' })
       return null
     }
   }

@@ -19,7 +19,7 @@ export function useSession() {
   async function signOut(reason?: string) {
     // Forget the session here first, so the server dropping this tab's socket is not taken for a lost session.
     auth.signOut()
-    await useAuthBackend().signOut().catch(() => {})
+    await useAuthBackend().signOut().catch(logFailure('signing out of the auth backend'))
     clearChat()
     if (reason) toast.add({ title: reason, color: 'warning', icon: 'i-lucide-log-out' })
     await nuxtApp.runWithContext(() => navigateTo('/login'))

@@ -28,7 +28,7 @@ function localBackend(): AuthBackend {
     refresh: async () => (await refreshOnce())?.accessToken ?? null,
     restore: refreshOnce,
     signOut: async () => {
-      await post('/api/auth/logout', {}).catch(() => {})
+      await post('/api/auth/logout', {}).catch(logFailure('ending the session on the server'))
     }
   }
 }

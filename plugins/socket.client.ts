@@ -30,18 +30,37 @@ export default defineNuxtPlugin({
       transports: ['websocket', 'polling']
     })
 
+    /**
+     * The composables the listeners call, made once inside the app's context: made in a listener
+     * (or after an await) each `inject()` under them warned, dozens of times a session.
+     * Made on first use, when `$socket`, which they reach, is provided.
+     */
+    let made: ReturnType<typeof makeEffects> | undefined
+    const makeEffects = () => nuxtApp.vueApp.runWithContext(() => ({
+      presence: usePresence(),
+      sync: useSync(),
+      sidebar: useConversations(),
+      outbox: useOutbox(),
+      moderation: useModeration(),
+      invitations: useInvitations(),
+      session: useSession(),
+      toast: useToast()
+    }))
+    const effects = () => (made ??= makeEffects())
+
     /** Every (re)connect: restore the chosen status, catch up, refresh unread counts, then send what waited. */
     async function onConnected() {
-      usePresence().announce()
+      const { presence, sync, sidebar, outbox, moderation, invitations } = effects()
+      presence.announce()
       try {
-        await useSync().syncAll()
-        if (conversations.currentProjectId) await useConversations().loadConversations(conversations.currentProjectId)
+        await sync.syncAll()
+        if (conversations.currentProjectId) await sidebar.loadConversations(conversations.currentProjectId)
       } catch (error) {
         console.warn('[chat] sync after connect failed', error)
       }
-      useOutbox().flush()
-      useModeration().load().catch(() => {})
-      useInvitations().load().catch(() => {})
+      outbox.flush()
+      moderation.load().catch(logFailure('reading sanctions'))
+      invitations.load().catch(logFailure('reading invitations'))
     }
 
     // Set once a renewal was tried since the last good connect: a second refusal means sign in again.
@@ -54,7 +73,7 @@ export default defineNuxtPlugin({
         const fresh = renewed ? null : await renewSession()
         renewed = true
         if (fresh) socket.connect()
-        else if (auth.signedIn) await useSession().signOut(SESSION_ENDED)
+        else if (auth.signedIn) await effects().session.signOut(SESSION_ENDED)
       })().finally(() => { renewing = null })
       return renewing
     }
@@ -76,12 +95,12 @@ export default defineNuxtPlugin({
     socket.on('message:new', ({ message }) => {
       const gapFrom = messages.receiveNew(message, auth.user?.id)
       if (gapFrom !== null) {
-        useSync().syncAll([message.conversationId], { [message.conversationId]: gapFrom }).catch(() => {})
+        effects().sync.syncAll([message.conversationId], { [message.conversationId]: gapFrom }).catch(logFailure('filling a gap'))
       }
       typing.setTyping({ conversationId: message.conversationId, userId: message.senderId, displayName: message.sender.displayName, isTyping: false })
       if (!conversations.conversations[message.conversationId] && conversations.currentProjectId) {
         // A conversation we have not listed yet (a new DM or group): refresh the sidebar.
-        useConversations().loadConversations(conversations.currentProjectId).catch(() => {})
+        effects().sidebar.loadConversations(conversations.currentProjectId).catch(logFailure('reloading the sidebar'))
       }
     })
     socket.on('message:updated', ({ message }) => messages.upsert(message))
@@ -100,14 +119,14 @@ export default defineNuxtPlugin({
       drafts.applyRemote(conversationId, draft?.content ?? '')
     })
     socket.on('scheduled:updated', ({ scheduled: item }) => scheduled.upsert(item))
-    socket.on('moderation:notice', ({ notice }) => useModeration().receive(notice))
-    socket.on('invitation:new', ({ invitation }) => useInvitations().receive(invitation, true))
-    socket.on('invitation:updated', ({ invitation }) => useInvitations().receive(invitation))
+    socket.on('moderation:notice', ({ notice }) => effects().moderation.receive(notice))
+    socket.on('invitation:new', ({ invitation }) => effects().invitations.receive(invitation, true))
+    socket.on('invitation:updated', ({ invitation }) => effects().invitations.receive(invitation))
     socket.on('conversation:removed', ({ conversationId }) => {
       const open = router.currentRoute.value.params.id === conversationId
       conversations.removeConversation(conversationId)
       if (open) {
-        useToast().add({ title: 'You no longer have access to this conversation', color: 'warning', icon: 'i-lucide-lock' })
+        effects().toast.add({ title: 'You no longer have access to this conversation', color: 'warning', icon: 'i-lucide-lock' })
         void nuxtApp.runWithContext(() => navigateTo('/'))
       }
     })

@@ -98,7 +98,6 @@ export const idParamsSchema = z.object({ id: uuid })
 export const projectParamsSchema = z.object({ projectId: uuid })
 export const participantParamsSchema = z.object({ id: uuid, userId: uuid })
 
-export const addParticipantSchema = z.object({ userId: uuid, role: participantRoleSchema.default('member') })
 export const changeParticipantRoleSchema = z.object({ role: participantRoleSchema })
 
 export type SendMessageInput = z.output<ReturnType<typeof sendMessageEventSchema>>
@@ -106,3 +105,12 @@ export type EditMessageInput = z.output<ReturnType<typeof editMessageEventSchema
 export type DeleteMessageInput = z.output<typeof deleteMessageEventSchema>
 export type HistoryQuery = z.output<typeof historyQuerySchema>
 export type SyncRequest = z.output<typeof syncRequestSchema>
+export type SignupInput = z.output<typeof signupSchema>
+export type LoginInput = z.output<typeof loginSchema>
+export type LogoutInput = z.output<typeof logoutSchema>
+export type CreateProjectInput = z.output<typeof createProjectSchema>
+export type AddProjectMemberInput = z.output<typeof addProjectMemberSchema>
+export type CreateConversationInput = z.output<typeof createConversationSchema>
+export type DirectMessageInput = z.output<typeof directMessageSchema>
+export type ReadMarkInput = z.output<typeof readMarkEventSchema>
+export type PresenceUpdateInput = z.output<typeof presenceUpdateSchema>

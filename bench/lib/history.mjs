@@ -136,7 +136,7 @@ async function historyPass({ url, token, bigId, bigCount, requests }) {
   return { p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), max: pct(lat, 100), ok: lat.length, failures }
 }
 
-/** The main query of listHistory (server/services/messages.ts → loadMessages), in SQL with EXPLAIN ANALYZE. */
+/** The main query of listHistory (server/services/messages/messages.ts → loadMessages), in SQL with EXPLAIN ANALYZE. */
 async function historySqlPass(db, { bigId, bigCount, samples }) {
   const times = []
   for (let i = 0; i < samples; i++) {

@@ -156,9 +156,14 @@ export async function persistSuite({ server, fixture, concurrency, poolSize, sec
   const summary = {}
   for (const kind of ['ours', ...shapes]) {
     const rs = runs.filter(r => r.kind === kind)
+    const med = pick => median(rs.map(pick))
+    const machine = { load: med(r => r.loadBefore[0]), othersCores: med(r => r.othersCores) }
     summary[kind] = kind === 'ours'
-      ? { perSecond: median(rs.map(r => r.perSecond)), p50: median(rs.map(r => r.ackP50)), p99: median(rs.map(r => r.ackP99)), errors: rs.reduce((n, r) => n + r.errors, 0), serverCpuMsPerMsg: median(rs.map(r => r.serverCpuMsPerMsg)), commitsPerMsg: median(rs.map(r => r.commitsPerMsg)), postgresCpuMsPerMsg: median(rs.map(r => r.postgresCpuMsPerMsg)), load: median(rs.map(r => r.loadBefore[0])), othersCores: median(rs.map(r => r.othersCores)) }
-      : { perSecond: median(rs.map(r => r.rowsPerS)), p50: median(rs.map(r => r.txP50)), p99: median(rs.map(r => r.txP99)), postgresCpuMsPerMsg: median(rs.map(r => r.postgresCpuMsPerRow)), load: median(rs.map(r => r.loadBefore[0])), othersCores: median(rs.map(r => r.othersCores)) }
+      ? {
+          perSecond: med(r => r.perSecond), p50: med(r => r.ackP50), p99: med(r => r.ackP99), errors: rs.reduce((n, r) => n + r.errors, 0),
+          serverCpuMsPerMsg: med(r => r.serverCpuMsPerMsg), commitsPerMsg: med(r => r.commitsPerMsg), postgresCpuMsPerMsg: med(r => r.postgresCpuMsPerMsg), ...machine
+        }
+      : { perSecond: med(r => r.rowsPerS), p50: med(r => r.txP50), p99: med(r => r.txP99), postgresCpuMsPerMsg: med(r => r.postgresCpuMsPerRow), ...machine }
   }
   return { concurrency, poolSize, seconds, reps, summary, runs }
 }

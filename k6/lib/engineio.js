@@ -1,5 +1,5 @@
 // Engine.IO v4 / Socket.IO v5 text framing, without any k6 or Node import: k6/lib/socketio.js
-// speaks it over k6/websockets, and the unit tests (test/unit/k6-engineio.test.ts) run it in Node.
+// speaks it over k6/websockets, and the tooling tests (test/tooling/k6-engineio.test.ts) run it in Node.
 //   server → `0{sid,pingInterval,pingTimeout,maxPayload}`  Engine.IO open
 //   client → `40{"token":"…"}`                             Socket.IO CONNECT with auth
 //   server → `40{"sid":…}` | `44{"message":"UNAUTHENTICATED",…}`

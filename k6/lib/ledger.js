@@ -1,6 +1,6 @@
 // Per-socket bookkeeping of what a member has seen, to find lost and duplicated messages. Pure: no
 // k6 or Node import, so the k6 suite (lib/tracker.js) and the Node driver (load/) share it, and the
-// unit tests (test/unit/k6-ledger.test.ts) run it in Node.
+// tooling tests (test/tooling/k6-ledger.test.ts) run it in Node.
 //
 // Every conversation has one counter. A new message takes the next value as its `seq`; every
 // later change (edit, delete, reaction, pin, thread reply on the root) takes the next value too as

@@ -1,7 +1,7 @@
 // The end-of-run audit: every message a sender saw acknowledged must be known to every member
 // session of its conversation that was watching when it was sent (delivered in real time or
 // recovered by the final sync:request), and every clientId must have produced one message only.
-// Pure, so test/unit/load-audit.test.ts can feed it a dropped message and see it reported.
+// Pure, so test/tooling/load-audit.test.ts can feed it a dropped message and see it reported.
 
 /** @typedef {{ conversationId: string, id: string, seq: number, clientId: string, senderId: string }} AckedMessage */
 /**

@@ -10,6 +10,7 @@ export const COUNTS = /** @type {const} */ ([
 /** @typedef {typeof TRENDS[number]} TrendName */
 /** @typedef {typeof COUNTS[number]} CountName */
 /** @typedef {{ acks: Histogram, deliver: Histogram, errors: number }} Second */
+/** @typedef {{ acks: import('./histogram.mjs').HistogramData, deliver: import('./histogram.mjs').HistogramData, errors: number }} SecondData */
 
 export class Metrics {
   /** @param {number} t0 ms since epoch that second 0 of the time series starts at */
@@ -63,7 +64,7 @@ export class Metrics {
       trends: Object.fromEntries(TRENDS.map(t => [t, this.trends[t].toJSON()])),
       counts: { ...this.counts },
       errorsByCode: { ...this.errorsByCode },
-      series: [...this.series].map(([s, v]) => /** @type {[number, { acks: import('./histogram.mjs').HistogramData, deliver: import('./histogram.mjs').HistogramData, errors: number }]} */ ([s, { acks: v.acks.toJSON(), deliver: v.deliver.toJSON(), errors: v.errors }]))
+      series: [...this.series].map(([s, v]) => /** @type {[number, SecondData]} */ ([s, { acks: v.acks.toJSON(), deliver: v.deliver.toJSON(), errors: v.errors }]))
     }
   }
 

@@ -10,13 +10,25 @@ import { Session, sleep } from './session.mjs'
  * @typedef {object} WorkerInput
  * @property {number} index
  * @property {import('./profiles.mjs').Profile} profile
- * @property {{ projectId: string, password: string, hotConversationId: string, users: { id: string, email: string, token: string | null, tokenExp: number, conversations: Record<string, string> }[] }} fixture
+ * @property {{ projectId: string, password: string, hotConversationId: string, users: FixtureUser[] }} fixture
  * @property {string[]} instances
  * @property {Vu[]} vus
  * @property {number} chatShare        this worker's chat members ÷ all chat members
  * @property {number} t0
  * @property {'ws' | 'socket.io-client'} transport
- * @property {{ ackTimeoutMs: number, drainMs: number, gapGraceMs: number, selftestDrop: number, selftestHide: number, retryRatio: number, editRatio: number, deleteRatio: number, typingRatio: number, audit: boolean }} settings
+ * @property {WorkerSettings} settings
+ * @typedef {{ id: string, email: string, token: string | null, tokenExp: number, conversations: Record<string, string> }} FixtureUser
+ * @typedef {object} WorkerSettings
+ * @property {number} ackTimeoutMs
+ * @property {number} drainMs
+ * @property {number} gapGraceMs
+ * @property {number} selftestDrop
+ * @property {number} selftestHide
+ * @property {number} retryRatio
+ * @property {number} editRatio
+ * @property {number} deleteRatio
+ * @property {number} typingRatio
+ * @property {boolean} audit
  */
 
 const input = /** @type {WorkerInput} */ (workerData)

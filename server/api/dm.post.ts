@@ -1,5 +1,5 @@
 import { directMessageSchema } from '#shared/schemas'
-import { getOrCreateDirect } from '../services/conversations'
+import { getOrCreateDirect } from '../services/conversations/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,4 +1,4 @@
-import { checkHealth } from '../services/health'
+import { checkHealth } from '../services/instance/health'
 
 export default defineEventHandler(async (event) => {
   const health = await checkHealth()

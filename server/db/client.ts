@@ -12,7 +12,6 @@ export type DbOrTx = Db | Tx
 interface DbHandle {
   db: Db
   kind: 'pglite' | 'postgres'
-  close: () => Promise<void>
 }
 
 async function open(): Promise<DbHandle> {
@@ -27,13 +26,13 @@ async function open(): Promise<DbHandle> {
       prepare: !pooled,
       onnotice: () => {}
     })
-    return { db: drizzle(client, { schema }) as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+    return { db: drizzle(client, { schema }) as unknown as Db, kind: 'postgres' }
   }
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
   mkdirSync(config.dataDir, { recursive: true })
   const client = await PGlite.create(join(config.dataDir, 'pglite'))
-  return { db: drizzle(client, { schema }) as unknown as Db, kind: 'pglite', close: () => client.close() }
+  return { db: drizzle(client, { schema }) as unknown as Db, kind: 'pglite' }
 }
 
 /** The process-wide database handle: PGlite under DATA_DIR, or Postgres when DATABASE_URL is set. */
@@ -41,11 +40,6 @@ export const getDbHandle = lazy('db', open)
 
 export async function useDb(): Promise<Db> {
   return (await getDbHandle()).db
-}
-
-export async function closeDb() {
-  const handle = getDbHandle.reset()
-  if (handle) await (await handle).close()
 }
 
 /** Rows of a raw `db.execute()`: postgres.js returns them as an array, PGlite under `rows`. */

@@ -14,8 +14,3 @@ export function createRedisConnection(): Redis {
   if (!url) throw new Error('REDIS_URL is not set')
   return new Redis(url, { maxRetriesPerRequest: null })
 }
-
-export async function closeRedis() {
-  const redis = getRedis.reset()
-  if (redis) await redis.quit().catch(() => redis.disconnect())
-}

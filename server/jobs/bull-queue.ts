@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq'
 import { logger } from '../infra/logger'
 import { createRedisConnection } from '../infra/redis'
-import { JOB_ATTEMPTS, JOB_BACKOFF_MS, type JobHandler, type JobQueue } from './queue'
+import { JOB_ATTEMPTS, JOB_BACKOFF_MS, type JobHandler, type JobQueue } from './types'
 
 /** A BullMQ queue and worker sharing Redis with every other instance: each job runs on one of them. */
 export class BullJobQueue<T extends object> implements JobQueue<T> {

@@ -1,5 +1,5 @@
 import { logger } from '../infra/logger'
-import { JOB_ATTEMPTS, JOB_BACKOFF_MS, type JobHandler, type JobQueue } from './queue'
+import { JOB_ATTEMPTS, JOB_BACKOFF_MS, type JobHandler, type JobQueue } from './types'
 
 // setTimeout holds at most 2^31-1 ms (~24.8 days); later jobs wait in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1

@@ -1,4 +1,4 @@
-import { serverReady } from '../services/startup'
+import { serverReady } from '../services/instance/startup'
 
 /** No request is served before the schema is migrated. */
 export default defineEventHandler(async () => {

@@ -84,7 +84,16 @@ export default defineEventHandler(async (event) => {
   } else if (!req.headers['transfer-encoding']) {
     return
   }
-  const body = await readCapped(req, limit)
+  let body: Buffer<ArrayBuffer> | null
+  try {
+    body = await readCapped(req, limit)
+  } catch (error) {
+    // The client went away mid-body (a closed tab, a dropped network): there is nobody left to
+    // answer, and nothing went wrong on this side worth logging as an unhandled error.
+    if (!req.destroyed) throw error
+    event._handled = true
+    return
+  }
   if (body === null) return refuse(event, limit)
   event._requestBody = body
 })

@@ -1,4 +1,4 @@
-import { serverReady } from '../services/startup'
+import { serverReady } from '../services/instance/startup'
 import { logger } from '../infra/logger'
 
 /** Starts migrations at boot; the ready middleware holds requests until they finish. */

@@ -1,7 +1,7 @@
 import { Server as Engine } from 'engine.io'
 import { Server } from 'socket.io'
 import type { Peer } from 'crossws'
-import { serverReady } from '../services/startup'
+import { serverReady } from '../services/instance/startup'
 import { logger } from '../infra/logger'
 import { setRealtimeServer, type ChatServer } from '../infra/realtime'
 import { createRedisConnection, getRedis } from '../infra/redis'

@@ -1,6 +1,7 @@
-import { serverReady } from '../services/startup'
-import { getPolicyLimits } from '../services/policy-limits'
-import { purgeUnsentUploads } from '../services/upload-sweep'
+import { logger } from '../infra/logger'
+import { serverReady } from '../services/instance/startup'
+import { getPolicyLimits } from '../services/moderation/policy-limits'
+import { purgeUnsentUploads } from '../services/uploads/sweep'
 
 /** Every instance sweeps unsent uploads now and then; the sweep itself is safe to run concurrently. */
 export default defineNitroPlugin((nitroApp) => {
@@ -10,7 +11,7 @@ export default defineNitroPlugin((nitroApp) => {
   let running: Promise<unknown> | null = null
   const sweep = () => {
     running ??= serverReady().then(() => purgeUnsentUploads(ttlMs))
-      .catch((error: unknown) => console.warn('[uploads] unsent upload sweep failed', error))
+      .catch((err: unknown) => logger.warn({ err }, 'unsent upload sweep failed'))
       .finally(() => { running = null })
   }
   const timer = setInterval(sweep, everyMs)

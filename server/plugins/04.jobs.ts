@@ -1,7 +1,7 @@
-import { serverReady } from '../services/startup'
+import { serverReady } from '../services/instance/startup'
 import { logger } from '../infra/logger'
 import { createJobQueue } from '../jobs/queue'
-import { deliverScheduled, pendingScheduled, setScheduledSendQueue } from '../services/scheduled-messages'
+import { deliverScheduled, pendingScheduled, setScheduledSendQueue } from '../services/messages/scheduled'
 
 /** How often every instance looks for due messages whose job went missing. */
 const SWEEP_EVERY_MS = 60_000

@@ -1,7 +1,7 @@
 import { logger } from '../infra/logger'
-import { automodCheck } from '../services/automod/engine'
-import { listenForRuleChanges, stopListening } from '../services/automod/invalidation'
-import { registerContentCheck } from '../services/posting-policy'
+import { automodCheck } from '../services/moderation/automod/engine'
+import { listenForRuleChanges, stopListening } from '../services/moderation/automod/invalidation'
+import { registerContentCheck } from '../services/moderation/posting-policy'
 
 /** Automod joins the posting policy, and this instance listens for rule changes made on any instance. */
 export default defineNitroPlugin((nitroApp) => {

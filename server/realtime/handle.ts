@@ -7,7 +7,7 @@ import { SOCKET_EVENT_MAX_BYTES } from '#shared/limits'
 import { logger } from '../infra/logger'
 import { useMetrics } from '../infra/metrics'
 import { AppError, toErrorBody } from '../utils/errors'
-import type { Actor } from '../services/users'
+import type { Actor } from '../domain/actor'
 
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
 

@@ -1,5 +1,5 @@
 import { deleteMessageEventSchema, editMessageEventSchema, sendMessageEventSchema } from '#shared/schemas'
-import { deleteMessage, editMessage, sendMessage } from '../services/messages'
+import { deleteMessage, editMessage, sendMessage } from '../services/messages/messages'
 import { useMetrics } from '../infra/metrics'
 import { getConfig } from '../utils/config'
 import { onEvent, type ChatSocket } from './handle'

@@ -1,6 +1,6 @@
 import type { PresenceChangePayload } from '#shared/events'
 import { presenceUpdateSchema } from '#shared/schemas'
-import { setPresence, socketClosed, socketOpened } from '../services/presence'
+import { setPresence, socketClosed, socketOpened } from '../services/people/presence'
 import { onEvent, type ChatSocket } from './handle'
 
 /** Announces a change to everyone sharing a conversation with the user. */

@@ -1,5 +1,5 @@
 import { reactionEventSchema } from '#shared/reaction-schemas'
-import { addReaction, removeReaction } from '../services/reactions'
+import { addReaction, removeReaction } from '../services/messages/reactions'
 import { onEvent, type ChatSocket } from './handle'
 
 /** reaction:add, reaction:remove */

@@ -1,5 +1,5 @@
 import { readMarkEventSchema } from '#shared/schemas'
-import { markRead } from '../services/reads'
+import { markRead } from '../services/messages/reads'
 import { onEvent, type ChatSocket } from './handle'
 
 /** read:mark */

@@ -1,5 +1,5 @@
 import { syncRequestSchema } from '#shared/schemas'
-import { syncConversations } from '../services/messages'
+import { syncConversations } from '../services/messages/messages'
 import { onEvent, type ChatSocket } from './handle'
 
 /** sync:request — what a reconnecting client missed, per conversation. */

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/client'
 import { conversationParticipants, conversations, messages, projectMembers, projects, userSanctions, type ConversationRow, type MessageRow, type ParticipantRow } from '../db/schema'
 import { bansClosing, outer, projectClosedTo, projectOpenTo, silencingAnywhere, silencingSanctions } from '../db/sanctions'
 import { AppError } from '../utils/errors'
-import type { Actor } from './users'
+import type { Actor } from '../domain/actor'
 
 export interface Membership {
   conversation: ConversationRow

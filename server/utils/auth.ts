@@ -1,6 +1,7 @@
 import type { H3Event } from 'h3'
 import { getHeader } from 'h3'
-import { resolveActor, type Actor } from '../infra/auth/identity'
+import type { Actor } from '../domain/actor'
+import { resolveActor } from '../infra/auth/identity'
 import { AppError } from './errors'
 
 /** Resolves the caller of a REST request, or fails with UNAUTHENTICATED. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AdminConversation, AdminHistoryPage, AuditEntry } from '#shared/admin-schemas'
+import type { AdminConversation, AdminHistoryPage, AuditEntry } from '#admin-shared/admin-schemas'
 import type { Conversation, Message, Participant } from '#shared/types'
 import { api, closeAllSockets, collect, connect, logIn, must, nextEvent, send, sendOk, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AdminConversation, AdminUser, AuditEntry } from '#shared/admin-schemas'
+import type { AdminConversation, AdminUser, AuditEntry } from '#admin-shared/admin-schemas'
 import type { Message, Participant } from '#shared/types'
 import { api, closeAllSockets, collect, connect, logIn, nextEvent, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 

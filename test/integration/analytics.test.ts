@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AnalyticsConversationRow, AnalyticsMessageRow, AnalyticsSummary } from '#shared/analytics-schemas'
+import type { AnalyticsConversationRow, AnalyticsMessageRow, AnalyticsSummary } from '#admin-shared/analytics-schemas'
 import type { Message } from '#shared/types'
 import { ack, aliceBobAndMallory, api, closeAllSockets, logIn, sendOk, signUp, type SendAck, type Session } from '../support/helpers'
 
@@ -80,6 +80,32 @@ describe('analytics range validation', () => {
     const year = await summary(`projectId=${projectId}&from=2025-01-01&to=2025-12-31`)
     expect(year.status).toBe(404)
     expect(year.body).toMatchObject({ error: { code: 'NOT_FOUND' } })
+  })
+})
+
+describe('analytics without a range', () => {
+  it('reads the last 30 days, as the dashboard opens, when from and to are omitted; one bound alone sets the other', async () => {
+    const { projectId, conversation, a } = await aliceBobAndMallory()
+    await sendOk(a, conversation.id, 'counted in the default range')
+    const day = today()
+    const monthAgo = new Date(Date.parse(`${day}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10)
+
+    const res = await summary(`projectId=${projectId}`)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ from: monthAgo, to: day, totalMessages: 1 })
+    expect(res.body.messagesByDay).toHaveLength(30)
+    const cleared = await summary(`projectId=${projectId}&from=&to=`)
+    expect(cleared.body).toMatchObject({ from: monthAgo, to: day, totalMessages: 1 })
+
+    expect((await summary(`projectId=${projectId}&to=2026-03-31`)).body).toMatchObject({ from: '2026-03-02', to: '2026-03-31' })
+    expect((await summary(`projectId=${projectId}&from=${day}`)).body).toMatchObject({ from: day, to: day, totalMessages: 1 })
+
+    const convs = await api<{ conversations: AnalyticsConversationRow[] }>(admin.base, 'GET', `/api/admin/analytics/conversations?projectId=${projectId}`, { token: admin.token })
+    expect(convs.status).toBe(200)
+    expect(convs.body.conversations.map(c => c.conversationId)).toEqual([conversation.id])
+    const page = await messagesOf(`projectId=${projectId}&conversationId=${conversation.id}`)
+    expect(page.status).toBe(200)
+    expect(page.body.messages.map(m => m.content)).toEqual(['counted in the default range'])
   })
 })
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { parse } from 'csv-parse/sync'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditLogEntry, AuditVerifyResult } from '#shared/audit-schemas'
-import type { AdminProjectRetention, RetentionPolicy } from '#shared/retention-schemas'
+import type { AuditLogEntry, AuditVerifyResult } from '#admin-shared/audit-schemas'
+import type { AdminProjectRetention, RetentionPolicy } from '#admin-shared/retention-schemas'
 import { api, closeAllSockets, connect, logIn, must, sendOk, setupConversation, signUp, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditEntry } from '#shared/admin-schemas'
+import type { AuditEntry } from '#admin-shared/admin-schemas'
 import type { AutomodDryRunMatch, AutomodRule } from '#shared/automod-schemas'
 import type { AdminReport } from '#shared/moderation-schemas'
 import type { ClientEventAck } from '#shared/events'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditEntry } from '#shared/admin-schemas'
+import type { AuditEntry } from '#admin-shared/admin-schemas'
 import { DATE_RANGE_MESSAGE } from '#shared/dates'
 import type { ExportJob } from '#shared/export-schemas'
 import type { ScheduledMessage } from '#shared/scheduled-schemas'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditEntry } from '#shared/admin-schemas'
+import type { AuditEntry } from '#admin-shared/admin-schemas'
 import type { ExportJob } from '#shared/export-schemas'
 import type { Message } from '#shared/types'
 import { CSV_COLUMNS, type ExportMessage } from '~~/server/services/export'

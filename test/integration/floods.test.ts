@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import sharp from 'sharp'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditEntry } from '#shared/admin-schemas'
+import type { AuditEntry } from '#admin-shared/admin-schemas'
 import type { PresenceChangePayload } from '#shared/events'
 import type { Conversation, Message, User, UserSummary } from '#shared/types'
 import { ack, api, closeAllSockets, collect, connect, logIn, must, setupConversation, signUp, sleep, type ApiResult, type ErrorBody, type Session } from '../support/helpers'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditEntry } from '#shared/admin-schemas'
+import type { AuditEntry } from '#admin-shared/admin-schemas'
 import type { MessageDeletedPayload, SyncResult } from '#shared/events'
 import type { AdminReport, AdminReportDetail, Escalation, EscalationRule, ModerationNotice, Sanction } from '#shared/moderation-schemas'
 import type { Conversation, Message } from '#shared/types'

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
-import type { AuditEntry } from '#shared/admin-schemas'
+import type { AuditEntry } from '#admin-shared/admin-schemas'
 import { startInstance, type Instance } from '../support/instance.mjs'
 import { api, authPost, baseUrl, closeAllSockets, connect, disconnected, handshakeError, logIn, meStatus, refresh, send, setupConversation, signUp, sleep, TEST_PASSWORD, until, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 
-/** The other instance when the suite runs two (services project), else the same one. */
+/** The other instance when the suite runs two (the postgres-redis project), else the same one. */
 const otherBase = () => baseUrl(1)
 
 describe('sign-in hands out a short-lived access token and a refresh cookie', () => {

@@ -3,7 +3,7 @@ import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { flushPromises } from '@vue/test-utils'
 import AdminAnalyticsStatCards from '~~/layers/admin/components/admin/AnalyticsStatCards.vue'
 import AdminAnalyticsDrilldown from '~~/layers/admin/components/admin/AnalyticsDrilldown.vue'
-import type { AnalyticsMessageRow, AnalyticsSummary } from '#shared/analytics-schemas'
+import type { AnalyticsMessageRow, AnalyticsSummary } from '#admin-shared/analytics-schemas'
 import { mountInApp } from './mount'
 
 const PROJECT = '00000000-0000-4000-8000-000000000001'

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import AdminAuditVerify from '~~/layers/admin/components/admin/AuditVerify.vue'
-import type { AuditVerifyResult } from '#shared/audit-schemas'
+import type { AuditVerifyResult } from '#admin-shared/audit-schemas'
 import { ME } from './fixtures'
 import { inApp, mountInApp } from './mount'
 

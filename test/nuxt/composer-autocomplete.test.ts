@@ -15,6 +15,17 @@ const labels = (wrapper: Wrapper) => options(wrapper).map(o => o.find('[data-tes
 const selected = (wrapper: Wrapper) => options(wrapper).findIndex(o => o.attributes('aria-selected') === 'true')
 const settle = () => new Promise(resolve => setTimeout(resolve, 10))
 
+/** Types as a browser does: one input event per character, the caret after it, the model updated by the textarea. */
+async function typeKeys(wrapper: Wrapper, text: string) {
+  const input = field(wrapper)
+  for (const character of text) {
+    input.element.value += character
+    input.element.setSelectionRange(input.element.value.length, input.element.value.length)
+    await input.trigger('input')
+  }
+  return input
+}
+
 async function type(wrapper: Wrapper, text: string) {
   const input = field(wrapper)
   await input.setValue(text)
@@ -101,5 +112,31 @@ describe('composer autocomplete', () => {
     await input.trigger('keydown', { key: 'Enter' })
     await settle()
     expect(input.element.value).toBe('great 🎉')
+  })
+
+  it('sends a complete :shortcode: typed key by key on Enter, with no stray colon', async () => {
+    const wrapper = await mountInApp(ChatComposer, { conversation: conversation() })
+    // The emoji data loads on the first query; let it, so the menu's answers come while typing.
+    await type(wrapper, ':ta')
+    for (let i = 0; i < 50 && !options(wrapper).length; i++) await settle()
+    await type(wrapper, '')
+    const input = await typeKeys(wrapper, ':thumbsup:')
+    await settle()
+    expect(options(wrapper)).toHaveLength(0)
+    await input.trigger('keydown', { key: 'Enter' })
+    await settle()
+    expect(useMessagesStore().timelineOf(CONVERSATION_ID).messages.map(m => m.content)).toEqual([':thumbsup:'])
+    expect(input.element.value).toBe('')
+  })
+
+  it('keeps the menu closed when an emoji search answers after the closing colon', async () => {
+    const wrapper = await mountInApp(ChatComposer, { conversation: conversation() })
+    // Typed faster than the emoji data loads: every search is still running when the colon closes the code.
+    const input = await typeKeys(wrapper, 'ok :thumbsup:')
+    for (let i = 0; i < 20; i++) await settle()
+    expect(options(wrapper)).toHaveLength(0)
+    await input.trigger('keydown', { key: 'Enter' })
+    await settle()
+    expect(useMessagesStore().timelineOf(CONVERSATION_ID).messages.map(m => m.content)).toEqual(['ok :thumbsup:'])
   })
 })

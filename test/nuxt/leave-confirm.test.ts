@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { setResponseStatus } from 'h3'
-import ChatConfirmActionModal from '~/components/chat/ConfirmActionModal.vue'
+import ChatConfirmActionModal from '~/components/ConfirmModal.vue'
 import ChatConversationItem from '~/components/chat/ConversationItem.vue'
 import { ME, PROJECT_ID, conversation } from './fixtures'
 import { inApp, mountInApp } from './mount'

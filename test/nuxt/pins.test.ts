@@ -1,11 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import ChatPinnedPanel from '~/components/chat/PinnedPanel.vue'
-import type { Message } from '#shared/types'
-import { CONVERSATION_ID, ME, conversation, message } from './fixtures'
+import ChatConversationPanel from '~/components/chat/ConversationPanel.vue'
+import type { Conversation, Message } from '#shared/types'
+import { CONVERSATION_ID, ME, PROJECT_ID, conversation, message } from './fixtures'
 import { inApp, mountInApp } from './mount'
 
 let served: Message[] = []
+let opened: Conversation = conversation()
+registerEndpoint('/api/projects', () => ({ projects: [{ id: PROJECT_ID, name: 'Project', myRole: 'member' }] }))
+registerEndpoint(`/api/projects/${PROJECT_ID}/conversations`, () => ({ conversations: [opened] }))
+registerEndpoint(`/api/projects/${PROJECT_ID}/members`, () => ({ members: [] }))
+registerEndpoint(`/api/conversations/${CONVERSATION_ID}`, () => ({ conversation: opened, participants: [] }))
+registerEndpoint(`/api/conversations/${CONVERSATION_ID}/messages`, () => ({ messages: [message(1)], hasMore: false }))
+registerEndpoint(`/api/conversations/${CONVERSATION_ID}/draft`, () => ({ draft: null }))
+registerEndpoint('/api/scheduled', () => ({ scheduled: [] }))
 let reads = 0
 registerEndpoint(`/api/conversations/${CONVERSATION_ID}/pins`, () => {
   reads++
@@ -46,5 +55,34 @@ describe('pinned messages', () => {
     document.querySelector<HTMLElement>('[data-testid="pinned-item"]')!.click()
     expect(wrapper.findComponent(ChatPinnedPanel).emitted('jump')?.[0]?.[0]).toMatchObject({ id: pin.id })
     wrapper.unmount()
+  })
+
+  it('offers Pin in the More menu to those who may pin, and tells only them to look there', async () => {
+    const mount = async (settings: Conversation['settings']) => {
+      opened = conversation({ settings })
+      useConversationsStore().upsertConversation(opened)
+      const wrapper = await mountInApp(ChatConversationPanel, { conversationId: CONVERSATION_ID }, { route: `/c/${CONVERSATION_ID}` })
+      await vi.waitFor(() => expect(wrapper.find('[data-testid="message-more"]').exists()).toBe(true))
+      await wrapper.find('[data-testid="message-more"]').trigger('click')
+      await vi.waitFor(() => expect(document.querySelector('[data-testid="message-more-menu"]')).not.toBeNull())
+      const offersPin = !!document.querySelector('[data-testid="message-more-menu"] [data-testid="message-pin"]')
+      const canPin = wrapper.findComponent(ChatPinnedPanel).props('canPin')
+      wrapper.unmount()
+      return { offersPin, canPin }
+    }
+    expect(await mount({ slowModeSeconds: 0 })).toEqual({ offersPin: false, canPin: false })
+    expect(await mount({ slowModeSeconds: 0, membersCanPin: true })).toEqual({ offersPin: true, canPin: true })
+
+    const hint = async (canPin: boolean) => {
+      const wrapper = await mountInApp(ChatPinnedPanel, { pins: [], loading: false, error: null, canPin })
+      await wrapper.find('[data-testid="pinned-button"]').trigger('click')
+      await vi.waitFor(() => expect(document.querySelector('[data-testid="pinned-empty"]')).not.toBeNull())
+      const text = document.querySelector('[data-testid="pinned-empty"]')!.textContent!
+      wrapper.unmount()
+      return text
+    }
+    expect(await hint(false)).not.toContain('More')
+    expect(await hint(false)).toContain('owners and admins')
+    expect(await hint(true)).toContain('“More” menu')
   })
 })

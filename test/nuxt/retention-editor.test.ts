@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { readBody, setResponseStatus } from 'h3'
 import AdminRetentionEditorModal from '~~/layers/admin/components/admin/RetentionEditorModal.vue'
-import type { RetentionPolicy } from '#shared/retention-schemas'
+import type { RetentionPolicy } from '#admin-shared/retention-schemas'
 import { ME } from './fixtures'
 import { inApp, mountInApp } from './mount'
 

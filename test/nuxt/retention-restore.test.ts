@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { readBody } from 'h3'
 import AdminRetentionRestoreSlideover from '~~/layers/admin/components/admin/RetentionRestoreSlideover.vue'
-import type { RetentionDeletedMessage } from '#shared/retention-schemas'
+import type { RetentionDeletedMessage } from '#admin-shared/retention-schemas'
 import { ME } from './fixtures'
 import { inApp, mountInApp } from './mount'
 

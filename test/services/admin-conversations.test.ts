@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { AdminConversation } from '#shared/admin-schemas'
+import type { AdminConversation } from '#admin-shared/admin-schemas'
 import type { Conversation, Message } from '#shared/types'
 import { api, closeAllSockets, connect, logIn, must, nextEvent, send, setupConversation, signUp } from '../support/helpers'
 import { instances } from './helpers'

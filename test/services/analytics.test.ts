@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { AnalyticsSummary } from '#shared/analytics-schemas'
+import type { AnalyticsSummary } from '#admin-shared/analytics-schemas'
 import { api, closeAllSockets, connect, logIn, sendOk, setupConversation, signUp, type Session } from '../support/helpers'
 import { instances } from './helpers'
 

@@ -6,10 +6,10 @@ import { ack, api, must, type Session } from '../support/helpers'
 
 // What only the services suites need; everything else comes from test/support/helpers.ts.
 
-/** Instance A and instance B of the services project (same Postgres, same Redis). */
+/** Instance A and instance B of the postgres-redis project (same Postgres, same Redis). */
 export const instances = () => {
   const [a, b] = inject('servers')
-  if (!a || !b) throw new Error('the services project provides two servers')
+  if (!a || !b) throw new Error('the postgres-redis project provides two servers')
   return { A: a, B: b }
 }
 

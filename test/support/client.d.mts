@@ -27,7 +27,9 @@ export interface Response<T> {
 export interface AccountSession { token: string, user: User, base: string, cookie: string, expiresAt: string }
 
 export declare function request<T = Record<string, unknown>>(base: string, method: string, path: string, options?: RequestOptions): Promise<Response<T>>
-export declare function authPost(base: string, path: string, options?: { body?: unknown, cookie?: string, token?: string }): Promise<Response<{ accessToken?: string, expiresAt?: string, user?: User }>>
-export declare function sessionOf(res: Response<{ accessToken?: string, expiresAt?: string, user?: User }>, base: string, what: string): AccountSession
+/** What the sign-in, sign-up and refresh routes answer. */
+export interface AuthAnswer { accessToken?: string, expiresAt?: string, user?: User }
+export declare function authPost(base: string, path: string, options?: { body?: unknown, cookie?: string, token?: string }): Promise<Response<AuthAnswer>>
+export declare function sessionOf(res: Response<AuthAnswer>, base: string, what: string): AccountSession
 export declare function logInAccount(base: string, email: string, password: string): Promise<AccountSession>
 export declare function signUpAccount(base: string, account: { email: string, displayName: string, password?: string }): Promise<AccountSession>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { listQueryFromRoute, routeForFilter, routeForSort, sortingOf } from '../../layers/admin/utils/admin-conversation-query'
 import { deletedLabel, mergeHistory, seqFromQuery } from '../../layers/admin/utils/admin-history'
-import type { AdminHistoryMessage } from '#shared/admin-schemas'
+import type { AdminHistoryMessage } from '#admin-shared/admin-schemas'
 
 const USER = '00000000-0000-4000-8000-000000000001'
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { addDays, analyticsMessagesQuerySchema, analyticsQuerySchema, daysInclusive, eachDay, presetRange } from '#shared/analytics-schemas'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { addDays, analyticsMessagesQuerySchema, analyticsQuerySchema, daysInclusive, eachDay, presetRange } from '#admin-shared/analytics-schemas'
 import { foldHours, medianFromHistogram } from '../../layers/admin/server/services/analytics-median'
 import { formatDuration, heatmapCells } from '../../layers/admin/utils/analytics-format'
 
@@ -26,6 +26,20 @@ describe('analytics ranges', () => {
     expect(drill({ weekday: '8', hour: '1' }).error?.issues[0]?.path).toEqual(['weekday'])
     expect(drill({ hour: '1' }).error?.issues[0]?.path).toEqual(['weekday'])
     expect(drill({ day: '2026-03-08' }).error?.issues[0]?.path).toEqual(['day'])
+  })
+})
+
+describe('analytics without a range', () => {
+  afterEach(() => { vi.useRealTimers() })
+
+  it('reads the 30 days ending today, as the dashboard opens; one bound alone sets the other', () => {
+    vi.useFakeTimers({ now: new Date('2026-03-10T23:59:00Z') })
+    expect(analyticsQuerySchema.parse({ projectId: P })).toEqual({ projectId: P, from: '2026-02-09', to: '2026-03-10' })
+    expect(analyticsQuerySchema.parse({ projectId: P, from: '', to: ' ' })).toMatchObject({ from: '2026-02-09', to: '2026-03-10' })
+    expect(analyticsQuerySchema.parse({ projectId: P, to: '2026-01-31' })).toMatchObject({ from: '2026-01-02', to: '2026-01-31' })
+    expect(analyticsQuerySchema.parse({ projectId: P, from: '2026-03-01' })).toMatchObject({ from: '2026-03-01', to: '2026-03-10' })
+    expect(analyticsMessagesQuerySchema.safeParse({ projectId: P, day: '2026-02-09' }).data).toMatchObject({ from: '2026-02-09', day: '2026-02-09' })
+    expect(analyticsMessagesQuerySchema.safeParse({ projectId: P, day: '2026-02-08' }).error?.issues[0]?.path).toEqual(['day'])
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalJson, checkLink, entryHash, GENESIS_HASH, type ChainFields, type StoredLink } from '../../server/services/audit-chain'
+import { canonicalJson, checkLink, entryHash, GENESIS_HASH, type ChainFields, type StoredLink } from '../../server/services/audit/chain'
 
 const base: ChainFields = {
   seq: 1,

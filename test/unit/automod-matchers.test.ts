@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { automodRuleInputSchema, regexProblem } from '#shared/automod-schemas'
-import { compileRule } from '~~/server/services/automod/compile'
-import { linkHosts } from '~~/server/services/automod/links'
-import type { MatchInput, RuleSpec } from '~~/server/services/automod/types'
+import { compileRule } from '~~/server/services/moderation/automod/compile'
+import { linkHosts } from '~~/server/services/moderation/automod/links'
+import type { MatchInput, RuleSpec } from '~~/server/services/moderation/automod/types'
 import { describeError } from '~~/utils/describe-error'
 
 const rule = (spec: Partial<RuleSpec> & Pick<RuleSpec, 'kind'>): RuleSpec => ({ id: null, name: 'r', action: 'block', config: {}, ...spec })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { compileRule } from '~~/server/services/automod/compile'
-import { readableText } from '~~/server/services/automod/readable'
-import type { MatchInput, RuleSpec } from '~~/server/services/automod/types'
-import { renderPlainText } from '~~/server/services/markdown'
+import { compileRule } from '~~/server/services/moderation/automod/compile'
+import { readableText } from '~~/server/services/moderation/automod/readable'
+import type { MatchInput, RuleSpec } from '~~/server/services/moderation/automod/types'
+import { renderPlainText } from '~~/server/services/messages/markdown/render'
 
 const rule = (spec: Partial<RuleSpec> & Pick<RuleSpec, 'kind'>): RuleSpec => ({ id: null, name: 'r', action: 'block', config: {}, ...spec })
 const input = (content: string): MatchInput => ({ content, mentionCount: 0, recent: [], now: 1_000_000 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { analyticsQuerySchema } from '#shared/analytics-schemas'
+import { analyticsQuerySchema } from '#admin-shared/analytics-schemas'
 import { DATE_RANGE_MESSAGE, isInDateRange, isoDate, isoDateTime, isoDay } from '#shared/dates'
 import { adminExportQuerySchema } from '#shared/export-schemas'
 import { parseSearchQuery } from '#shared/search-query'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { prepareCodeLanguages, renderMarkdown } from '../../server/services/markdown'
+import { prepareCodeLanguages, renderMarkdown } from '../../server/services/messages/markdown/render'
 
 describe('renderMarkdown', () => {
   it('renders emphasis, lists and links', () => {

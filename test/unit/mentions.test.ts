@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { findMentions, mentionQueryAt } from '#shared/mentions'
-import { renderMessage } from '../../server/services/markdown'
+import { renderMessage } from '../../server/services/messages/markdown/render'
 
 const ada = { id: 'u-ada', displayName: 'Ada Lovelace' }
 const adam = { id: 'u-adam', displayName: 'Adam' }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hashPassword, verifyPassword } from '../../server/infra/auth/passwords'
-import { isUniqueViolation } from '../../server/services/sequence'
+import { isUniqueViolation } from '../../server/services/messages/sequence'
 
 describe('password hashing', () => {
   it('verifies the right password and rejects a wrong one', async () => {

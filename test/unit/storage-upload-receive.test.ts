@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { receiveFile } from '../../server/services/upload-receive'
+import { receiveFile } from '../../server/services/uploads/receive'
 import { AppError } from '../../server/utils/errors'
 
 const dir = await mkdtemp(join(tmpdir(), 'upload-receive-'))

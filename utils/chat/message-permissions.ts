@@ -28,6 +28,11 @@ export function isModerator(viewer: ActionViewer): boolean {
   return viewer.userRole === 'admin' || viewer.conversation?.myRole === 'owner' || viewer.conversation?.myRole === 'admin'
 }
 
+/** Owners and admins pin; members too where the conversation allows it (the server's rule in services/pins). */
+export function canPin(viewer: ActionViewer): boolean {
+  return isModerator(viewer) || !!viewer.conversation?.settings.membersCanPin
+}
+
 /** What the toolbar offers for a message: nothing on system lines, tombstones and unsent copies. */
 export function messagePermissions(message: Pick<Message, 'type' | 'seq' | 'deletedAt' | 'senderId' | 'threadRootId'>, viewer: ActionViewer): MessagePermissions {
   if (message.type === 'system' || message.deletedAt || message.seq === 0 || !viewer.userId) return NONE
@@ -40,7 +45,7 @@ export function messagePermissions(message: Pick<Message, 'type' | 'seq' | 'dele
     // A quote is a top-level message, which members cannot post in announcement conversations.
     quote: viewer.conversation?.type !== 'announcement' || moderator,
     copyLink: true,
-    pin: moderator || !!viewer.conversation?.settings.membersCanPin,
+    pin: canPin(viewer),
     edit: own && message.type === 'text',
     delete: own || moderator,
     report: !own,

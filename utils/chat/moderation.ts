@@ -4,18 +4,27 @@ type Scoped = Pick<Sanction, 'kind' | 'until' | 'reason' | 'conversationId' | 'p
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
-const inForce = (s: Scoped, now: number) => !s.until || new Date(s.until).getTime() > now
+/** Has no end, or ends after `now`: the client's one reading of "a sanction in force". */
+const sanctionInForce = (s: Pick<Sanction, 'until'>, now = Date.now()) => !s.until || new Date(s.until).getTime() > now
+
+/**
+ * The mute or ban that keeps the member from posting in this conversation: of those in force
+ * whose scope covers it, the longest (no end beats any end); null when they may post.
+ */
+function postingSanction<S extends Scoped>(sanctions: readonly S[], conversation: { id: string, projectId: string }, now = Date.now()): S | null {
+  const applies = sanctions.filter(s => sanctionInForce(s, now) && (s.kind === 'mute' || s.kind === 'ban')
+    && (!s.conversationId || s.conversationId === conversation.id) && (!s.projectId || s.projectId === conversation.projectId))
+  if (!applies.length) return null
+  return applies.reduce((a, b) => (!a.until ? a : !b.until ? b : a.until >= b.until ? a : b))
+}
 
 /**
  * What the composer says when a mute or ban keeps the member from posting here, e.g.
  * "You are muted until Dec 2, 2026, 1:04 PM: cool down"; '' when nothing applies.
  */
 export function muteNotice(sanctions: readonly Scoped[], conversation: { id: string, projectId: string }, now = Date.now()): string {
-  const applies = sanctions.filter(s => inForce(s, now) && (s.kind === 'mute' || s.kind === 'ban')
-    && (!s.conversationId || s.conversationId === conversation.id) && (!s.projectId || s.projectId === conversation.projectId))
-  if (!applies.length) return ''
-  // The longest one is what the member waits for (no end beats any end).
-  const longest = applies.reduce((a, b) => (!a.until ? a : !b.until ? b : a.until >= b.until ? a : b))
+  const longest = postingSanction(sanctions, conversation, now)
+  if (!longest) return ''
   const what = longest.kind === 'ban' ? 'You are banned here' : longest.conversationId ? 'You are read-only in this conversation' : 'You are muted'
   const until = longest.until ? ` until ${when.format(new Date(longest.until))}` : ''
   return `${what}${until}${longest.reason ? `: ${longest.reason}` : '.'}`

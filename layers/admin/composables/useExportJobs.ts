@@ -20,7 +20,7 @@ export function useExportJobs() {
       jobs.value = (await api<{ exports: ExportJob[] }>('/api/admin/exports')).exports
       error.value = null
     } catch (e) {
-      error.value = (e as Error).message
+      error.value = describeError(e)
     } finally {
       loading.value = false
     }

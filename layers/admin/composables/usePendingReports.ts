@@ -4,11 +4,8 @@ export function usePendingReports() {
   const api = useApi()
 
   async function refresh() {
-    try {
-      pending.value = (await api<{ pending: number }>('/api/admin/reports/pending-count')).pending
-    } catch {
-      // The badge is a hint; the queue itself shows errors.
-    }
+    // The badge is a hint: a failure is logged, and the queue itself shows errors.
+    pending.value = (await api<{ pending: number }>('/api/admin/reports/pending-count').catch(logFailure('counting pending reports')))?.pending ?? pending.value
   }
 
   return { pending, refresh }

@@ -1,5 +1,5 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import type { AdminConversationSort } from '#shared/admin-schemas'
+import type { AdminConversationSort } from '#admin-shared/admin-schemas'
 
 /** The URL keys that make up the conversation manager's view; a link with them reproduces it. */
 export const CONVERSATION_FILTER_KEYS = ['projectId', 'userId', 'status', 'type', 'q'] as const

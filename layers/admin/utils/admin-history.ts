@@ -1,4 +1,4 @@
-import type { AdminHistoryMessage } from '#shared/admin-schemas'
+import type { AdminHistoryMessage } from '#admin-shared/admin-schemas'
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 

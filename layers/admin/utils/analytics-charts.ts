@@ -1,4 +1,4 @@
-import type { AnalyticsDayCount, AnalyticsSummary } from '#shared/analytics-schemas'
+import type { AnalyticsDayCount, AnalyticsSummary } from '#admin-shared/analytics-schemas'
 import { WEEKDAYS, heatmapCells } from './analytics-format'
 
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'))

@@ -1,4 +1,4 @@
-import type { AnalyticsHeatCell, AnalyticsSummary } from '#shared/analytics-schemas'
+import type { AnalyticsHeatCell, AnalyticsSummary } from '#admin-shared/analytics-schemas'
 
 /** "42 s", "3 min 5 s", "2 h 10 min", "1 d 4 h"; an em dash when there is nothing to show. */
 export function formatDuration(seconds: number | null | undefined): string {

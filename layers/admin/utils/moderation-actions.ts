@@ -1,5 +1,6 @@
-import type { ReportAction } from '#shared/enums'
-import type { EscalationRule, Sanction } from '#shared/moderation-schemas'
+import { z } from 'zod'
+import { REPORT_ACTIONS, type ReportAction } from '#shared/enums'
+import { reportActionSchema, type EscalationRule, type Sanction } from '#shared/moderation-schemas'
 
 /** How long a mute, read-only or ban lasts: a preset, until lifted, or a custom end. */
 export type DurationChoice = '60' | '1440' | '10080' | 'forever' | 'custom'
@@ -33,28 +34,51 @@ export interface ActionForm {
 
 export const emptyActionForm = (): ActionForm => ({ action: 'deleted', duration: '1440', customUntil: '', reason: '', resolution: '', deleteMessage: false })
 
-/** The body of POST /api/admin/reports/:id/actions for a filled-in form, or the problem with it. */
-export function actionBody(form: ActionForm): { body: Record<string, unknown> } | { error: string } {
-  const option = ACTION_OPTIONS.find(o => o.value === form.action)
-  if (!option) return { error: 'choose an action' }
+/** The request body a filled-in form stands for (checked by {@link reportActionFormSchema} first). */
+function bodyOf(form: ActionForm): Record<string, unknown> {
+  const option = ACTION_OPTIONS.find(o => o.value === form.action)!
   const reason = form.reason.trim()
-  if (option.needsReason && !reason) return { error: 'say why — the user sees this reason' }
   const body: Record<string, unknown> = { action: form.action }
   // A reason typed for another action before switching (e.g. to dismiss) is not sent along.
   if (reason && option.needsReason) body.reason = reason
   if (form.resolution.trim()) body.resolution = form.resolution.trim()
   if (form.deleteMessage && form.action !== 'deleted' && form.action !== 'dismissed') body.deleteMessage = true
-  if (option.timed) {
-    if (form.duration === 'custom') {
-      const at = new Date(form.customUntil)
-      if (!form.customUntil || Number.isNaN(at.getTime())) return { error: 'pick when it ends' }
-      if (at.getTime() <= Date.now()) return { error: 'the end must be in the future' }
-      body.until = at.toISOString()
-    } else if (form.duration !== 'forever') {
-      body.durationMinutes = Number(form.duration)
-    }
+  if (option.timed && form.duration === 'custom') body.until = new Date(form.customUntil).toISOString()
+  else if (option.timed && form.duration !== 'forever') body.durationMinutes = Number(form.duration)
+  return body
+}
+
+/** Where a problem with a body field shows in the form. */
+const FIELD_OF: Record<string, keyof ActionForm> = { until: 'customUntil', durationMinutes: 'customUntil', reason: 'reason', resolution: 'resolution' }
+
+/**
+ * The report action form's schema for `<UForm :schema>`: what only the form knows (sanctions say
+ * why, a custom end lies ahead), then the body it builds checked by the server's own `reportActionSchema`.
+ */
+export const reportActionFormSchema = z.object({
+  action: z.enum(REPORT_ACTIONS, { error: 'choose an action' }),
+  duration: z.enum(['60', '1440', '10080', 'forever', 'custom']),
+  customUntil: z.string(),
+  reason: z.string(),
+  resolution: z.string(),
+  deleteMessage: z.boolean()
+}).superRefine((form, ctx) => {
+  const option = ACTION_OPTIONS.find(o => o.value === form.action)!
+  const problem = (path: keyof ActionForm, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
+  if (option.needsReason && !form.reason.trim()) return problem('reason', 'say why — the user sees this reason')
+  if (option.timed && form.duration === 'custom') {
+    const at = new Date(form.customUntil)
+    if (!form.customUntil || Number.isNaN(at.getTime())) return problem('customUntil', 'pick when it ends')
+    if (at.getTime() <= Date.now()) return problem('customUntil', 'the end must be in the future')
   }
-  return { body }
+  const checked = reportActionSchema.safeParse(bodyOf(form))
+  for (const issue of checked.error?.issues ?? []) problem(FIELD_OF[String(issue.path[0])] ?? 'action', issue.message)
+})
+
+/** The body of POST /api/admin/reports/:id/actions for a filled-in form, or the problem with it. */
+export function actionBody(form: ActionForm): { body: Record<string, unknown> } | { error: string } {
+  const checked = reportActionFormSchema.safeParse(form)
+  return checked.success ? { body: bodyOf(form) } : { error: checked.error.issues[0]!.message }
 }
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })

@@ -1,4 +1,4 @@
-import type { RetentionPolicy, RetentionPreview } from '#shared/retention-schemas'
+import type { RetentionPolicy, RetentionPreview } from '#admin-shared/retention-schemas'
 
 const number = new Intl.NumberFormat('en-US')
 const plural = (n: number, one: string, many: string) => `${number.format(n)} ${n === 1 ? one : many}`

@@ -1,7 +1,7 @@
 import { logoutSchema } from '#shared/schemas'
 import { clearRefreshCookie, readRefreshCookie } from '../../infra/auth/refresh-cookie'
-import { signOut } from '../../services/sessions'
-import { assertLocalAuth } from '../../services/users'
+import { signOut } from '../../services/auth/sessions'
+import { assertLocalAuth } from '../../services/auth/local-accounts'
 
 /**
  * Ends the session named by the refresh cookie (or by the bearer token), or with

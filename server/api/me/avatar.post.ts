@@ -1,4 +1,4 @@
-import { uploadAvatar } from '../../services/profile'
+import { uploadAvatar } from '../../services/people/profile'
 import { withUploadBody } from '../../utils/upload-request'
 
 /** Multipart `file` (an image) → `{ user }` with the new avatarUrl. */

@@ -1,4 +1,4 @@
-import { getUser } from '../../services/users'
+import { getUser } from '../../services/people/profile'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

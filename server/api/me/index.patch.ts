@@ -1,5 +1,5 @@
 import { updateProfileSchema } from '#shared/profile-schemas'
-import { updateProfile } from '../../services/profile'
+import { updateProfile } from '../../services/people/profile'
 
 /** `{ displayName?, avatarUrl?: null, readReceipts? }` → `{ user }`. */
 export default defineApiHandler(async (event) => {

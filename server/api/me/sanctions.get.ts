@@ -1,4 +1,4 @@
-import { listMySanctions } from '~~/server/services/my-sanctions'
+import { listMySanctions } from '~~/server/services/moderation/my-sanctions'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,3 +1,3 @@
-import { listProjects } from '../../services/projects'
+import { listProjects } from '../../services/projects/projects'
 
 export default defineApiHandler(async event => ({ projects: await listProjects(await requireActor(event)) }))

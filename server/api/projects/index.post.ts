@@ -1,5 +1,5 @@
 import { createProjectSchema } from '#shared/schemas'
-import { createProject } from '../../services/projects'
+import { createProject } from '../../services/projects/projects'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { cancelScheduled } from '../../services/scheduled-messages'
+import { cancelScheduled } from '../../services/messages/scheduled'
 
 /** `{ scheduled }`: cancels a message still waiting. */
 export default defineApiHandler(async (event) => {

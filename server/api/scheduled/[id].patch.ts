@@ -1,6 +1,6 @@
 import { updateScheduledSchema } from '#shared/scheduled-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { updateScheduled } from '../../services/scheduled-messages'
+import { updateScheduled } from '../../services/messages/scheduled'
 
 /** `{ content?, sendAt? }` → `{ scheduled }`: changes a message still waiting. */
 export default defineApiHandler(async (event) => {

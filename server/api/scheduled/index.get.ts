@@ -1,4 +1,4 @@
-import { listScheduled } from '../../services/scheduled-messages'
+import { listScheduled } from '../../services/messages/scheduled'
 
 /** `{ scheduled }`: the caller's messages still waiting (and those that failed), soonest first. */
 export default defineApiHandler(async (event) => {

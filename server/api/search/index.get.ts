@@ -1,5 +1,5 @@
 import { searchQuerySchema } from '#shared/search-schemas'
-import { searchMessages } from '../../services/search'
+import { searchMessages } from '../../services/search/search'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

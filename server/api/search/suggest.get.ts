@@ -1,5 +1,5 @@
 import { suggestQuerySchema } from '#shared/search-schemas'
-import { suggest } from '../../services/suggest'
+import { suggest } from '../../services/search/suggest'
 
 /** `{ people, conversations }` matching `q` (two characters or more). */
 export default defineApiHandler(async (event) => {

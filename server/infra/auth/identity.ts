@@ -4,32 +4,18 @@ import { accountBanInForce } from '../../db/sanctions'
 import { authSessions, profiles, userSanctions, type ProfileRow } from '../../db/schema'
 import { getConfig } from '../../utils/config'
 import { AppError } from '../../utils/errors'
+import type { Actor } from '../../domain/actor'
 import { verifyAccessToken, type AccessClaims } from './tokens'
 
 // Who the bearer of an access token is: the token verified, its session still live, its user not
 // banned, and the profile it names. REST (server/utils/auth.ts) and the Socket.IO handshake both
 // come through resolveActor; the services receive its Actor.
 
-/** The authenticated caller every service receives explicitly. */
-export interface Actor {
-  id: string
-  email: string
-  displayName: string
-  role: 'member' | 'admin'
-  avatarUrl: string | null
-  tokenExp: number
-  /** The session the access token belongs to (local mode; Supabase's own id otherwise). */
-  sessionId?: string | null
-}
-
 export const sessionEnded = () => new AppError('UNAUTHENTICATED', 'session ended, please sign in again')
 
-/** An account-wide ban in force for the user; project bans are not sign-in bans. */
-export const activeBan = accountBanInForce
-
-/** Whether the user is banned right now. */
+/** Whether the user is banned from the whole service right now (a project ban is not a sign-in ban). */
 export async function isBanned(db: DbOrTx, userId: string): Promise<boolean> {
-  const [row] = await db.select({ id: userSanctions.id }).from(userSanctions).where(activeBan(userId)).limit(1)
+  const [row] = await db.select({ id: userSanctions.id }).from(userSanctions).where(accountBanInForce(userId)).limit(1)
   return !!row
 }
 
@@ -51,7 +37,7 @@ async function lookUp(claims: AccessClaims, local: boolean): Promise<boolean> {
   const [row] = await db.select({
     revokedAt: authSessions.revokedAt,
     userId: authSessions.userId,
-    banned: sql<boolean>`exists (select 1 from ${userSanctions} where ${activeBan(sql`${authSessions.userId}`)})`
+    banned: sql<boolean>`exists (select 1 from ${userSanctions} where ${accountBanInForce(sql`${authSessions.userId}`)})`
   }).from(authSessions).where(eq(authSessions.id, claims.session_id))
   return !!row && row.userId === claims.sub && !row.revokedAt && !row.banned
 }

@@ -34,9 +34,3 @@ export async function checkStorage(): Promise<{ status: 'ok' | 'error', kind: St
     return { status: 'error', kind: storage.kind, error: error instanceof Error ? error.message : String(error) }
   }
 }
-
-/** For tests that swap the driver (undefined: back to the configured one). */
-export function setStorage(next: StorageDriver | undefined) {
-  if (next) useFileStorage.set(next)
-  else useFileStorage.reset()
-}

@@ -7,7 +7,10 @@ import type { ExportFormatSpec, ExportWriterOptions } from './writers'
  * destination (HTTP response, temp file) has drained, and the generator only reads the next batch
  * from the database when asked: memory stays at about one batch whatever the size of the export.
  */
-export function renderExport(spec: ExportFormatSpec, meta: ExportMeta, batches: AsyncIterable<readonly ExportMessage[]>, onBatch?: (rows: number) => void | Promise<void>, options: ExportWriterOptions = {}): Readable {
+export function renderExport(
+  spec: ExportFormatSpec, meta: ExportMeta, batches: AsyncIterable<readonly ExportMessage[]>,
+  onBatch?: (rows: number) => void | Promise<void>, options: ExportWriterOptions = {}
+): Readable {
   async function* pieces(): AsyncGenerator<string> {
     const writer = spec.create(meta, options)
     yield writer.head()

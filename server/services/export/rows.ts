@@ -1,7 +1,7 @@
 import { and, count, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { attachments, messages, profiles } from '../../db/schema'
-import { deletedTextsOf } from '../message-edits'
+import { deletedTextsOf } from '../messages/edits'
 import type { ExportAttachment, ExportMessage } from './types'
 
 /** Rows per round trip: large enough that the query cost is amortised, small enough that memory stays flat. */

@@ -8,7 +8,7 @@ import { ensureBuilt, servicesUp, startInstance, SUITE_AUTH_LIMITS, type Instanc
 
 const root = join(import.meta.dirname, '..', '..', '..')
 
-/** Where the services project's Postgres and Redis live (scripts/services-up.sh defaults). */
+/** Where the postgres-redis project's Postgres and Redis live (scripts/services-up.sh defaults). */
 export const SERVICES = {
   adminDatabaseUrl: process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://chat:chat@127.0.0.1:54329/chat',
   databaseUrl: process.env.TEST_DATABASE_URL ?? 'postgres://chat:chat@127.0.0.1:54329/chat_test',
@@ -45,7 +45,7 @@ async function flushRedis() {
 }
 
 /**
- * The services project: real PostgreSQL 15 + Redis, and two instances of the built server sharing
+ * The postgres-redis project: real PostgreSQL 15 + Redis, and two instances of the built server sharing
  * them (and one DATA_DIR, as a shared volume would be for uploads). Both start at the same moment
  * on an empty database, so the migration lock is exercised on every run.
  */

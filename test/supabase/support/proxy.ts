@@ -17,13 +17,15 @@ function answerBucket(res: ServerResponse, bucket: string, authorized: boolean) 
   res.end(JSON.stringify(body))
 }
 
+export interface AuthProxy { url: string, server: Server, close: () => Promise<void>, hits: () => Record<string, number> }
+
 /**
  * The piece of the Supabase API gateway our server relies on: `${SUPABASE_URL}/auth/v1/*` is
  * Supabase Auth, whose own routes sit at the root. Like the gateway, it wants an `apikey` header
  * (anon or service key) except on /auth/v1/.well-known/*, which is public. Of Storage it answers
  * only the bucket look-up of the server's health check, from the recorded Storage API shapes.
  */
-export async function startAuthProxy(opts: { target: string, apiKeys: string[], port?: number }): Promise<{ url: string, server: Server, close: () => Promise<void>, hits: () => Record<string, number> }> {
+export async function startAuthProxy(opts: { target: string, apiKeys: string[], port?: number }): Promise<AuthProxy> {
   const target = new URL(opts.target)
   const counts: Record<string, number> = {}
   const server = createServer((req, res) => {

@@ -1,6 +1,4 @@
-import { useDb } from '~~/server/db/client'
-import { logger } from '~~/server/infra/logger'
-import { serverReady } from '~~/server/services/startup'
+import { logger, serverReady, useDb } from '~~/server/admin-surface'
 import { foldAll } from '../services/analytics-rollup'
 
 /** How often the rollup folds new messages, so the tail an analytics read folds first stays small. */

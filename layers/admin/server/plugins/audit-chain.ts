@@ -1,6 +1,4 @@
-import { useDb } from '~~/server/db/client'
-import { logger } from '~~/server/infra/logger'
-import { serverReady } from '~~/server/services/startup'
+import { logger, serverReady, useDb } from '~~/server/admin-surface'
 import { chainUnchainedAudit } from '../services/audit'
 
 /**

@@ -1,6 +1,4 @@
-import { createJobQueue } from '~~/server/jobs/queue'
-import { logger } from '~~/server/infra/logger'
-import { serverReady } from '~~/server/services/startup'
+import { createJobQueue, logger, serverReady } from '~~/server/admin-surface'
 import { exportsToRecover, purgeExpiredExports, runExport, setExportQueue } from '../services/exports/export-jobs'
 
 /** How often every instance looks for exports without a worker (lost timers, crashed runs) and expired files. */

@@ -1,6 +1,4 @@
-import { logger } from '~~/server/infra/logger'
-import { createJobQueue } from '~~/server/jobs/queue'
-import { serverReady } from '~~/server/services/startup'
+import { createJobQueue, logger, serverReady } from '~~/server/admin-surface'
 import { runScheduledRetention } from '../services/retention-run'
 
 /** How often retention runs; RETENTION_EVERY_MS overrides (tests, small deployments). */

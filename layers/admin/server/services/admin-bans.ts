@@ -1,11 +1,7 @@
 import { eq } from 'drizzle-orm'
-import { adminBanSchema, adminUnbanQuerySchema } from '#shared/admin-schemas'
+import { adminBanSchema, adminUnbanQuerySchema } from '#admin-shared/admin-schemas'
 import type { User } from '#shared/types'
-import { useDb } from '~~/server/db/client'
-import { profiles, projects } from '~~/server/db/schema'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { toUser, type Actor } from '~~/server/services/users'
+import { AppError, assertAdmin, parseInput, profiles, projects, toUser, useDb, type Actor } from '~~/server/admin-surface'
 import { imposeInTx, liftInTx, sanctionsInForce } from './admin-sanctions'
 
 /** The `{ user }` of the ban routes: the contract's user plus the account-wide ban in force, if any, and project bans. */

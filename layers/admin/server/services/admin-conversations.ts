@@ -1,12 +1,9 @@
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import { adminConversationsQuerySchema, adminUpdateConversationSchema, type AdminConversation, type AdminConversationSort, type AdminProject } from '#shared/admin-schemas'
-import { useDb, type DbOrTx } from '~~/server/db/client'
-import { conversations, projects } from '~~/server/db/schema'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { shownConversationTitle } from '~~/server/services/conversation-title'
-import { announceConversationChanges, applyConversationChanges } from '~~/server/services/conversation-settings'
-import type { Actor } from '~~/server/services/users'
+import { adminConversationsQuerySchema, adminUpdateConversationSchema, type AdminConversation, type AdminConversationSort, type AdminProject } from '#admin-shared/admin-schemas'
+import {
+  announceConversationChanges, AppError, applyConversationChanges, assertAdmin, conversations, parseInput, projects,
+  shownConversationTitle, useDb, type Actor, type DbOrTx
+} from '~~/server/admin-surface'
 import { recordAudit } from './audit'
 
 /** Services check the role themselves too, so a future caller that forgets requireAdmin still fails closed. */

@@ -1,14 +1,10 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL } from 'drizzle-orm'
-import { adminHistoryQuerySchema, type AdminHistoryMessage, type AdminHistoryPage } from '#shared/admin-schemas'
+import { adminHistoryQuerySchema, type AdminHistoryMessage, type AdminHistoryPage } from '#admin-shared/admin-schemas'
 import type { Message } from '#shared/types'
-import { useDb, type DbOrTx } from '~~/server/db/client'
-import { attachments, conversations, messages, profiles } from '~~/server/db/schema'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { renderMarkdown, renderPlainText } from '~~/server/services/markdown'
-import { deletedTextsOf } from '~~/server/services/message-edits'
-import { loadMessages, toAttachment } from '~~/server/services/message-view'
-import type { Actor } from '~~/server/services/users'
+import {
+  AppError, assertAdmin, attachments, conversations, deletedTextsOf, loadMessages, messages, parseInput, profiles,
+  renderMarkdown, renderPlainText, toAttachment, useDb, type Actor, type DbOrTx
+} from '~~/server/admin-surface'
 
 /**
  * The member view blanks a deleted message; the admin's read-only history shows what it said (the
@@ -19,7 +15,10 @@ async function withDeletedContent(db: DbOrTx, page: Message[]): Promise<AdminHis
   const deletedIds = page.filter(m => m.deletedAt).map(m => m.id)
   const [rows, savedText, files] = deletedIds.length
     ? await Promise.all([
-        db.select({ id: messages.id, content: messages.content, contentHtml: messages.contentHtml, deletedBy: messages.deletedBy, retentionDeletedAt: messages.retentionDeletedAt, deleterName: profiles.displayName })
+        db.select({
+          id: messages.id, content: messages.content, contentHtml: messages.contentHtml, deletedBy: messages.deletedBy,
+          retentionDeletedAt: messages.retentionDeletedAt, deleterName: profiles.displayName
+        })
           .from(messages).leftJoin(profiles, eq(profiles.id, messages.deletedBy)).where(inArray(messages.id, deletedIds)),
         deletedTextsOf(db, deletedIds),
         db.select().from(attachments).where(inArray(attachments.messageId, deletedIds)).orderBy(attachments.createdAt)

@@ -1,12 +1,7 @@
 import type { Message } from '#shared/types'
-import { useDb, type Tx } from '~~/server/db/client'
-import { publishToConversation } from '~~/server/infra/realtime'
-import { AppError } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { restoreInTx } from '~~/server/services/message-edits'
-import { softDeleteInTx } from '~~/server/services/messages'
-import { loadMessage } from '~~/server/services/message-view'
-import type { Actor } from '~~/server/services/users'
+import {
+  AppError, assertAdmin, loadMessage, publishToConversation, restoreInTx, softDeleteInTx, useDb, type Actor, type Tx
+} from '~~/server/admin-surface'
 import { recordAudit } from './audit'
 import type { AfterCommit } from './admin-sanctions'
 

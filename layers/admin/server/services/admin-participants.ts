@@ -1,16 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { adminAddParticipantsSchema, adminRemoveParticipantsSchema } from '#shared/admin-schemas'
+import { adminAddParticipantsSchema, adminRemoveParticipantsSchema } from '#admin-shared/admin-schemas'
 import type { Participant } from '#shared/types'
 import { changeParticipantRoleSchema } from '#shared/schemas'
-import { useDb } from '~~/server/db/client'
-import { conversationParticipants, conversations, profiles, projectMembers } from '~~/server/db/schema'
-import { publishToUser, setConversationMembership } from '~~/server/infra/realtime'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { loadParticipants } from '~~/server/services/conversation-view'
-import { announceConversation } from '~~/server/services/conversations'
-import { insertSystemMessage, publishSystemMessages } from '~~/server/services/system-messages'
-import type { Actor } from '~~/server/services/users'
+import {
+  announceConversation, AppError, assertAdmin, conversationParticipants, conversations, insertSystemMessage,
+  loadParticipants, parseInput, profiles, projectMembers, publishSystemMessages, publishToUser,
+  setConversationMembership, useDb, type Actor
+} from '~~/server/admin-surface'
 import { recordAudit } from './audit'
 
 async function requireConversation(conversationId: string) {

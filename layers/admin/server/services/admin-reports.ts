@@ -5,13 +5,10 @@ import {
   type AdminReport, type AdminReportDetail, type Escalation, type PersonRef
 } from '#shared/moderation-schemas'
 import type { ReportAction, ReportStatus } from '#shared/enums'
-import { useDb, type DbOrTx, type Tx } from '~~/server/db/client'
-import { conversations, messageEdits, messages, profiles, projects, reports } from '~~/server/db/schema'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { deletedTextsOf } from '~~/server/services/message-edits'
-import { loadMessages } from '~~/server/services/message-view'
-import type { Actor } from '~~/server/services/users'
+import {
+  AppError, assertAdmin, conversations, deletedTextsOf, loadMessages, messageEdits, messages, parseInput, profiles,
+  projects, reports, useDb, type Actor, type DbOrTx, type Tx
+} from '~~/server/admin-surface'
 import { recordAudit } from './audit'
 import { adminDeleteInTx } from './admin-messages'
 import { imposeInTx, sanctionEnd, sanctionsInForce, type AfterCommit } from './admin-sanctions'

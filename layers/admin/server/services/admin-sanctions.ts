@@ -2,14 +2,11 @@ import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
 import { muteSchema, unmuteQuerySchema, warnSchema, type ModerationNotice, type Sanction } from '#shared/moderation-schemas'
 import type { SanctionKind } from '#shared/enums'
 import type { User } from '#shared/types'
-import { useDb, type DbOrTx, type Tx } from '~~/server/db/client'
-import { conversationParticipants, conversations, profiles, userSanctions } from '~~/server/db/schema'
-import { sanctionInForce } from '~~/server/db/sanctions'
-import { publishToUser, setConversationMembership } from '~~/server/infra/realtime'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { revokeUserSessions } from '~~/server/services/sessions'
-import { toUser, type Actor } from '~~/server/services/users'
+import {
+  AppError, assertAdmin, conversationParticipants, conversations, parseInput, profiles, publishToUser,
+  revokeUserSessions, sanctionInForce, setConversationMembership, toUser, useDb, userSanctions, type Actor, type DbOrTx,
+  type Tx
+} from '~~/server/admin-surface'
 import { recordAudit } from './audit'
 
 type SanctionRow = typeof userSanctions.$inferSelect

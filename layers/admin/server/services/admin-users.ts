@@ -1,10 +1,6 @@
 import { asc, ilike, or } from 'drizzle-orm'
-import { adminUsersQuerySchema, type AdminUser } from '#shared/admin-schemas'
-import { useDb } from '~~/server/db/client'
-import { profiles } from '~~/server/db/schema'
-import { parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import type { Actor } from '~~/server/services/users'
+import { adminUsersQuerySchema, type AdminUser } from '#admin-shared/admin-schemas'
+import { assertAdmin, parseInput, profiles, useDb, type Actor } from '~~/server/admin-surface'
 import { likePattern } from './admin-conversations'
 
 /** Users matching `q` on name or email, for the admin's "add participant" picker. */

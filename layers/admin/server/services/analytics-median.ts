@@ -1,4 +1,4 @@
-import type { AnalyticsDayCount, AnalyticsHeatCell } from '#shared/analytics-schemas'
+import type { AnalyticsDayCount, AnalyticsHeatCell } from '#admin-shared/analytics-schemas'
 
 /** A value that occurs `count` times (one bucket of a histogram). */
 export interface Bucket { value: number, count: number }

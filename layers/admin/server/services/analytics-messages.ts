@@ -1,9 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
-import { analyticsMessagesQuerySchema, type AnalyticsMessageRow } from '#shared/analytics-schemas'
-import { rowsOf, useDb } from '~~/server/db/client'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import type { Actor } from '~~/server/services/users'
+import { analyticsMessagesQuerySchema, type AnalyticsMessageRow } from '#admin-shared/analytics-schemas'
+import { AppError, assertAdmin, parseInput, rowsOf, useDb, type Actor } from '~~/server/admin-surface'
 import { conversationTitle, rangeBounds } from './analytics'
 
 /**

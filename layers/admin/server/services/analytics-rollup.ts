@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { rowsOf, type Db } from '~~/server/db/client'
+import { rowsOf, type Db } from '~~/server/admin-surface'
 
 /**
  * The analytics rollup, maintained incrementally from a per-conversation watermark.

@@ -2,12 +2,10 @@ import { sql } from 'drizzle-orm'
 import {
   ANALYTICS_TOP_LIMIT, addDays, analyticsConversationsQuerySchema, analyticsQuerySchema, eachDay,
   type AnalyticsConversationRow, type AnalyticsSummary
-} from '#shared/analytics-schemas'
-import { rowsOf, useDb, type Db } from '~~/server/db/client'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { aliasedConversation, shownConversationTitle } from '~~/server/services/conversation-title'
-import type { Actor } from '~~/server/services/users'
+} from '#admin-shared/analytics-schemas'
+import {
+  aliasedConversation, AppError, assertAdmin, parseInput, rowsOf, shownConversationTitle, useDb, type Actor, type Db
+} from '~~/server/admin-surface'
 import { foldProject, noJit } from './analytics-rollup'
 import { foldHours, medianFromHistogram } from './analytics-median'
 

@@ -1,13 +1,8 @@
 import { Readable } from 'node:stream'
 import { and, asc, gt, isNotNull } from 'drizzle-orm'
 import { stringify } from 'csv-stringify'
-import { auditExportQuerySchema, type AuditLogEntry } from '#shared/audit-schemas'
-import { useDb } from '~~/server/db/client'
-import { auditLog } from '~~/server/db/schema'
-import { parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { csvCast } from '~~/server/services/export'
-import type { Actor } from '~~/server/services/users'
+import { auditExportQuerySchema, type AuditLogEntry } from '#admin-shared/audit-schemas'
+import { assertAdmin, auditLog, csvCast, parseInput, useDb, type Actor } from '~~/server/admin-surface'
 import { auditWhere, presentAuditRows, recordAudit } from './audit'
 
 const PAGE = 500

@@ -1,15 +1,12 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, like, lte, sql, type SQL } from 'drizzle-orm'
-import type { AuditEntry, AuditPerson } from '#shared/admin-schemas'
-import { auditQuerySchema, type AuditFilters, type AuditLogEntry, type AuditVerifyResult } from '#shared/audit-schemas'
-import { useDb, type DbOrTx } from '~~/server/db/client'
-import { auditLog, conversations, profiles, projects } from '~~/server/db/schema'
-import { parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import type { Actor } from '~~/server/services/users'
-import { checkLink, entryHash, GENESIS_HASH, type StoredLink } from '~~/server/services/audit-chain'
-import { AUDIT_CHAIN_LOCK } from '~~/server/services/audit-log'
+import type { AuditEntry, AuditPerson } from '#admin-shared/admin-schemas'
+import { auditQuerySchema, type AuditFilters, type AuditLogEntry, type AuditVerifyResult } from '#admin-shared/audit-schemas'
+import {
+  assertAdmin, AUDIT_CHAIN_LOCK, auditLog, checkLink, conversations, entryHash, GENESIS_HASH, parseInput, profiles,
+  projects, useDb, type Actor, type DbOrTx, type StoredLink
+} from '~~/server/admin-surface'
 
-export { recordAudit, systemActor, type AuditActor, type SystemActor } from '~~/server/services/audit-log'
+export { recordAudit, systemActor, type AuditActor, type SystemActor } from '~~/server/admin-surface'
 
 /**
  * Chains entries written before the chain existed, oldest first, after the last chained one.

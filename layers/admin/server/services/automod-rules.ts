@@ -3,15 +3,10 @@ import {
   automodDryRunSchema, automodRuleInputSchema, automodRulePatchSchema,
   type AutomodDryRunMatch, type AutomodRule
 } from '#shared/automod-schemas'
-import { useDb, type DbOrTx } from '~~/server/db/client'
-import { automodRules, conversations, messages, projects } from '~~/server/db/schema'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { loadMessages } from '~~/server/services/message-view'
-import { compileRule } from '~~/server/services/automod/compile'
-import { announceRuleChange } from '~~/server/services/automod/invalidation'
-import type { MatchInput, RecentPost } from '~~/server/services/automod/types'
-import type { Actor } from '~~/server/services/users'
+import {
+  announceRuleChange, AppError, assertAdmin, automodRules, compileRule, conversations, loadMessages, messages,
+  parseInput, projects, useDb, type Actor, type DbOrTx, type MatchInput, type RecentPost
+} from '~~/server/admin-surface'
 import { recordAudit } from './audit'
 
 type RuleRow = typeof automodRules.$inferSelect

@@ -1,10 +1,10 @@
 import { and, countDistinct, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm'
 import { escalationRulePatchSchema, escalationRuleSchema, type Escalation, type EscalationAction, type EscalationRule } from '#shared/moderation-schemas'
-import { useDb, type DbOrTx, type Tx } from '~~/server/db/client'
-import { auditLog, conversations, escalationRules, messages, projects, reports } from '~~/server/db/schema'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import type { Actor } from '~~/server/services/users'
+import {
+  AppError, assertAdmin, auditLog, conversations, messages, parseInput, projects, reports, useDb, type Actor,
+  type DbOrTx, type Tx
+} from '~~/server/admin-surface'
+import { escalationRules } from '../db/schema'
 import { recordAudit } from './audit'
 import { imposeInTx, type AfterCommit } from './admin-sanctions'
 

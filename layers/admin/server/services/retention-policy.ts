@@ -1,10 +1,9 @@
 import { count, eq, isNotNull, sql } from 'drizzle-orm'
-import { retentionPolicySchema, type AdminProjectRetention, type RetentionPolicy } from '#shared/retention-schemas'
-import { useDb, type DbOrTx } from '~~/server/db/client'
-import { conversations, messages, projects, retentionPolicies } from '~~/server/db/schema'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import type { Actor } from '~~/server/services/users'
+import { retentionPolicySchema, type AdminProjectRetention, type RetentionPolicy } from '#admin-shared/retention-schemas'
+import {
+  AppError, assertAdmin, conversations, messages, parseInput, projects, useDb, type Actor, type DbOrTx
+} from '~~/server/admin-surface'
+import { retentionPolicies } from '../db/schema'
 import { recordAudit } from './audit'
 
 type PolicyRow = typeof retentionPolicies.$inferSelect

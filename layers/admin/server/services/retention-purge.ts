@@ -1,9 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm'
-import { useDb } from '~~/server/db/client'
-import { attachments, conversations, messages } from '~~/server/db/schema'
-import { useFileStorage } from '~~/server/infra/storage'
-import { logger } from '~~/server/infra/logger'
+import { attachments, conversations, logger, messages, useDb, useFileStorage } from '~~/server/admin-surface'
 import { recordAudit, type AuditActor } from './audit'
 import { RETENTION_BATCH, restoreWindowStart } from './retention'
 

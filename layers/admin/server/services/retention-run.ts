@@ -1,5 +1,5 @@
-import type { RetentionRunResult } from '#shared/retention-schemas'
-import type { Actor } from '~~/server/services/users'
+import type { RetentionRunResult } from '#admin-shared/retention-schemas'
+import type { Actor } from '~~/server/admin-surface'
 import { systemActor } from './audit'
 import { applyAllPolicies, runProjectRetention } from './retention'
 import { purgeExpiredRetention } from './retention-purge'

@@ -4,15 +4,12 @@ import type { MessageDeletedPayload } from '#shared/events'
 import {
   RETENTION_RESTORE_DAYS, retentionDeletedQuerySchema, retentionPolicySchema, retentionRestoreSchema,
   type RetentionDeletedMessage, type RetentionPreview
-} from '#shared/retention-schemas'
-import { useDb, type Db, type DbOrTx, type Tx } from '~~/server/db/client'
-import { attachments, conversations, messages, profiles, retentionPolicies } from '~~/server/db/schema'
-import { publishToConversation } from '~~/server/infra/realtime'
-import { logger } from '~~/server/infra/logger'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { loadMessages } from '~~/server/services/message-view'
-import type { Actor } from '~~/server/services/users'
+} from '#admin-shared/retention-schemas'
+import {
+  AppError, assertAdmin, attachments, conversations, loadMessages, logger, messages, parseInput, profiles,
+  publishToConversation, takeSeqRange, useDb, type Actor, type Db, type DbOrTx, type Tx
+} from '~~/server/admin-surface'
+import { retentionPolicies } from '../db/schema'
 import { recordAudit, systemActor, type AuditActor } from './audit'
 import { loadPolicy, requireProject } from './retention-policy'
 
@@ -63,14 +60,6 @@ export async function previewRetention(actor: Actor, projectId: string, input: u
   await requireProject(db, projectId)
   if (policy.days === null) return { messages: 0, files: 0 }
   return countCandidates(db, retentionCandidates(db, projectId, { days: policy.days, keepPinned: policy.keepPinned }, now))
-}
-
-/** Gives each message the next values of its conversation's counter in one update per conversation. */
-async function takeSeqRange(tx: Tx, conversationId: string, n: number): Promise<number> {
-  const [row] = await tx.update(conversations).set({ lastSeq: sql`${conversations.lastSeq} + ${n}` })
-    .where(eq(conversations.id, conversationId)).returning({ lastSeq: conversations.lastSeq })
-  if (!row) throw new Error(`conversation ${conversationId} vanished mid-transaction`)
-  return row.lastSeq - n + 1
 }
 
 /** Gives rows new updatedSeq values (grouped per conversation, in seq order) and applies `set` to them. */

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { discardAttachment } from '../../../services/uploads'
+import { discardAttachment } from '../../../services/uploads/uploads'
 
 /** Removes one's own upload that has not been sent yet. */
 export default defineApiHandler(async (event) => {

@@ -1,7 +1,7 @@
 import { idParamsSchema } from '#shared/schemas'
 import { attachmentDownloadQuerySchema } from '#shared/upload-schemas'
-import { openAttachment, servedContentType } from '../../../services/upload-access'
-import { verifyAttachmentToken } from '../../../services/upload-links'
+import { openAttachment, servedContentType } from '../../../services/uploads/downloads'
+import { verifyAttachmentToken } from '../../../services/uploads/links'
 import { sendAttachment } from '../../../utils/attachment-response'
 
 /**

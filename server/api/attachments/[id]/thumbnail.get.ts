@@ -1,8 +1,8 @@
 import { idParamsSchema } from '#shared/schemas'
 import { attachmentDownloadQuerySchema } from '#shared/upload-schemas'
 import { THUMBNAIL_MIME_TYPE } from '../../../infra/storage/thumbnail'
-import { openAttachment, thumbnailFileName } from '../../../services/upload-access'
-import { verifyAttachmentToken } from '../../../services/upload-links'
+import { openAttachment, thumbnailFileName } from '../../../services/uploads/downloads'
+import { verifyAttachmentToken } from '../../../services/uploads/links'
 import { sendAttachment } from '../../../utils/attachment-response'
 
 /** An image attachment's server-made thumbnail, for the same callers and links as the file itself. */

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { createAttachmentUrl } from '../../../services/upload-links'
+import { createAttachmentUrl } from '../../../services/uploads/links'
 
 /** `{ url, expiresAt }`: a short-lived signed download link for `<img src>` and plain anchors. */
 export default defineApiHandler(async (event) => {

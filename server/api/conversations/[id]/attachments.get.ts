@@ -1,6 +1,6 @@
 import { galleryQuerySchema } from '#shared/gallery-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { listConversationFiles } from '../../../services/gallery'
+import { listConversationFiles } from '../../../services/conversations/gallery'
 
 /** `{ attachments, hasMore }`: the conversation's sent files, newest first (`kind=image|file`, `before`, `limit`). */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { getDraft } from '../../../services/drafts'
+import { getDraft } from '../../../services/messages/drafts'
 
 /** `{ draft }`: the caller's unsent text in this conversation, or null. */
 export default defineApiHandler(async (event) => {

@@ -1,6 +1,6 @@
 import { saveDraftSchema } from '#shared/draft-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { saveDraft } from '../../../services/drafts'
+import { saveDraft } from '../../../services/messages/drafts'
 
 /** `{ content }` → `{ draft }`: keeps the caller's unsent text (blank text clears it). */
 export default defineApiHandler(async (event) => {

@@ -1,6 +1,6 @@
 import { memberExportQuerySchema } from '#shared/export-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { openMemberExport } from '../../../services/conversation-export'
+import { openMemberExport } from '../../../services/export/member'
 import { sendExportDownload } from '../../../utils/export-response'
 
 /** A participant's own copy of the conversation (or `?threadId=` one thread), streamed as JSON or HTML. */

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { getConversation } from '../../../services/conversations'
+import { getConversation } from '../../../services/conversations/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,6 +1,6 @@
 import { updateConversationSchema } from '#shared/conversation-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { updateConversation } from '../../../services/conversation-settings'
+import { updateConversation } from '../../../services/conversations/settings'
 
 /** `{ title?, settings? }` → `{ conversation }` (owners and admins). */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { historyQuerySchema, idParamsSchema } from '#shared/schemas'
-import { listHistory } from '../../../services/messages'
+import { listHistory } from '../../../services/messages/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,5 +1,5 @@
 import { idParamsSchema, sendMessageBodySchema } from '#shared/schemas'
-import { sendMessage } from '../../../services/messages'
+import { sendMessage } from '../../../services/messages/messages'
 import { useMetrics } from '../../../infra/metrics'
 
 export default defineApiHandler(async (event) => {

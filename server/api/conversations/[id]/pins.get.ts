@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { listPins } from '../../../services/pins'
+import { listPins } from '../../../services/messages/pins'
 
 /** `{ messages }`: the conversation's pinned messages, newest pin first. */
 export default defineApiHandler(async (event) => {

@@ -1,6 +1,6 @@
 import { updatePreferencesSchema } from '#shared/preference-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { updatePreferences } from '../../../services/preferences'
+import { updatePreferences } from '../../../services/conversations/preferences'
 
 /** `{ notificationLevel?, mutedUntil? }` → `{ conversation }` (the caller's own choices). */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { idParamsSchema, readMarkBodySchema } from '#shared/schemas'
-import { markRead } from '../../../services/reads'
+import { markRead } from '../../../services/messages/reads'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,6 +1,6 @@
 import { createScheduledSchema } from '#shared/scheduled-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { scheduleMessage } from '../../../services/scheduled-messages'
+import { scheduleMessage } from '../../../services/messages/scheduled'
 
 /** `{ clientId, content, sendAt }` → `{ scheduled }`: the server sends it at `sendAt`, online or not. */
 export default defineApiHandler(async (event) => {

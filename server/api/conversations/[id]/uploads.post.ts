@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { uploadAttachment } from '../../../services/uploads'
+import { uploadAttachment } from '../../../services/uploads/uploads'
 import { withUploadBody } from '../../../utils/upload-request'
 
 /** Multipart `file` → `{ attachment }`, referenced later by `attachmentIds` in a send. */

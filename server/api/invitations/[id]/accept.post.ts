@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { acceptInvitation } from '../../../services/invitations'
+import { acceptInvitation } from '../../../services/projects/invitations'
 
 /** `{ invitation, project }`: the invitee joins the project. */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { declineInvitation } from '../../../services/invitations'
+import { declineInvitation } from '../../../services/projects/invitations'
 
 /** `{ invitation }`: the invitee says no; nothing else changes. */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { revokeInvitation } from '../../../services/invitations'
+import { revokeInvitation } from '../../../services/projects/invitations'
 
 /** `{ invitation }`: the inviter or a project owner or admin withdraws a pending invitation. */
 export default defineApiHandler(async (event) => {

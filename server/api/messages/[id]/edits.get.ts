@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { listEdits } from '../../../services/message-edits'
+import { listEdits } from '../../../services/messages/edits'
 
 /** `{ edits }`: the message's earlier versions (author and moderators). */
 export default defineApiHandler(async (event) => {

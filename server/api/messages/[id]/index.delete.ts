@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { deleteMessage } from '../../../services/messages'
+import { deleteMessage } from '../../../services/messages/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,5 +1,5 @@
 import { editMessageBodySchema, idParamsSchema } from '#shared/schemas'
-import { editMessage } from '../../../services/messages'
+import { editMessage } from '../../../services/messages/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

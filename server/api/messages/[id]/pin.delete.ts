@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { setPinned } from '../../../services/pins'
+import { setPinned } from '../../../services/messages/pins'
 
 /** `{ message }`: no longer pinned. */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { setPinned } from '../../../services/pins'
+import { setPinned } from '../../../services/messages/pins'
 
 /** `{ message }`: pinned to its conversation (owners/admins, or members where allowed). */
 export default defineApiHandler(async (event) => {

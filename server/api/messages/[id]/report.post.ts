@@ -1,6 +1,6 @@
 import { reportMessageSchema } from '#shared/report-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { reportMessage } from '../../../services/reports'
+import { reportMessage } from '../../../services/moderation/reports'
 
 /** `{ reason, description? }` → `{ report }`: the message goes to the moderators' queue. */
 export default defineApiHandler(async (event) => {

@@ -1,6 +1,6 @@
 import { idParamsSchema } from '#shared/schemas'
 import { threadQuerySchema } from '#shared/thread-schemas'
-import { listThread } from '../../../services/threads'
+import { listThread } from '../../../services/messages/threads'
 
 /** `{ root, replies, hasMore }`: the message's thread, replies oldest first after `afterSeq`. */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { projectParamsSchema } from '#shared/schemas'
-import { listConversations } from '../../../services/conversations'
+import { listConversations } from '../../../services/conversations/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,5 +1,5 @@
 import { createConversationSchema, projectParamsSchema } from '#shared/schemas'
-import { createConversation } from '../../../services/conversations'
+import { createConversation } from '../../../services/conversations/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,5 +1,5 @@
 import { projectParamsSchema } from '#shared/schemas'
-import { listProjectInvitations } from '../../../services/invitations'
+import { listProjectInvitations } from '../../../services/projects/invitations'
 
 /** `{ invitations }`: the project's pending invitations (owners and admins). */
 export default defineApiHandler(async (event) => {

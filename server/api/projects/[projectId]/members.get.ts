@@ -1,5 +1,5 @@
 import { projectParamsSchema } from '#shared/schemas'
-import { listProjectMembers } from '../../../services/projects'
+import { listProjectMembers } from '../../../services/projects/projects'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

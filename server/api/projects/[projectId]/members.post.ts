@@ -1,5 +1,5 @@
 import { addProjectMemberSchema, projectParamsSchema } from '#shared/schemas'
-import { addProjectMember } from '../../../services/projects'
+import { addProjectMember } from '../../../services/projects/projects'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireActor(event)

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { openAvatar } from '../../../services/profile'
+import { openAvatar } from '../../../services/people/profile'
 
 /** A user's avatar (a 256 px WebP); the `?v=` in avatarUrl changes with each upload, so it caches for long. */
 export default defineApiHandler(async (event) => {

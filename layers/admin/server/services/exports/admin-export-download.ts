@@ -1,9 +1,8 @@
 import { adminExportQuerySchema } from '#shared/export-schemas'
-import { useDb } from '~~/server/db/client'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
-import { conversationById, exportConversations, exportFileName, openExport, type OpenedExport } from '~~/server/services/export'
-import type { Actor } from '~~/server/services/users'
+import {
+  AppError, assertAdmin, conversationById, exportConversations, exportFileName, openExport, parseInput, useDb,
+  type Actor, type OpenedExport
+} from '~~/server/admin-surface'
 import { recordAudit } from '../audit'
 
 /**

@@ -5,16 +5,12 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { and, desc, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm'
 import { createExportSchema, exportListQuerySchema, type ExportJob, type ExportScope } from '#shared/export-schemas'
-import { useDb, type DbOrTx } from '~~/server/db/client'
-import { conversations, exportJobs, profiles, projects } from '~~/server/db/schema'
-import { useFileStorage, type Download } from '~~/server/infra/storage'
-import { logger } from '~~/server/infra/logger'
-import { AppError, parseInput } from '~~/server/utils/errors'
-import { assertAdmin } from '~~/server/services/access'
 import {
-  conversationById, conversationsOfProject, countExportRows, EXPORT_WRITERS, exportConversations, exportFileName, openExport
-} from '~~/server/services/export'
-import type { Actor } from '~~/server/services/users'
+  AppError, assertAdmin, conversationById, conversations, conversationsOfProject, countExportRows, EXPORT_WRITERS,
+  exportConversations, exportFileName, logger, openExport, parseInput, profiles, projects, useDb, useFileStorage,
+  type Actor, type DbOrTx, type Download
+} from '~~/server/admin-surface'
+import { exportJobs } from '../../db/schema'
 import { recordAudit } from '../audit'
 
 type ExportRow = typeof exportJobs.$inferSelect

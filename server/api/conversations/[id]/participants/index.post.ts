@@ -1,6 +1,6 @@
 import { addParticipantsSchema } from '#shared/invitation-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { addParticipants } from '../../../../services/participants'
+import { addParticipants } from '../../../../services/conversations/participants'
 
 /** `{ userIds }` → `{ conversation, participants }`: a participant adds people of the project. */
 export default defineApiHandler(async (event) => {

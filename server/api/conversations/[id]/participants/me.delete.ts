@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { leaveConversation } from '../../../../services/memberships'
+import { leaveConversation } from '../../../../services/conversations/memberships'
 
 /** `{ ok: true }`: the caller leaves the conversation. */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { removeReaction } from '../../../../services/reactions'
+import { removeReaction } from '../../../../services/messages/reactions'
 
 const paramsSchema = z.object({ id: z.uuid(), emoji: z.string() })
 

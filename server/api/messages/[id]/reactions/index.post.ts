@@ -1,6 +1,6 @@
 import { reactionEventSchema } from '#shared/reaction-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { addReaction } from '../../../../services/reactions'
+import { addReaction } from '../../../../services/messages/reactions'
 
 /** `{ emoji }` → `{ message }`: the caller reacts (again reacting changes nothing). */
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { projectParamsSchema } from '#shared/schemas'
-import { leaveProject } from '../../../../services/memberships'
+import { leaveProject } from '../../../../services/conversations/memberships'
 
 /** `{ ok: true }`: the caller leaves the project and all its conversations. */
 export default defineApiHandler(async (event) => {

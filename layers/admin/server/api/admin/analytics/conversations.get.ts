@@ -1,4 +1,4 @@
-import { analyticsConversationsQuerySchema } from '#shared/analytics-schemas'
+import { analyticsConversationsQuerySchema } from '#admin-shared/analytics-schemas'
 import { getAnalyticsConversations } from '#layers/admin/server/services/analytics'
 
 export default defineApiHandler(async (event) => {

@@ -1,4 +1,4 @@
-import { analyticsQuerySchema } from '#shared/analytics-schemas'
+import { analyticsQuerySchema } from '#admin-shared/analytics-schemas'
 import { getAnalytics } from '#layers/admin/server/services/analytics'
 
 export default defineApiHandler(async (event) => {

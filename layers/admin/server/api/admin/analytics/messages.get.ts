@@ -1,4 +1,4 @@
-import { analyticsMessagesQuerySchema } from '#shared/analytics-schemas'
+import { analyticsMessagesQuerySchema } from '#admin-shared/analytics-schemas'
 import { listAnalyticsMessages } from '#layers/admin/server/services/analytics-messages'
 
 export default defineApiHandler(async (event) => {

@@ -1,4 +1,4 @@
-import { auditExportQuerySchema } from '#shared/audit-schemas'
+import { auditExportQuerySchema } from '#admin-shared/audit-schemas'
 import { exportAuditLog } from '#layers/admin/server/services/audit-export'
 
 export default defineApiHandler(async (event) => {

@@ -1,4 +1,4 @@
-import { auditQuerySchema } from '#shared/audit-schemas'
+import { auditQuerySchema } from '#admin-shared/audit-schemas'
 import { listAuditEntries } from '#layers/admin/server/services/audit'
 
 export default defineApiHandler(async (event) => {

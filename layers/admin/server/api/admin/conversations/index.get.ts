@@ -1,4 +1,4 @@
-import { adminConversationsQuerySchema } from '#shared/admin-schemas'
+import { adminConversationsQuerySchema } from '#admin-shared/admin-schemas'
 import { adminListConversations } from '#layers/admin/server/services/admin-conversations'
 
 // Admin routes check the role before reading input, so a member learns nothing, not even which inputs are valid.

@@ -1,4 +1,4 @@
-import { adminUsersQuerySchema } from '#shared/admin-schemas'
+import { adminUsersQuerySchema } from '#admin-shared/admin-schemas'
 import { adminSearchUsers } from '#layers/admin/server/services/admin-users'
 
 export default defineApiHandler(async (event) => {

@@ -1,7 +1,7 @@
 import { adminExportQuerySchema } from '#shared/export-schemas'
 import { idParamsSchema } from '#shared/schemas'
 import { openAdminConversationExport } from '#layers/admin/server/services/exports/admin-export-download'
-import { sendExportDownload } from '~~/server/utils/export-response'
+import { sendExportDownload } from '~~/server/admin-surface'
 
 /** One conversation as a streamed file: `?format=csv|json|ndjson|html&from&to&includeDeleted&includeAttachments`. */
 export default defineApiHandler(async (event) => {

@@ -1,4 +1,4 @@
-import { adminUpdateConversationSchema } from '#shared/admin-schemas'
+import { adminUpdateConversationSchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
 import { adminUpdateConversation } from '#layers/admin/server/services/admin-conversations'
 

@@ -1,4 +1,4 @@
-import { adminHistoryQuerySchema } from '#shared/admin-schemas'
+import { adminHistoryQuerySchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
 import { adminConversationHistory } from '#layers/admin/server/services/admin-history'
 

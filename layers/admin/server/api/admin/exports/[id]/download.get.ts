@@ -1,6 +1,6 @@
 import { idParamsSchema } from '#shared/schemas'
 import { openExportFile } from '#layers/admin/server/services/exports/export-jobs'
-import { sendAttachment } from '~~/server/utils/attachment-response'
+import { sendAttachment } from '~~/server/admin-surface'
 
 /** The finished file of a background export, from whichever instance wrote it (shared storage). */
 export default defineApiHandler(async (event) => {

@@ -1,4 +1,4 @@
-import { adminUnbanQuerySchema } from '#shared/admin-schemas'
+import { adminUnbanQuerySchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
 import { liftBan } from '#layers/admin/server/services/admin-bans'
 

@@ -1,4 +1,4 @@
-import { adminBanSchema } from '#shared/admin-schemas'
+import { adminBanSchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
 import { banUser } from '#layers/admin/server/services/admin-bans'
 

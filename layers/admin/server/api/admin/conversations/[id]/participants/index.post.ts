@@ -1,4 +1,4 @@
-import { adminAddParticipantsSchema } from '#shared/admin-schemas'
+import { adminAddParticipantsSchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
 import { adminAddParticipant } from '#layers/admin/server/services/admin-participants'
 

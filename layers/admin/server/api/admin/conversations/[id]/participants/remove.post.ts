@@ -1,4 +1,4 @@
-import { adminRemoveParticipantsSchema } from '#shared/admin-schemas'
+import { adminRemoveParticipantsSchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
 import { adminRemoveParticipants } from '#layers/admin/server/services/admin-participants'
 

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { retentionDeletedQuerySchema } from '#shared/retention-schemas'
+import { retentionDeletedQuerySchema } from '#admin-shared/retention-schemas'
 import { listRetentionDeleted } from '#layers/admin/server/services/retention'
 
 export default defineApiHandler(async (event) => {

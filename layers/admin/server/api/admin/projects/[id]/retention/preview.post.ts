@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { retentionPolicySchema } from '#shared/retention-schemas'
+import { retentionPolicySchema } from '#admin-shared/retention-schemas'
 import { previewRetention } from '#layers/admin/server/services/retention'
 
 export default defineApiHandler(async (event) => {

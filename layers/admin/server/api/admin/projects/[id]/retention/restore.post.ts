@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { retentionRestoreSchema } from '#shared/retention-schemas'
+import { retentionRestoreSchema } from '#admin-shared/retention-schemas'
 import { restoreRetention } from '#layers/admin/server/services/retention'
 
 export default defineApiHandler(async (event) => {

@@ -1,0 +1,229 @@
+import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm'
+import type { Message } from '#shared/types'
+import type { MessageDeletedPayload, SendMessageReply, SyncResult } from '#shared/events'
+import type { DeleteMessageInput, EditMessageInput, HistoryQuery, SendMessageInput, SyncRequest } from '#shared/schemas'
+import { SYNC_PAGE_MAX } from '#shared/limits'
+import { useDb, type DbOrTx, type Tx } from '../../db/client'
+import { conversations, messageEdits, messages, profiles } from '../../db/schema'
+import { consumeSyncBudget } from '../../infra/rate-limit'
+import { publishToConversation } from '../../infra/realtime'
+import { useMetrics } from '../../infra/metrics'
+import { getConfig } from '../../utils/config'
+import { AppError } from '../../utils/errors'
+import { canModerate, requireMessageAccess, requireParticipant } from '../access'
+import { prepareCodeLanguages, renderMessage, renderPlainText } from './markdown/render'
+import { assertMayBroadcast, mentionablesFor, storeMentions } from './mentions'
+import { notifyAbout } from '../notifications/notifications'
+import { loadMessage, loadMessages, toMessage, toQuoted } from './view'
+import { insertMessage, type StoredMessage } from './insert'
+import { isUniqueViolation, takeNextSeq } from './sequence'
+import { getPolicyLimits } from '../moderation/policy-limits'
+import { enforcePostingPolicy } from '../moderation/posting-policy'
+import { automodCheckFileNames } from '../moderation/automod/engine'
+import { recordContentFlags } from '../moderation/automod/flags'
+import { claimAttachments, pendingFileNames } from '../uploads/claim'
+import type { Actor } from '../../domain/actor'
+
+/**
+ * The text of files sent without any: their names. Such a message has type `file`, and its
+ * stored text lets search, previews and notifications show it. Decided here only; clients send
+ * `content: ''` and read `type`.
+ */
+function fileMessageText(fileNames: string[]): string {
+  return fileNames.join(', ').slice(0, getConfig().maxMessageLength)
+}
+
+/** The sender's earlier message with this clientId; one from another conversation is a misused clientId, not a retry. */
+async function findByClientId(db: DbOrTx, actor: Actor, clientId: string, conversationId: string): Promise<Message | undefined> {
+  const [row] = await db.select({ id: messages.id, conversationId: messages.conversationId }).from(messages)
+    .where(and(eq(messages.senderId, actor.id), eq(messages.clientId, clientId)))
+  if (!row) return undefined
+  if (row.conversationId !== conversationId) {
+    throw new AppError('CONFLICT', 'clientId: already used for another message', { fields: [{ field: 'clientId', message: 'already used' }] })
+  }
+  return loadMessage(db, row.id)
+}
+
+/**
+ * Persists a message and publishes it after commit. A retry with the same clientId, on any
+ * instance, returns the original message instead of a second copy.
+ */
+export async function sendMessage(actor: Actor, data: SendMessageInput, options: { prepaid?: boolean } = {}): Promise<SendMessageReply> {
+  const db = await useDb()
+  // Membership first: someone removed since must not read a message back through a replayed clientId.
+  const membership = await requireParticipant(db, actor, data.conversationId)
+  const existing = await findByClientId(db, actor, data.clientId, data.conversationId)
+  if (existing) return { message: existing, duplicate: true }
+
+  // Content rules read what members will: the text, and the names of the files it brings.
+  const nameFlags = data.attachmentIds?.length ? await automodCheckFileNames(actor, membership, await pendingFileNames(db, actor, data.conversationId, data.attachmentIds)) : []
+  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId && data.alsoToConversation !== true, prepaid: options.prepaid })
+  verdict.flags.push(...nameFlags)
+  await prepareCodeLanguages(data.content)
+  const { html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content))
+  await assertMayBroadcast(db, actor, membership, found)
+
+  let row: StoredMessage
+  let attached: Message['attachments'] = []
+  let quoted: Message['replyTo'] = null
+  const sent = { conversationId: data.conversationId, clientId: data.clientId, senderId: actor.id }
+  // A plain message needs nothing but the insert: one statement, no transaction around it.
+  const plain = !data.threadRootId && !data.replyToId && !data.attachmentIds?.length && found.length === 0
+  try {
+    row = plain
+      ? await insertMessage(db, { ...sent, type: 'text', content: data.content, contentHtml }, { markRead: true })
+      : await db.transaction(async (tx) => {
+          let threadRootId = data.threadRootId ?? null
+          const replyToId = data.replyToId ?? null
+          for (const [field, id] of [['threadRootId', threadRootId], ['replyToId', replyToId]] as const) {
+            if (!id) continue
+            const [target] = await tx.select({ message: messages, senderName: profiles.displayName }).from(messages)
+              .innerJoin(profiles, eq(profiles.id, messages.senderId)).where(eq(messages.id, id))
+            if (target?.message.conversationId !== data.conversationId) {
+              throw new AppError('VALIDATION', `${field}: message not found in this conversation`, { fields: [{ field, message: 'not in this conversation' }] })
+            }
+            // A reply to a reply joins the same thread: threads are one level deep, as in Slack.
+            if (field === 'threadRootId' && target.message.threadRootId) threadRootId = target.message.threadRootId
+            if (field === 'replyToId') quoted = toQuoted(target.message, target.senderName)
+          }
+          // Checked and locked before the seq is taken, so a bad id fails the send and changes nothing.
+          const claim = data.attachmentIds?.length ? await claimAttachments(tx, actor, data.conversationId, data.attachmentIds) : null
+          // The schema lets content be empty only when files come with it.
+          const fileText = claim && !data.content ? fileMessageText(claim.fileNames) : null
+          const inserted = await insertMessage(tx, {
+            ...sent,
+            type: fileText === null ? 'text' : 'file',
+            content: fileText ?? data.content,
+            contentHtml: fileText === null ? contentHtml : renderPlainText(fileText),
+            replyToId,
+            threadRootId,
+            alsoInConversation: !!threadRootId && data.alsoToConversation === true
+          }, { markRead: true })
+          if (claim) attached = await claim.link(inserted.id)
+          await storeMentions(tx, inserted.id, found)
+          if (threadRootId) {
+            const rootSeq = await takeNextSeq(tx, data.conversationId)
+            await tx.update(messages).set({ replyCount: sql`${messages.replyCount} + 1`, updatedSeq: rootSeq }).where(eq(messages.id, threadRootId))
+          }
+          return inserted
+        })
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      const original = await findByClientId(db, actor, data.clientId, data.conversationId)
+      if (original) return { message: original, duplicate: true }
+    }
+    throw error
+  }
+
+  // Publish straight after commit, with nothing awaited in between, so fan-out follows commit order as closely as it can.
+  const message = toMessage(row, { id: actor.id, displayName: actor.displayName, avatarUrl: actor.avatarUrl })
+  message.attachments = attached
+  message.mentions = found
+  message.replyTo = quoted
+  publishToConversation(message.conversationId, 'message:new', { message })
+  useMetrics().messagesPersisted.inc()
+  // Flagged: delivered like any message, and queued for review before the sender's ack.
+  await recordContentFlags(message.id, verdict.flags)
+  if (message.threadRootId) {
+    const root = await loadMessage(db, message.threadRootId)
+    if (root) publishToConversation(root.conversationId, 'message:updated', { message: root })
+  }
+  // Off the ack path: the sender does not wait for who else gets told.
+  if (found.length > 0 || message.threadRootId || membership.conversation.type === 'direct') void notifyAbout(message)
+  return { message, duplicate: false }
+}
+
+/** Changes the text of one's own message; the previous text is kept in the edit history. */
+export async function editMessage(actor: Actor, { messageId, content }: EditMessageInput): Promise<Message> {
+  const db = await useDb()
+  const { message: current, ...membership } = await requireMessageAccess(db, actor, messageId)
+  if (current.senderId !== actor.id) throw new AppError('FORBIDDEN', 'only the author can edit a message')
+  if (current.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
+  const verdict = await enforcePostingPolicy(db, actor, { action: 'edit', membership, content, inThread: !!current.threadRootId })
+  await prepareCodeLanguages(content)
+  const { html: contentHtml, mentions: found } = renderMessage(content, await mentionablesFor(db, current.conversationId, content))
+  await assertMayBroadcast(db, actor, membership, found)
+  await db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
+    if (!locked || locked.deletedAt) throw new AppError('NOT_FOUND', 'message was deleted')
+    const updatedSeq = await takeNextSeq(tx, current.conversationId)
+    await tx.insert(messageEdits).values({ messageId, previousContent: locked.content, kind: 'edit', editedBy: actor.id })
+    await tx.update(messages).set({ content, contentHtml, editedAt: sql`now()`, updatedSeq }).where(eq(messages.id, messageId))
+    await storeMentions(tx, messageId, found, true)
+  })
+  const message = (await loadMessage(db, messageId))!
+  publishToConversation(message.conversationId, 'message:updated', { message })
+  await recordContentFlags(messageId, verdict.flags)
+  return message
+}
+
+/**
+ * Soft-deletes a message: it keeps its place (id, seq) but every reader loses its content.
+ * The author, conversation owners/admins and global admins may delete.
+ */
+export async function deleteMessage(actor: Actor, { messageId }: DeleteMessageInput): Promise<MessageDeletedPayload> {
+  const db = await useDb()
+  const { message: current, participant } = await requireMessageAccess(db, actor, messageId)
+  if (current.senderId !== actor.id && !canModerate(actor, participant)) {
+    throw new AppError('FORBIDDEN', 'only the author or a moderator can delete this message')
+  }
+  const { payload } = await db.transaction(tx => softDeleteInTx(tx, actor.id, messageId))
+  publishToConversation(payload.conversationId, 'message:deleted', payload)
+  return payload
+}
+
+/**
+ * The one soft delete, for members and the admin layer: blanks the message, keeps its text in the
+ * edit history (moderators can restore it) and takes a new updatedSeq so sync carries it.
+ * `changed` is false when it was already deleted. The caller publishes after commit.
+ */
+export async function softDeleteInTx(tx: Tx, actorId: string, messageId: string): Promise<{ payload: MessageDeletedPayload, changed: boolean }> {
+  const [locked] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
+  if (!locked) throw new AppError('NOT_FOUND', 'message not found')
+  if (locked.deletedAt) return { payload: { conversationId: locked.conversationId, messageId, seq: locked.seq, updatedSeq: locked.updatedSeq }, changed: false }
+  const updatedSeq = await takeNextSeq(tx, locked.conversationId)
+  await tx.insert(messageEdits).values({ messageId, previousContent: locked.content, kind: 'delete', editedBy: actorId })
+  await tx.update(messages).set({ content: '', contentHtml: '', deletedAt: sql`now()`, deletedBy: actorId, updatedSeq })
+    .where(eq(messages.id, messageId))
+  return { payload: { conversationId: locked.conversationId, messageId, seq: locked.seq, updatedSeq }, changed: true }
+}
+
+/**
+ * A page of the conversation's timeline, ascending by seq: the newest page, the one before
+ * `beforeSeq`, or after `afterSeq`. Thread replies live in their thread, unless also sent here.
+ */
+export async function listHistory(actor: Actor, conversationId: string, { limit, beforeSeq, afterSeq }: HistoryQuery): Promise<{ messages: Message[], hasMore: boolean }> {
+  const db = await useDb()
+  await requireParticipant(db, actor, conversationId)
+  const inConversation = and(eq(messages.conversationId, conversationId), or(isNull(messages.threadRootId), eq(messages.alsoInConversation, true)))
+  if (afterSeq !== undefined) {
+    const page = await loadMessages(db, and(inConversation, gt(messages.seq, afterSeq)), [asc(messages.seq)], limit + 1)
+    return { messages: page.slice(0, limit), hasMore: page.length > limit }
+  }
+  const where = beforeSeq !== undefined ? and(inConversation, lt(messages.seq, beforeSeq)) : inConversation
+  const page = await loadMessages(db, where, [desc(messages.seq)], limit + 1)
+  return { messages: page.slice(0, limit).reverse(), hasMore: page.length > limit }
+}
+
+/**
+ * Everything that changed after each cursor — new, edited and deleted messages — ordered by
+ * updatedSeq so a client can page with the last value it received.
+ */
+export async function syncConversations(actor: Actor, { conversations: wanted }: SyncRequest): Promise<SyncResult[]> {
+  // Charged per conversation before any is read, so neither size nor repetition is free.
+  await consumeSyncBudget(actor.id, wanted.length, getPolicyLimits().syncConversationsPerMinute)
+  const db = await useDb()
+  const results: SyncResult[] = []
+  for (const { conversationId, afterSeq } of wanted) {
+    await requireParticipant(db, actor, conversationId)
+    // Read the counter before the page: every value up to it is committed, so it is a safe cursor.
+    const [counter] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
+    const page = await loadMessages(db, and(eq(messages.conversationId, conversationId), gt(messages.updatedSeq, afterSeq)),
+      [asc(messages.updatedSeq)], SYNC_PAGE_MAX + 1)
+    const hasMore = page.length > SYNC_PAGE_MAX
+    const kept = page.slice(0, SYNC_PAGE_MAX)
+    const lastSeq = hasMore ? kept.at(-1)!.updatedSeq : Math.max(counter?.lastSeq ?? 0, kept.at(-1)?.updatedSeq ?? 0)
+    results.push({ conversationId, messages: kept, hasMore, lastSeq })
+  }
+  return results
+}
