@@ -18,12 +18,15 @@ export const accountBanInForce = (userId: string | SQL): SQL => and(
 )!
 
 /**
- * True while the project is closed to the user: a ban of theirs in force, the project's or
- * account-wide. A project ban keeps their membership rows, so lifting it gives everything back.
+ * True while the project is closed to the user by a project ban in force. A project ban keeps their
+ * membership rows, so lifting it gives everything back. An account-wide ban ends the session itself
+ * (sign-in refused, sessions revoked, sockets dropped; a send in the instant before says MUTED "you
+ * are banned"); what is reached without a session, a signed download link, checks
+ * {@link accountBanInForce} as well.
  */
 export function projectClosedTo(userId: string | AnyColumn | SQL, projectId: AnyColumn | SQL | string): SQL {
   return sql`exists (select 1 from ${userSanctions} s where s.user_id = ${outer(userId)} and s.kind = 'ban' and s.conversation_id is null
-    and (s.project_id is null or s.project_id = ${outer(projectId)}) and s.revoked_at is null and (s.until is null or s.until > now()))`
+    and s.project_id = ${outer(projectId)} and s.revoked_at is null and (s.until is null or s.until > now()))`
 }
 
 /**
@@ -34,11 +37,11 @@ export function outer<T>(ref: T): T | SQL {
   return is(ref, Column) ? sql`${sql.identifier(getTableName(ref.table))}.${sql.identifier(ref.name)}` : ref
 }
 
-/** Bans in force (of anyone) that close the project: its own and account-wide ones. */
+/** Bans in force (of anyone) that close the project. */
 export const bansClosing = (projectId: string): SQL => and(
   eq(userSanctions.kind, 'ban'),
   isNull(userSanctions.conversationId),
-  or(isNull(userSanctions.projectId), eq(userSanctions.projectId, projectId)),
+  eq(userSanctions.projectId, projectId),
   sanctionInForce()
 )!
 

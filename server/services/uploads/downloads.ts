@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, notExists, sql } from 'drizzle-orm'
 import { UPLOAD_TYPES, type UploadMimeType } from '#shared/upload-schemas'
 import { useDb, type DbOrTx } from '../../db/client'
-import { attachments, conversations, messages } from '../../db/schema'
+import { accountBanInForce } from '../../db/sanctions'
+import { attachments, conversations, messages, userSanctions } from '../../db/schema'
 import { StorageError, useFileStorage, type Download } from '../../infra/storage'
 import { THUMBNAIL_MIME_TYPE } from '../../infra/storage/thumbnail'
 import { AppError } from '../../utils/errors'
@@ -30,8 +31,10 @@ export async function authorizeDownload(db: DbOrTx, userId: string, attachmentId
   // An unknown id answers like someone else's, so ids cannot be probed for existence.
   if (!row) throw notVisible('attachment')
   // Checked at every use, also behind a signed link: a ban (the project's or the account's) ends access at once.
+  // A signed link is used without a session, so the account ban that would have ended it is checked here.
   const [member] = await db.select({ userId: conversations.id }).from(conversations)
-    .where(and(eq(conversations.id, row.attachment.conversationId), readableBy(userId, conversations.id)))
+    .where(and(eq(conversations.id, row.attachment.conversationId), readableBy(userId, conversations.id),
+      notExists(db.select({ one: sql`1` }).from(userSanctions).where(accountBanInForce(userId)))))
   if (!member) throw notVisible('attachment')
   const hidden = row.attachment.messageId === null ? row.attachment.uploaderId !== userId : row.deletedAt !== null
   if (hidden) throw new AppError('NOT_FOUND', 'attachment not found')
