@@ -26,6 +26,11 @@ export type MentionKind = typeof MENTION_KINDS[number]
 
 export const NOTIFICATION_LEVELS = ['all', 'mentions', 'none'] as const
 export type NotificationLevel = typeof NOTIFICATION_LEVELS[number]
+/** Which missed activity a member wants by email. */
+export const EMAIL_NOTIFICATION_LEVELS = ['all', 'mentions', 'none'] as const
+export type EmailNotificationLevel = typeof EMAIL_NOTIFICATION_LEVELS[number]
+/** Why a member is told of a message (the `notification` event's kind). */
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'dm'] as const
 /** Sent only, never validated or stored: a type is enough. */
 export type NotificationKind = 'mention' | 'reply' | 'dm'
 

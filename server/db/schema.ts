@@ -4,7 +4,7 @@ import {
 } from 'drizzle-orm/pg-core'
 // Relative rather than '#shared': drizzle-kit loads this file without Nuxt's aliases.
 import {
-  CONVERSATION_STATUSES, CONVERSATION_TYPES, INVITATION_STATUSES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
+  CONVERSATION_STATUSES, CONVERSATION_TYPES, EMAIL_NOTIFICATION_LEVELS, INVITATION_STATUSES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_KINDS, NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
   REPORT_ACTIONS, REPORT_SOURCES, REPORT_STATUSES, SANCTION_KINDS, USER_ROLES
 } from '../../shared/enums'
 import { AUTOMOD_ACTIONS, AUTOMOD_KINDS, type AutomodConfig } from '../../shared/automod-enums'
@@ -22,6 +22,14 @@ export const profiles = pgTable('profiles', {
   avatarKey: text('avatar_key'),
   /** Whether others see when this user has read their messages. */
   readReceipts: boolean('read_receipts').notNull().default(true),
+  /** Missed activity by email: everything that notifies, mentions and DMs only, or nothing. */
+  emailNotifications: text('email_notifications', { enum: EMAIL_NOTIFICATION_LEVELS }).notNull().default('mentions'),
+  /** Whether pushes and emails carry the message text; off, they say only who wrote where. */
+  notificationPreview: boolean('notification_preview').notNull().default(true),
+  /** Do not disturb until then (null: off); notifications are held back meanwhile. */
+  dndUntil: timestamp('dnd_until', { withTimezone: true }),
+  /** When the user's last connection closed (null while never seen); shown as "last seen". */
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
   role: text('role', { enum: USER_ROLES }).notNull().default('member'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
@@ -308,3 +316,34 @@ export const automodRules = pgTable('automod_rules', {
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 }, t => [index('automod_rules_project_idx').on(t.projectId)])
+
+// ---- notifications that leave the app: web push and email ----
+/** A browser's Web Push subscription (one per device that turned push on). */
+export const pushSubscriptions = pgTable('push_subscriptions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  endpoint: text('endpoint').notNull(),
+  p256dh: text('p256dh').notNull(),
+  auth: text('auth').notNull(),
+  userAgent: text('user_agent'),
+  createdAt: createdAt(),
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true })
+}, t => [uniqueIndex('push_subscriptions_endpoint_idx').on(t.endpoint), index('push_subscriptions_user_idx').on(t.userId)])
+
+/** A single-use password reset link; only its hash is kept. */
+export const passwordResets = pgTable('password_resets', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt()
+}, t => [index('password_resets_user_idx').on(t.userId)])
+
+/** A notification that may become a missed-activity email if still unread when its batch runs. */
+export const pendingEmailNotifications = pgTable('pending_email_notifications', {
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+  createdAt: createdAt()
+}, t => [primaryKey({ columns: [t.userId, t.messageId] }), index('pending_email_notifications_created_idx').on(t.createdAt)])
