@@ -25,7 +25,19 @@ export interface TypingUpdatePayload { conversationId: string, userId: string, d
 export interface ReadUpdatePayload { conversationId: string, userId: string, seq: number }
 export interface PresenceChangePayload { userId: string, status: PresenceStatus, lastSeenAt: string }
 export interface UnreadUpdatePayload { conversationId: string, unreadCount: number, mentionCount: number }
-export interface NotificationPayload { kind: NotificationKind, conversationId: string, messageId: string, title: string, body: string }
+/**
+ * Why and about what a member is told. `url` opens the message (`/c/:id#m-<seq>`); `body` is empty
+ * for pushes and emails when the member turned previews off.
+ */
+export interface NotificationPayload {
+  kind: NotificationKind
+  conversationId: string
+  messageId: string
+  title: string
+  body: string
+  sender: { id: string, displayName: string, avatarUrl: string | null }
+  url: string
+}
 
 /** The answer to a send, over Socket.IO and REST alike; `duplicate` when the clientId was seen before. */
 export interface SendMessageReply { message: Message, duplicate: boolean }
