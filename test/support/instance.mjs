@@ -15,7 +15,7 @@ export const outputDir = (dir = process.env.NUXT_OUTPUT_DIR || '.output') => res
 /** The built server's entry inside an output folder. */
 export const serverEntry = (dir = outputDir()) => join(dir, 'server', 'index.mjs')
 
-const SOURCES = ['server', 'shared', 'drizzle', 'layers', 'pages', 'components', 'composables', 'stores', 'layouts', 'middleware', 'plugins', 'assets', 'app.vue', 'app.config.ts', 'nuxt.config.ts', 'package.json']
+const SOURCES = ['server', 'shared', 'drizzle', 'layers', 'pages', 'components', 'composables', 'stores', 'layouts', 'middleware', 'plugins', 'assets', 'public', 'app.vue', 'app.config.ts', 'nuxt.config.ts', 'package.json']
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0
