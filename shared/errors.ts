@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   CONVERSATION_LOCKED: 423,
   MUTED: 403,
   CONFLICT: 409,
+  /** A dependency the request needs (the database) is down: retry after `details.retryAfterMs`. */
+  UNAVAILABLE: 503,
   INTERNAL: 500
 } as const
 

@@ -7,10 +7,10 @@ import type { ModerationNotice } from './moderation-schemas'
 import type { reactionEventSchema } from './reaction-schemas'
 import type { ScheduledMessage } from './scheduled-schemas'
 import type {
-  deleteMessageEventSchema, editMessageEventSchema, presenceUpdateSchema, readMarkEventSchema, sendMessageEventSchema, syncRequestSchema,
+  clientStateSchema, deleteMessageEventSchema, editMessageEventSchema, presenceUpdateSchema, readMarkEventSchema, sendMessageEventSchema, syncRequestSchema,
   typingEventSchema
 } from './schemas'
-import type { Conversation, Message, UserSummary } from './types'
+import type { Conversation, Message, ProjectUnread, UserSummary } from './types'
 
 export interface SyncResult {
   conversationId: string
@@ -25,6 +25,22 @@ export interface TypingUpdatePayload { conversationId: string, userId: string, d
 export interface ReadUpdatePayload { conversationId: string, userId: string, seq: number }
 export interface PresenceChangePayload { userId: string, status: PresenceStatus, lastSeenAt: string }
 export interface UnreadUpdatePayload { conversationId: string, unreadCount: number, mentionCount: number }
+/**
+ * A project's unread totals for the project switcher, absolute (set, don't add). Sent to a user when the
+ * server computes them anyway: when a message notifies them (mention, DM, reply in their thread —
+ * whether or not the notification itself is held back by visibility or Do Not Disturb), and when they
+ * mark a conversation or project read (read-all) or read a thread, on any device. The client sums the
+ * current project's totals from its conversations' counts itself. For other projects, a `message:new`
+ * or `unread:update` for a conversation it has not listed means "re-read GET /api/projects" (debounced):
+ * counting each plain message for every member would cost the send path a query per member.
+ */
+export type ProjectUnreadPayload = ProjectUnread
+/**
+ * A thread's unread replies for the caller (the "Threads" view): sent to the user's devices after
+ * they read it (`POST /api/threads/:rootId/read`) or marked its conversation or project read.
+ * New replies are not announced this way: `message:new` carries them (threadRootId set).
+ */
+export interface ThreadUnreadPayload { conversationId: string, threadRootId: string, unreadCount: number, mentionCount: number }
 /**
  * Why and about what a member is told. `url` opens the message (`/c/:id#m-<seq>`); `body` is empty
  * for pushes and emails when the member turned previews off.
@@ -60,6 +76,12 @@ interface ClientEvents {
   'read:mark': { payload: z.input<typeof readMarkEventSchema>, reply: NoReply }
   'sync:request': { payload: z.input<typeof syncRequestSchema>, reply: { results: SyncResult[] } }
   'presence:update': { payload: z.input<typeof presenceUpdateSchema>, reply: NoReply }
+  /**
+   * What this client shows, sent on connect, focus, blur, visibility change and navigation. The server
+   * tells no `notification` of a conversation one of the user's clients shows visible, and pushes only
+   * when none of their clients is visible. A client that never sends it counts as not visible.
+   */
+  'client:state': { payload: z.input<typeof clientStateSchema>, reply: NoReply }
 }
 
 export type ClientEventName = keyof ClientEvents
@@ -69,7 +91,7 @@ export type ClientEventReply<E extends ClientEventName> = ClientEvents[E]['reply
 export type ClientEventAck<E extends ClientEventName> = Ack<ClientEventReply<E>>
 
 /** Events a client may fire without waiting for an answer; the others always take an ack callback. */
-type FireAndForget = 'typing:start' | 'typing:stop' | 'read:mark' | 'presence:update'
+type FireAndForget = 'typing:start' | 'typing:stop' | 'read:mark' | 'presence:update' | 'client:state'
 
 /**
  * Socket.IO's map for client → server events. A required ack callback is what lets socket.io's
@@ -89,6 +111,8 @@ export interface ServerToClientEvents {
   'read:update': (payload: ReadUpdatePayload) => void
   'presence:change': (payload: PresenceChangePayload) => void
   'unread:update': (payload: UnreadUpdatePayload) => void
+  'project:unread': (payload: ProjectUnreadPayload) => void
+  'thread:unread': (payload: ThreadUnreadPayload) => void
   'conversation:updated': (payload: { conversation: Conversation }) => void
   'notification': (payload: NotificationPayload) => void
   /** The user lost access to a conversation (removed by an admin): drop it from view. */

@@ -23,6 +23,6 @@ export type AddedMember = ProjectMember & { status: 'active' | 'invited', invita
 
 /** `POST /api/conversations/:id/participants`: people of the conversation's project to add. */
 export const addParticipantsSchema = z.object({
-  userIds: z.array(z.uuid()).min(1).max(50).transform(ids => [...new Set(ids)])
+  userIds: z.array(z.uuid()).min(1, 'Pick at least one person').max(50, 'At most 50 people at once').transform(ids => [...new Set(ids)])
 })
 export type AddParticipantsInput = z.output<typeof addParticipantsSchema>

@@ -33,20 +33,26 @@ export const logoutSchema = z.object({
   scope: z.enum(['local', 'global']).default('local')
 })
 
-export const createProjectSchema = z.object({ name: z.string().trim().min(1).max(100) })
+export const createProjectSchema = z.object({ name: z.string().trim().min(1, 'Give the project a name').max(100, 'At most 100 characters') })
 const participantRoleSchema = z.enum(PARTICIPANT_ROLES)
 export const addProjectMemberSchema = z.object({
-  email: z.email().transform(v => v.toLowerCase()),
+  // A message for what a member types; anything else (not a string) keeps zod's own.
+  email: z.email({ error: issue => issue.input === '' ? 'Enter an e-mail address' : issue.code === 'invalid_format' ? 'Enter a valid e-mail address' : undefined })
+    .transform(v => v.toLowerCase()),
   role: participantRoleSchema.default('member')
 })
 
 export const createConversationSchema = z.object({
-  title: z.string().trim().min(1).max(100),
+  title: z.string().trim().min(1, 'Give the conversation a title').max(100, 'At most 100 characters'),
   // Direct messages are made through POST /api/dm, one per pair of users.
   type: z.enum(CONVERSATION_TYPES).exclude(['direct']).default('group'),
   participantIds: z.array(uuid).max(1000).default([])
 })
-export const directMessageSchema = z.object({ userId: uuid })
+/**
+ * `POST /api/dm`. `projectId`: the project the DM is started from; both people must belong to it. Without
+ * it, the first project the two share (the oldest membership of the other person) is used.
+ */
+export const directMessageSchema = z.object({ userId: uuid, projectId: uuid.optional() })
 
 export const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(HISTORY_PAGE_MAX).default(HISTORY_PAGE_DEFAULT),
@@ -93,6 +99,11 @@ export const syncRequestSchema = z.object({
 
 export const typingEventSchema = z.object({ conversationId: uuid })
 export const presenceUpdateSchema = z.object({ status: z.enum(CHOSEN_PRESENCE_STATUSES) })
+/**
+ * `client:state`: what one client (tab, window, device) shows. `visible`: the page is shown and focused;
+ * `conversationId`: the conversation open in it (null: none).
+ */
+export const clientStateSchema = z.object({ visible: z.boolean(), conversationId: uuid.nullable() })
 
 export const idParamsSchema = z.object({ id: uuid })
 export const projectParamsSchema = z.object({ projectId: uuid })
@@ -114,3 +125,4 @@ export type CreateConversationInput = z.output<typeof createConversationSchema>
 export type DirectMessageInput = z.output<typeof directMessageSchema>
 export type ReadMarkInput = z.output<typeof readMarkEventSchema>
 export type PresenceUpdateInput = z.output<typeof presenceUpdateSchema>
+export type ClientStateInput = z.output<typeof clientStateSchema>

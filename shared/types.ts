@@ -1,8 +1,8 @@
 /** Wire shapes from the contract; the server maps rows to these, the client renders them. */
-import type { ConversationStatus, ConversationType, MentionKind, MessageType, NotificationLevel, ParticipantRole, PresenceStatus, UserRole } from './enums'
+import type { ConversationStatus, ConversationType, EmailNotificationLevel, MentionKind, MessageType, NotificationLevel, ParticipantRole, PresenceStatus, UserRole } from './enums'
 
 // Defined with their value lists in ./enums; named here too so wire shapes come from one import.
-export type { ConversationStatus, ConversationType, MessageType, ParticipantRole, PresenceStatus, UserRole }
+export type { ConversationStatus, ConversationType, EmailNotificationLevel, MessageType, NotificationLevel, ParticipantRole, PresenceStatus, UserRole }
 
 export interface User {
   id: string
@@ -12,6 +12,12 @@ export interface User {
   role: UserRole
   /** Whether others see when this user has read their messages. */
   readReceipts: boolean
+  /** Missed activity by email: everything that notifies, mentions and DMs only, or nothing. */
+  emailNotifications: EmailNotificationLevel
+  /** Whether pushes and emails carry the message text (in-app notifications always do). */
+  notificationPreview: boolean
+  /** Do Not Disturb until then (ISO time), or null when off; a time already past reads as null. */
+  dndUntil: string | null
 }
 
 export interface UserSummary {
@@ -134,6 +140,41 @@ export interface Project {
   id: string
   name: string
   myRole: ParticipantRole
+  /**
+   * The caller's unread messages over their conversations in the project (Conversation.unreadCount summed);
+   * set by `GET /api/projects`, kept current by `project:unread`.
+   */
+  unreadCount?: number
+  /** The caller's unread mentions there, thread replies included (Conversation.mentionCount summed). */
+  mentionCount?: number
+}
+
+/** The caller's unread totals of one project (`GET /api/projects` and the `project:unread` event). */
+export interface ProjectUnread {
+  projectId: string
+  unreadCount: number
+  mentionCount: number
+}
+
+/** One thread of the "Threads" view (`GET /api/threads`): one the caller started, replied in or was mentioned in. */
+export interface ThreadInboxItem {
+  conversationId: string
+  /** The conversation's title as the caller sees it. */
+  conversationTitle: string
+  root: Message
+  replyCount: number
+  lastReplyAt: string
+  /** Replies by others the caller has not read (see POST /api/threads/:rootId/read). */
+  unreadCount: number
+  /** Of those, the ones that mention the caller (or @here / @channel). */
+  mentionCount: number
+}
+
+/** One conversation of the "All unreads" view (`GET /api/unreads`), with its first unread messages. */
+export interface UnreadConversation {
+  conversation: Conversation
+  /** The oldest unread messages of its timeline, oldest first (at most the query's `limit`). */
+  messages: Message[]
 }
 
 export interface ProjectMember extends UserSummary {

@@ -4,7 +4,8 @@ import {
 } from 'drizzle-orm/pg-core'
 // Relative rather than '#shared': drizzle-kit loads this file without Nuxt's aliases.
 import {
-  CONVERSATION_STATUSES, CONVERSATION_TYPES, EMAIL_NOTIFICATION_LEVELS, INVITATION_STATUSES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_KINDS, NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
+  CONVERSATION_STATUSES, CONVERSATION_TYPES, EMAIL_NOTIFICATION_LEVELS, INVITATION_STATUSES, MENTION_KINDS, MESSAGE_EDIT_KINDS, MESSAGE_TYPES, NOTIFICATION_KINDS,
+  NOTIFICATION_LEVELS, PARTICIPANT_ROLES,
   REPORT_ACTIONS, REPORT_SOURCES, REPORT_STATUSES, SANCTION_KINDS, USER_ROLES
 } from '../../shared/enums'
 import { AUTOMOD_ACTIONS, AUTOMOD_KINDS, type AutomodConfig } from '../../shared/automod-enums'
@@ -175,6 +176,20 @@ export const messages = pgTable('messages', {
   index('messages_search_idx').using('gin', t.search),
   index('messages_retention_deleted_idx').on(t.retentionDeletedAt)
 ])
+
+/**
+ * How far a member has read one thread (the "Threads" view and mentions in thread replies). Without a
+ * row the conversation's read marker counts; a row is made when they reply, read the thread, mark its
+ * conversation read, or are told of a reply or mention there (then at the marker they had), so a
+ * mention in a thread stays unread until the thread is read, however far the timeline was read.
+ */
+export const threadReads = pgTable('thread_reads', {
+  userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+  threadRootId: uuid('thread_root_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  lastReadSeq: seq('last_read_seq').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+}, t => [primaryKey({ columns: [t.userId, t.threadRootId] }), index('thread_reads_user_conversation_idx').on(t.userId, t.conversationId)])
 
 export const messageEdits = pgTable('message_edits', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -6,6 +6,7 @@ import { conversationRoom, userRoom } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
 import { notProjectBanned } from '../services/access'
 import { sessionRoom } from '../services/auth/sessions'
+import { registerClientStateHandlers } from './client-state'
 import type { ChatSocket } from './handle'
 import { registerMessageHandlers } from './messages'
 import { registerPresenceHandlers } from './presence'
@@ -49,6 +50,7 @@ export async function onConnection(socket: ChatSocket) {
   registerSyncHandlers(socket)
   registerReadHandlers(socket)
   registerTypingHandlers(socket)
+  registerClientStateHandlers(socket)
 
   await registerPresenceHandlers(socket)
 

@@ -1,5 +1,6 @@
 import type { PresenceChangePayload } from '#shared/events'
 import { presenceUpdateSchema } from '#shared/schemas'
+import { endTimedDnd, loadDndMirror } from '../services/people/dnd'
 import { setPresence, socketClosed, socketOpened } from '../services/people/presence'
 import { onEvent, type ChatSocket } from './handle'
 
@@ -12,12 +13,16 @@ function announce(socket: ChatSocket, change: PresenceChangePayload | null, room
 export async function registerPresenceHandlers(socket: ChatSocket) {
   const conversationRooms = () => [...socket.rooms].filter(r => r.startsWith('conv:'))
   onEvent(socket, 'presence:update', presenceUpdateSchema, async (actor, input) => {
-    announce(socket, await setPresence(actor, input), conversationRooms())
+    const change = await setPresence(actor, input)
+    // Picking another status turns Do Not Disturb off, its timer included.
+    if (input.status !== 'dnd') await endTimedDnd(actor.id)
+    announce(socket, change, conversationRooms())
     return {}
   })
   socket.on('disconnecting', () => {
     const rooms = conversationRooms()
     socketClosed(socket.data.userId).then(change => announce(socket, change, rooms)).catch(() => {})
   })
+  await loadDndMirror(socket.data.userId)
   announce(socket, await socketOpened(socket.data.userId), conversationRooms())
 }

@@ -1,7 +1,10 @@
 import type { Conversation, Message, User } from '#shared/types'
 import { messageFixture } from '../support/message-fixture'
 
-export const ME: User = { id: '00000000-0000-4000-8000-000000000001', email: 'me@example.com', displayName: 'Me', avatarUrl: null, role: 'member', readReceipts: true }
+export const ME: User = {
+  id: '00000000-0000-4000-8000-000000000001', email: 'me@example.com', displayName: 'Me', avatarUrl: null, role: 'member', readReceipts: true,
+  emailNotifications: 'mentions', notificationPreview: true, dndUntil: null
+}
 export const OTHER = { id: '00000000-0000-4000-8000-000000000002', displayName: 'Other', avatarUrl: null }
 
 export const CONVERSATION_ID = '00000000-0000-4000-8000-0000000000c1'

@@ -78,19 +78,23 @@ export async function createConversation(actor: Actor, projectId: string, data: 
   return conversation!
 }
 
-/** Gets or creates the direct conversation between the caller and another member of a shared project. */
-export async function getOrCreateDirect(actor: Actor, { userId }: DirectMessageInput): Promise<Conversation> {
+/**
+ * Gets or creates the direct conversation between the caller and another member of a shared project:
+ * the project it is started from (`projectId`, both must belong to it — never another one silently),
+ * else the first project they share.
+ */
+export async function getOrCreateDirect(actor: Actor, { userId, projectId: from }: DirectMessageInput): Promise<Conversation> {
   const db = await useDb()
   // Only projects open to both: a ban from a project ends the right to start DMs through it.
   const mine = await db.select({ projectId: projectMembers.projectId }).from(projectMembers)
-    .where(and(eq(projectMembers.userId, actor.id), notProjectBanned(actor.id, projectMembers.projectId)))
+    .where(and(eq(projectMembers.userId, actor.id), notProjectBanned(actor.id, projectMembers.projectId), from ? eq(projectMembers.projectId, from) : undefined))
   const shared = mine.length
     ? await db.select({ projectId: projectMembers.projectId }).from(projectMembers)
         .where(and(eq(projectMembers.userId, userId), inArray(projectMembers.projectId, mine.map(m => m.projectId)),
           notProjectBanned(userId, projectMembers.projectId)))
         .orderBy(asc(projectMembers.joinedAt)).limit(1)
     : []
-  if (!shared[0]) throw new AppError('FORBIDDEN', 'you share no project with this user')
+  if (!shared[0]) throw new AppError('FORBIDDEN', from ? 'you and this user are not both members of this project' : 'you share no project with this user')
   const projectId = shared[0].projectId
   const pair = [actor.id, userId].sort()
   const directKey = `${projectId}:${pair.join(':')}`

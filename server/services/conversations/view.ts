@@ -3,6 +3,7 @@ import type { Conversation, Participant, UserSummary } from '#shared/types'
 import type { DbOrTx } from '../../db/client'
 import { projectOpenTo } from '../../db/sanctions'
 import { conversationParticipants, conversations, profiles } from '../../db/schema'
+import { mentionCountSql, unreadCountSql } from '../messages/reads-counts'
 import { memberConversationTitle } from './title'
 
 type Preview = Conversation['lastMessage']
@@ -16,12 +17,9 @@ export async function loadConversations(db: DbOrTx, userId: string, where?: SQL)
     myRole: p.role,
     level: p.notificationLevel,
     mutedUntil: p.mutedUntil,
-    // Thread replies count in their thread, not in the conversation's unread badge.
-    unread: sql<number>`(select count(*) from messages m where m.conversation_id = ${c.id} and m.seq > ${p.lastReadSeq}
-      and m.sender_id <> ${userId} and m.deleted_at is null and (m.thread_root_id is null or m.also_in_conversation))`.mapWith(Number),
-    mentionCount: sql<number>`(select count(*) from mentions mn join messages m on m.id = mn.message_id
-      where m.conversation_id = ${c.id} and m.seq > ${p.lastReadSeq} and m.sender_id <> ${userId} and m.deleted_at is null
-      and (mn.user_id = ${userId} or mn.kind in ('here', 'channel')))`.mapWith(Number),
+    // Thread replies count in their thread, not in the conversation's unread badge (reads-counts.ts).
+    unread: unreadCountSql(userId, c.id, p.lastReadSeq),
+    mentionCount: mentionCountSql(userId, c.id, p.lastReadSeq),
     lastMessage: sql<Preview>`(select json_build_object('senderId', m.sender_id, 'senderName', pr.display_name,
       'content', left(m.content, 200), 'createdAt', m.created_at) from messages m join profiles pr on pr.id = m.sender_id
       where m.conversation_id = ${c.id} and m.deleted_at is null and m.thread_root_id is null order by m.seq desc limit 1)`,

@@ -20,6 +20,7 @@ import type { StreamedUpload } from '../../utils/upload-request'
 import { assertNotSilenced } from '../access'
 import { assertTextAllowed } from '../moderation/automod/engine'
 import { getActionBudgets } from '../moderation/policy-limits'
+import { applyDndUntil } from './dnd'
 import { toUser, toUserSummary } from './user-view'
 import type { Actor } from '../../domain/actor'
 
@@ -44,7 +45,10 @@ export async function getUser(id: string): Promise<User> {
   return toUser(row)
 }
 
-/** Changes the caller's display name, read receipts, or removes their avatar. */
+/**
+ * Changes the caller's display name, read receipts, notification choices (email, previews, a timed Do
+ * Not Disturb — see dnd.ts), or removes their avatar.
+ */
 export async function updateProfile(actor: Actor, changes: UpdateProfileInput): Promise<User> {
   const db = await useDb()
   const [before] = await db.select().from(profiles).where(eq(profiles.id, actor.id))
@@ -60,10 +64,15 @@ export async function updateProfile(actor: Actor, changes: UpdateProfileInput): 
   const [row] = await db.update(profiles).set({
     ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
     ...(changes.readReceipts !== undefined ? { readReceipts: changes.readReceipts } : {}),
+    ...(changes.emailNotifications !== undefined ? { emailNotifications: changes.emailNotifications } : {}),
+    ...(changes.notificationPreview !== undefined ? { notificationPreview: changes.notificationPreview } : {}),
+    // A time already past turns Do Not Disturb off, like null.
+    ...(changes.dndUntil !== undefined ? { dndUntil: changes.dndUntil && changes.dndUntil > new Date() ? changes.dndUntil : null } : {}),
     ...(changes.avatarUrl === null ? { avatarUrl: null, avatarKey: null } : {}),
     updatedAt: new Date()
   }).where(eq(profiles.id, actor.id)).returning()
   if (changes.avatarUrl === null) await dropAvatarObject(before.avatarKey)
+  if (changes.dndUntil !== undefined) await applyDndUntil(actor.id, row!.dndUntil)
   if (row!.displayName !== before.displayName || row!.avatarUrl !== before.avatarUrl) await announce(row!)
   return toUser(row!)
 }

@@ -8,17 +8,22 @@ import { setConversationMembership } from '../../infra/realtime'
 import { AppError } from '../../utils/errors'
 import { requireProjectMember } from '../access'
 import { inviteToProject, mayAddDirectly } from './invitations'
+import { projectTotalsFor } from '../messages/reads-counts'
 import { getPresence } from '../people/presence'
 import { announceJoin, enterProjectWideConversations } from './join'
 import type { Actor } from '../../domain/actor'
 
-/** Projects the caller belongs to. */
+/** Projects the caller belongs to, with their unread totals there (the project switcher's badges). */
 export async function listProjects(actor: Actor): Promise<Project[]> {
   const db = await useDb()
-  const rows = await db.select({ id: projects.id, name: projects.name, myRole: projectMembers.role })
-    .from(projectMembers).innerJoin(projects, eq(projects.id, projectMembers.projectId))
-    .where(eq(projectMembers.userId, actor.id)).orderBy(projects.createdAt)
-  return rows
+  const [rows, totals] = await Promise.all([
+    db.select({ id: projects.id, name: projects.name, myRole: projectMembers.role })
+      .from(projectMembers).innerJoin(projects, eq(projects.id, projectMembers.projectId))
+      .where(eq(projectMembers.userId, actor.id)).orderBy(projects.createdAt),
+    projectTotalsFor(db, [actor.id])
+  ])
+  const byProject = new Map(totals.map(t => [t.projectId, t]))
+  return rows.map(r => ({ ...r, unreadCount: byProject.get(r.id)?.unreadCount ?? 0, mentionCount: byProject.get(r.id)?.mentionCount ?? 0 }))
 }
 
 /** Creates a project owned by the caller, with a "general" conversation, as Slack and Mattermost do. */
@@ -32,7 +37,7 @@ export async function createProject(actor: Actor, { name }: CreateProjectInput):
     return { project: project!, conversationId: general!.id }
   })
   setConversationMembership([actor.id], conversationId, true)
-  return { id: project.id, name: project.name, myRole: 'owner' }
+  return { id: project.id, name: project.name, myRole: 'owner', unreadCount: 0, mentionCount: 0 }
 }
 
 /** Members of a project the caller belongs to. */
