@@ -11,6 +11,13 @@ export interface AuthBackend {
   signUp: (input: { email: string, password: string, displayName: string }) => Promise<SignUpResult>
   /** Supabase only: sends a one-time sign-in link. */
   sendMagicLink: ((email: string) => Promise<void>) | null
+  /** "Forgot password": emails a reset link (the answer is the same whether or not the address is known). */
+  requestPasswordReset: (email: string) => Promise<void>
+  /**
+   * Sets a new password from a reset link: local mode spends the link's `token`; Supabase mode
+   * updates the recovery session the link signed this browser into (`token` is then null).
+   */
+  resetPassword: (input: { token: string | null, password: string }) => Promise<void>
   /** A fresh access token when the provider can refresh the session, else null. */
   refresh: () => Promise<string | null>
   /** The session to resume on app start (local mode: from the httpOnly refresh cookie), else null. */

@@ -25,6 +25,13 @@ function localBackend(): AuthBackend {
     signIn: (email, password) => post('/api/auth/local/login', { email, password }),
     signUp: input => post('/api/auth/local/signup', input),
     sendMagicLink: null,
+    requestPasswordReset: async (email) => {
+      await post('/api/auth/local/forgot', { email })
+    },
+    resetPassword: async ({ token, password }) => {
+      if (!token) throw authError('this reset link is incomplete', 400)
+      await post('/api/auth/local/reset', { token, password })
+    },
     refresh: async () => (await refreshOnce())?.accessToken ?? null,
     restore: refreshOnce,
     signOut: async () => {
@@ -72,6 +79,17 @@ function supabaseBackend(client: SupabaseClient): AuthBackend {
     },
     async sendMagicLink(email) {
       const { error } = await client.auth.signInWithOtp({ email, options: { emailRedirectTo: `${location.origin}/login` } })
+      if (error) throw authError(error.message, 400)
+    },
+    async requestPasswordReset(email) {
+      // The recovery link signs this browser in (PKCE) and lands on the reset page.
+      const { error } = await client.auth.resetPasswordForEmail(email, { redirectTo: `${location.origin}/reset` })
+      if (error) throw authError(error.message, 400)
+    },
+    async resetPassword({ password }) {
+      const { data } = await client.auth.getSession()
+      if (!data.session) throw authError('this reset link is invalid or has expired, ask for a new one', 400)
+      const { error } = await client.auth.updateUser({ password })
       if (error) throw authError(error.message, 400)
     },
     async refresh() {

@@ -17,12 +17,16 @@ function answerBucket(res: ServerResponse, bucket: string, authorized: boolean) 
   res.end(JSON.stringify(body))
 }
 
+/** What the gateway serves without an apikey: the key set, and the links people open from emails or providers. */
+const OPEN_ROUTES = /^\/(\.well-known\/|verify\b|callback\b|authorize\b)/
+
 export interface AuthProxy { url: string, server: Server, close: () => Promise<void>, hits: () => Record<string, number> }
 
 /**
  * The piece of the Supabase API gateway our server relies on: `${SUPABASE_URL}/auth/v1/*` is
  * Supabase Auth, whose own routes sit at the root. Like the gateway, it wants an `apikey` header
- * (anon or service key) except on /auth/v1/.well-known/*, which is public. Of Storage it answers
+ * (anon or service key) except on /auth/v1/.well-known/* and the links opened from emails
+ * (/verify, /callback, /authorize), which are public. Of Storage it answers
  * only the bucket look-up of the server's health check, from the recorded Storage API shapes.
  */
 export async function startAuthProxy(opts: { target: string, apiKeys: string[], port?: number }): Promise<AuthProxy> {
@@ -41,7 +45,7 @@ export async function startAuthProxy(opts: { target: string, apiKeys: string[], 
     }
     const path = url.slice('/auth/v1'.length)
     counts[path.split('?')[0]!] = (counts[path.split('?')[0]!] ?? 0) + 1
-    if (!path.startsWith('/.well-known/') && !opts.apiKeys.includes(String(req.headers.apikey ?? ''))) {
+    if (!OPEN_ROUTES.test(path) && !opts.apiKeys.includes(String(req.headers.apikey ?? ''))) {
       res.writeHead(401, { 'content-type': 'application/json' })
       return res.end(JSON.stringify({ message: 'No API key found in request' }))
     }
