@@ -47,8 +47,19 @@ export default defineNuxtConfig({
   modules: ['@nuxt/ui', '@pinia/nuxt', '@vueuse/nuxt', 'nuxt-security', '@nuxt/eslint'],
   ssr: false,
   devtools: { enabled: false },
-  // Screen readers pick their voice from the page language (axe: html-has-lang).
-  app: { head: { htmlAttrs: { lang: 'en' } } },
+  // Screen readers pick their voice from the page language (axe: html-has-lang). The manifest,
+  // icons and theme colour make the app installable (public/manifest.webmanifest, public/sw.js).
+  app: {
+    head: {
+      htmlAttrs: { lang: 'en' },
+      link: [
+        { rel: 'manifest', href: '/manifest.webmanifest' },
+        { rel: 'icon', type: 'image/svg+xml', href: '/icons/icon.svg' },
+        { rel: 'apple-touch-icon', href: '/icons/apple-touch-icon.png' }
+      ],
+      meta: [{ name: 'theme-color', content: '#16a34a' }]
+    }
+  },
   css: ['~/assets/css/main.css'],
   // No network at build or run time: fonts come from the system stack, icons from installed collections.
   ui: { fonts: false },
@@ -98,7 +109,9 @@ export default defineNuxtConfig({
         'font-src': ['\'self\'', 'data:'],
         // Supabase's origin is added at run time (server/plugins/03.csp-origins.ts).
         'connect-src': ['\'self\''],
+        // The service worker (/sw.js) and the web app manifest come from this origin only.
         'worker-src': ['\'self\'', 'blob:'],
+        'manifest-src': ['\'self\''],
         'upgrade-insecure-requests': false
       }
     }

@@ -22,6 +22,12 @@ export function useConversations() {
     await Promise.all([loadConversations(projectId), loadMembers(projectId)])
   }
 
+  /** The projects list again: names and, for projects whose sidebar is not held here, unread totals. */
+  async function loadProjects() {
+    const { projects } = await api<{ projects: Project[] }>('/api/projects')
+    store.setProjects(projects)
+  }
+
   /** Projects and the remembered project's sidebar, once per session; concurrent callers wait for the first. */
   async function bootstrap() {
     while (store.bootstrap === 'loading') await until(() => store.bootstrap).not.toBe('loading')
@@ -56,8 +62,9 @@ export function useConversations() {
     return conversation
   }
 
-  async function startDm(userId: string) {
-    const { conversation } = await api<{ conversation: Conversation }>('/api/dm', { method: 'POST', body: { userId } })
+  /** Opens (or starts) a DM in the project it is started from: never in another one, which would switch the member away. */
+  async function startDm(userId: string, projectId = store.currentProjectId) {
+    const { conversation } = await api<{ conversation: Conversation }>('/api/dm', { method: 'POST', body: { userId, ...(projectId ? { projectId } : {}) } })
     store.upsertConversation(conversation)
     return conversation
   }
@@ -85,5 +92,5 @@ export function useConversations() {
     return participants
   }
 
-  return { leave, update, addPeople, loadConversations, loadMembers, selectProject, bootstrap, open, create, startDm }
+  return { leave, update, addPeople, loadProjects, loadConversations, loadMembers, selectProject, bootstrap, open, create, startDm }
 }

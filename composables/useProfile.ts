@@ -1,6 +1,6 @@
 import type { User } from '#shared/types'
 
-/** The signed-in member's own profile: name, avatar and read receipts; the auth store follows every answer. */
+/** The signed-in member's own profile: name, avatar, read receipts and notification choices; the auth store follows every answer. */
 export function useProfile() {
   const api = useApi()
   const auth = useAuthStore()
@@ -13,7 +13,8 @@ export function useProfile() {
     return user
   }
 
-  async function update(changes: { displayName?: string, readReceipts?: boolean }): Promise<User> {
+  /** Profile and account-wide notification choices (`PATCH /api/me`). */
+  async function update(changes: Partial<Pick<User, 'displayName' | 'readReceipts' | 'emailNotifications' | 'notificationPreview' | 'dndUntil'>>): Promise<User> {
     const { user } = await api<{ user: User }>('/api/me', { method: 'PATCH', body: changes })
     return apply(user)
   }

@@ -5,7 +5,10 @@ export function useSession() {
   const auth = useAuthStore()
   const toast = useToast()
   const nuxtApp = useNuxtApp()
-  const stores = [useConversationsStore(), useMessagesStore(), usePresenceStore(), useTypingStore(), useDraftsStore(), useScheduledStore(), useModerationStore(), useInvitationsStore()]
+  const stores = [
+    useConversationsStore(), useMessagesStore(), usePresenceStore(), useTypingStore(), useDraftsStore(), useScheduledStore(), useModerationStore(), useInvitationsStore(),
+    useNotificationsStore(), useThreadInboxStore()
+  ]
 
   function clearChat() {
     for (const store of stores) store.reset()

@@ -19,6 +19,7 @@ export default defineNuxtPlugin({
     const typing = useTypingStore()
     const drafts = useDraftsStore()
     const scheduled = useScheduledStore()
+    const threadInbox = useThreadInboxStore()
     const router = useRouter()
 
     const socket: ChatSocket = io({
@@ -44,13 +45,27 @@ export default defineNuxtPlugin({
       moderation: useModeration(),
       invitations: useInvitations(),
       session: useSession(),
-      toast: useToast()
+      toast: useToast(),
+      notifications: useNotifications()
     }))
     const effects = () => (made ??= makeEffects())
+
+    // A burst of messages in conversations not listed here reads the projects' totals once.
+    const refreshProjectTotals = useDebounceFn(() => {
+      effects().sidebar.loadProjects().catch(logFailure('reading project totals'))
+    }, 1_000)
+
+    // What this tab shows: the server holds back notifications about a conversation the member sees.
+    const clientState = useClientState()
+    const reportState = () => socket.emit('client:state', clientState.state.value)
+    watch(clientState.state, (next, previous) => {
+      if (socket.connected && (next.visible !== previous?.visible || next.conversationId !== previous?.conversationId)) reportState()
+    })
 
     /** Every (re)connect: restore the chosen status, catch up, refresh unread counts, then send what waited. */
     async function onConnected() {
       const { presence, sync, sidebar, outbox, moderation, invitations } = effects()
+      reportState()
       presence.announce()
       try {
         await sync.syncAll()
@@ -98,9 +113,12 @@ export default defineNuxtPlugin({
         effects().sync.syncAll([message.conversationId], { [message.conversationId]: gapFrom }).catch(logFailure('filling a gap'))
       }
       typing.setTyping({ conversationId: message.conversationId, userId: message.senderId, displayName: message.sender.displayName, isTyping: false })
+      threadInbox.receiveReply(message, auth.user?.id)
       if (!conversations.conversations[message.conversationId] && conversations.currentProjectId) {
-        // A conversation we have not listed yet (a new DM or group): refresh the sidebar.
+        // A conversation we have not listed yet (a new DM or group, or one in another project):
+        // refresh the sidebar, and the other projects' totals in the switcher.
         effects().sidebar.loadConversations(conversations.currentProjectId).catch(logFailure('reloading the sidebar'))
+        if (message.senderId !== auth.user?.id) refreshProjectTotals()
       }
     })
     socket.on('message:updated', ({ message }) => messages.upsert(message))
@@ -108,9 +126,23 @@ export default defineNuxtPlugin({
     socket.on('typing:update', (payload) => {
       if (payload.userId !== auth.user?.id) typing.setTyping(payload)
     })
-    socket.on('unread:update', payload => conversations.setUnread(payload))
+    socket.on('unread:update', (payload) => {
+      conversations.setUnread(payload)
+      // A conversation of a project whose sidebar is not held here: its project's total moved.
+      if (!conversations.conversations[payload.conversationId]) refreshProjectTotals()
+    })
+    socket.on('project:unread', payload => conversations.setProjectUnread(payload))
+    socket.on('thread:unread', payload => threadInbox.setUnread(payload))
     socket.on('presence:change', payload => presence.setPresence(payload))
-    socket.on('conversation:updated', ({ conversation }) => conversations.upsertConversation(conversation))
+    socket.on('conversation:updated', ({ conversation }) => {
+      const known = !!conversations.conversations[conversation.id]
+      conversations.upsertConversation(conversation)
+      // A conversation we had not listed (a new DM or group someone started with us): read the sidebar again.
+      if (!known && conversation.projectId === conversations.currentProjectId) {
+        effects().sidebar.loadConversations(conversation.projectId).catch(logFailure('reloading the sidebar'))
+      }
+    })
+    socket.on('notification', payload => effects().notifications.receive(payload))
     socket.on('user:updated', ({ user }) => {
       conversations.applyUser(user)
       messages.applySender(user)

@@ -16,6 +16,8 @@ export const useConversationsStore = defineStore('conversations', () => {
   const participants = ref<Record<string, Participant[]>>({})
   /** The seq this tab last reported with read:mark, per conversation. */
   const readSeq = ref<Record<string, number>>({})
+  /** Projects whose whole sidebar was read: their unread totals are summed here, not taken from the server. */
+  const loadedProjectIds = ref<Record<string, true>>({})
 
   const currentProject = computed(() => projects.value.find(p => p.id === currentProjectId.value) ?? null)
   const projectConversations = computed(() =>
@@ -35,6 +37,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     members.value = {}
     participants.value = {}
     readSeq.value = {}
+    loadedProjectIds.value = {}
   }
 
   function setBootstrap(state: LoadState) {
@@ -55,6 +58,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     for (const c of Object.values(conversations.value)) if (c.projectId !== projectId) next[c.id] = c
     for (const c of list) next[c.id] = c
     conversations.value = next
+    loadedProjectIds.value[projectId] = true
   }
 
   function upsertConversation(conversation: Conversation) {
@@ -77,6 +81,8 @@ export const useConversationsStore = defineStore('conversations', () => {
     conversations.value = next
     const { [projectId]: _gone, ...rest } = members.value
     members.value = rest
+    const { [projectId]: _loaded, ...loaded } = loadedProjectIds.value
+    loadedProjectIds.value = loaded
     if (currentProjectId.value === projectId) currentProjectId.value = null
   }
 
@@ -136,6 +142,12 @@ export const useConversationsStore = defineStore('conversations', () => {
     }
   }
 
+  /** A project's unread totals from the server, for a project whose sidebar this tab has not read. */
+  function setProjectUnread(payload: { projectId: string, unreadCount: number, mentionCount: number }) {
+    const project = projects.value.find(p => p.id === payload.projectId)
+    if (project) Object.assign(project, { unreadCount: payload.unreadCount, mentionCount: payload.mentionCount })
+  }
+
   /** Records a read:mark sent for this seq and clears the badge. */
   function markRead(conversationId: string, seq: number) {
     readSeq.value[conversationId] = seq
@@ -147,9 +159,9 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   return {
-    projects, currentProjectId, rememberedProjectId, bootstrap, conversations, members, participants, readSeq,
+    projects, currentProjectId, rememberedProjectId, bootstrap, conversations, members, participants, readSeq, loadedProjectIds,
     currentProject, channels, directMessages,
     reset, setBootstrap, setProjects, selectProject, setConversations, upsertConversation, removeConversation, removeProject, applyUser,
-    setMembers, setParticipants, touchPreview, countUnread, previewDeleted, setUnread, markRead
+    setMembers, setParticipants, touchPreview, countUnread, previewDeleted, setUnread, setProjectUnread, markRead
   }
 })

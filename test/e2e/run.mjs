@@ -7,7 +7,7 @@
 // playwright-core. Screenshots land in test-output/e2e/. E2E_ONLY=<substring> runs some scenarios.
 import { existsSync } from 'node:fs'
 import { chromium } from 'playwright-core'
-import { LAUNCH_OPTIONS, OUTPUT_DIR, USERS, cspViolationLog, pageErrorLog, restClient, screenshot } from './lib/helpers.mjs'
+import { LAUNCH_OPTIONS, OUTPUT_DIR, USERS, cspViolationLog, pageErrorLog, restClient, screenshot, vueWarnLog } from './lib/helpers.mjs'
 import { ensureBuilt, startInstance, SUITE_AUTH_LIMITS } from '../support/instance.mjs'
 import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mjs'
 import { adminLocksConversation, adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
@@ -22,6 +22,8 @@ import { adminExports } from './scenarios/export.mjs'
 import { moderationQueue } from './scenarios/moderation.mjs'
 import { auditAndRetention } from './scenarios/audit-retention.mjs'
 import { analyticsDrilldown } from './scenarios/analytics.mjs'
+import { pwaInstallAndPush } from './scenarios/pwa.mjs'
+import { notificationsInApp } from './scenarios/notifications.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
@@ -40,7 +42,9 @@ const SCENARIOS = [
   ['8 exports: admin conversation download and project job, a member\'s own transcript', adminExports, 90_000],
   ['9 moderation: report, queue, delete and mute from the report, seen live by both members', moderationQueue, 60_000],
   ['10 admin sets retention with its preview, audits and verifies the log, exports it', auditAndRetention, 60_000],
-  ['11 analytics: an admin reads a figure and drills down from a day to its messages', analyticsDrilldown, 60_000]
+  ['11 analytics: an admin reads a figure and drills down from a day to its messages', analyticsDrilldown, 60_000],
+  ['12 installable app: manifest, service worker, a push shown as a notification', pwaInstallAndPush, 60_000],
+  ['13 notifications: a toast and the title for a mention elsewhere, muting stops them, settings, unreads and threads', notificationsInApp, 90_000]
 ]
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)
 
@@ -132,9 +136,13 @@ async function main() {
     if (aborted) break
     if (only && !only.split(',').some(o => name.includes(o))) continue
     const t0 = Date.now()
+    const warnedBefore = vueWarnLog.length
     log(`\n▶ ${name}`)
     try {
       await withTimeout(fn(env), timeout, name)
+      // A Vue warning is a bug the user does not see yet: the scenario that printed it fails.
+      const vueWarnings = [...new Set(vueWarnLog.slice(warnedBefore))]
+      if (vueWarnings.length) throw new Error(`Vue warnings:\n${vueWarnings.join('\n')}`)
       results.push({ name, ok: true, ms: Date.now() - t0 })
       log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
     } catch (error) {

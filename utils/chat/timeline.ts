@@ -204,3 +204,11 @@ export function applyThreadPage(thread: ThreadTimeline, root: Message, replies: 
 export function updateRoot(held: ChatMessage | null, root: Message): ChatMessage {
   return held && held.updatedSeq > root.updatedSeq ? held : { ...root, status: 'sent' }
 }
+
+/**
+ * Where "New messages" starts: the first confirmed message after `lastReadSeq` that someone else
+ * wrote (one's own messages and system lines are never news). Undefined when there is none in the window.
+ */
+export function firstUnread(messages: readonly ChatMessage[], lastReadSeq: number, myId: string | undefined): ChatMessage | undefined {
+  return messages.find(m => !isLocal(m) && m.seq > lastReadSeq && m.senderId !== myId && m.type !== 'system')
+}
