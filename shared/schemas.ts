@@ -98,7 +98,12 @@ export const syncRequestSchema = z.object({
 })
 
 export const typingEventSchema = z.object({ conversationId: uuid })
-export const presenceUpdateSchema = z.object({ status: z.enum(CHOSEN_PRESENCE_STATUSES) })
+/**
+ * `presence:update`: a status the member chose, or (`auto: true`, "online" or "away") what the client
+ * saw of its tab, idle or hidden for a while, or in use again; an automatic one never overrides a chosen status.
+ */
+export const presenceUpdateSchema = z.object({ status: z.enum(CHOSEN_PRESENCE_STATUSES), auto: z.boolean().optional() })
+  .refine(v => !(v.auto && v.status === 'dnd'), { path: ['status'], message: 'do not disturb is only chosen, never automatic' })
 /**
  * `client:state`: what one client (tab, window, device) shows. `visible`: the page is shown and focused;
  * `conversationId`: the conversation open in it (null: none).

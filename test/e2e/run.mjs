@@ -5,10 +5,12 @@
 // NUXT_OUTPUT_DIR choose where; FORCE_BUILD=1 always builds, E2E_SKIP_BUILD=1 uses any existing build), starts it on a free port with a
 // fresh PGlite data dir (seeded demo users), and drives the system Chromium through
 // playwright-core. Screenshots land in test-output/e2e/. E2E_ONLY=<substring> runs some scenarios.
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { LAUNCH_OPTIONS, OUTPUT_DIR, USERS, cspViolationLog, pageErrorLog, restClient, screenshot, vueWarnLog } from './lib/helpers.mjs'
-import { ensureBuilt, startInstance, SUITE_AUTH_LIMITS } from '../support/instance.mjs'
+import { ensureBuilt, ROOT, startInstance, SUITE_AUTH_LIMITS } from '../support/instance.mjs'
 import { markdownAndXss, offlineSend, twoMembersChat } from './scenarios/chat.mjs'
 import { adminLocksConversation, adminParticipants, memberKeptOutOfAdmin } from './scenarios/admin.mjs'
 import { screenshots } from './scenarios/screens.mjs'
@@ -44,9 +46,36 @@ const SCENARIOS = [
   ['10 admin sets retention with its preview, audits and verifies the log, exports it', auditAndRetention, 60_000],
   ['11 analytics: an admin reads a figure and drills down from a day to its messages', analyticsDrilldown, 60_000],
   ['12 installable app: manifest, service worker, a push shown as a notification', pwaInstallAndPush, 60_000],
-  ['13 notifications: a toast and the title for a mention elsewhere, muting stops them, settings, unreads and threads', notificationsInApp, 90_000]
+  ['13 notifications: a toast and the title for a mention elsewhere, muting stops them, settings, unreads and threads', notificationsInApp, 90_000],
+  ['14 no Vue warnings on a development build: sign-in, conversation, thread, emoji picker, history', devBuildVueWarnings, 150_000]
 ]
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)
+
+/**
+ * Vue strips its warnings from the production build the scenarios drive, so this one boots `nuxt dev`
+ * apart (scripts/vue-warnings.mjs, ~40 s): sign-in, a conversation, a thread, the emoji picker and an
+ * admin's history must print no "[Vue warn]". The script stops its dev server itself before the deadline.
+ */
+function devBuildVueWarnings(env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'vue-warnings.mjs')], {
+      env: { ...process.env, VUE_WARN_DEADLINE_MS: '140000' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let output = ''
+    child.stdout.on('data', (d) => { output += d })
+    child.stderr.on('data', (d) => { output += d })
+    child.once('close', (code) => {
+      const lines = output.trim().split('\n').filter(line => !line.startsWith('{'))
+      if (code === 0) {
+        env.log(`  ${lines.at(-2) ?? ''}`)
+        resolve()
+      } else {
+        reject(new Error(lines.slice(-20).join('\n')))
+      }
+    })
+  })
+}
 
 const log = (...args) => console.log(...args)
 const started = Date.now()

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
 import { parse } from 'csv-parse/sync'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditLogEntry, AuditVerifyResult } from '#admin-shared/audit-schemas'
-import type { AdminProjectRetention, RetentionPolicy } from '#admin-shared/retention-schemas'
+import type { AdminProjectRetention, RetentionDeletedMessage, RetentionPolicy } from '#admin-shared/retention-schemas'
+import type { Conversation } from '#shared/types'
+import { startInstance, type Instance } from '../support/instance.mjs'
 import { api, closeAllSockets, connect, logIn, must, sendOk, setupConversation, signUp, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
@@ -212,5 +218,42 @@ describe('audit log', () => {
     const all = must(await api<Entries>(admin.base, 'GET', audit({ limit: '1' }), { token: admin.token }), 'all')
     const result = must(await api<AuditVerifyResult>(admin.base, 'GET', '/api/admin/audit/verify', { token: admin.token }), 'verify')
     expect(result).toEqual({ ok: true, checked: all.total, brokenAt: null, head: { seq: all.entries[0]!.seq, hash: all.entries[0]!.hash } })
+  })
+})
+
+describe('the restore list names conversations as the other admin screens do', () => {
+  // A server of its own: no route makes a message old enough for retention, so the test marks one
+  // retention-deleted in the embedded database while that server is stopped.
+  let server: Instance
+  let dataDir: string
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'chat-retention-title-'))
+    server = await startInstance({ env: { DATA_DIR: dataDir } })
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('labels a direct message after its participants, not by its stored title', async () => {
+    const zed = await signUp('Zed Retention', server.url)
+    const ann = await signUp('Ann Retention', server.url)
+    const { projectId } = await setupConversation(zed, [ann])
+    const dm = must(await api<{ conversation: Conversation }>(server.url, 'POST', '/api/dm', { token: zed.token, body: { userId: ann.user.id, projectId } }), 'dm').conversation
+    const sent = await sendOk(await connect(zed, { base: server.url }), dm.id, 'said before the policy')
+
+    closeAllSockets()
+    await server.stop()
+    const db = await PGlite.create(join(dataDir, 'pglite'))
+    try {
+      await db.query('update messages set deleted_at = now(), retention_deleted_at = now() where id = $1', [sent.id])
+    } finally {
+      await db.close()
+    }
+    server = await startInstance({ env: { DATA_DIR: dataDir }, port: server.port })
+
+    const admin = await logIn('admin@example.com', 'password', server.url)
+    const list = must(await api<{ messages: RetentionDeletedMessage[], total: number }>(server.url, 'GET', retention(projectId, '/deleted'), { token: admin.token }), 'deleted')
+    expect(list.messages.map(m => [m.id, m.conversationTitle])).toEqual([[sent.id, 'Ann Retention & Zed Retention']])
   })
 })

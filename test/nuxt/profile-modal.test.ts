@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { readBody } from 'h3'
 import type { User } from '#shared/types'
@@ -45,8 +45,9 @@ describe('profile modal', () => {
     expect(find<HTMLInputElement>('profile-name')?.value ?? find('profile-name')?.querySelector('input')?.value).toBe('Me')
     await setInput('profile-name', '  Renamed  ')
     find('profile-save')!.click()
+    // The form checks itself with the shared schema before it sends: wait for the request, not a fixed time.
+    await vi.waitFor(() => expect(patches).toEqual([{ displayName: 'Renamed' }]))
     await settle()
-    expect(patches).toEqual([{ displayName: 'Renamed' }])
     expect(inApp(() => useAuthStore().user?.displayName)).toBe('Renamed')
     expect(inApp(() => useConversationsStore().members[PROJECT_ID]?.[0]?.displayName)).toBe('Renamed')
     wrapper.unmount()
@@ -71,8 +72,8 @@ describe('profile modal', () => {
     button.click()
     await nextTick()
     find('profile-save')!.click()
+    await vi.waitFor(() => expect(patches).toEqual([{ readReceipts: false }]))
     await settle()
-    expect(patches).toEqual([{ readReceipts: false }])
     expect(inApp(() => useAuthStore().user?.readReceipts)).toBe(false)
     wrapper.unmount()
   })

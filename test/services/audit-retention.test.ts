@@ -11,7 +11,7 @@ import { api, closeAllSockets, collect, connect, logIn, must, sendOk, setupConve
 import { drizzle } from 'drizzle-orm/postgres-js'
 import * as schema from '~~/server/db/schema'
 import type { Db } from '~~/server/db/client'
-import { chainUnchainedAudit } from '#layers/admin/server/services/audit'
+import { chainUnchainedAudit } from '#layers/admin/server/services/audit/chain'
 import { png, upload } from '../integration/upload-helpers'
 import { history, instances, syncAll } from './helpers'
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { addDays, analyticsMessagesQuerySchema, analyticsQuerySchema, daysInclusive, eachDay, presetRange } from '#admin-shared/analytics-schemas'
-import { foldHours, medianFromHistogram } from '../../layers/admin/server/services/analytics-median'
+import { foldHours, medianFromHistogram } from '../../layers/admin/server/services/analytics/median'
 import { formatDuration, heatmapCells } from '../../layers/admin/utils/analytics-format'
 
 const P = '00000000-0000-4000-8000-000000000001'

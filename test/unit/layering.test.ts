@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
-import { likePattern } from '#layers/admin/server/services/admin-conversations'
+import { likePattern } from '#layers/admin/server/services/conversations/conversations'
 
 const root = join(import.meta.dirname, '..', '..')
 

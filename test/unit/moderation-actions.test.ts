@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { actionBody, describeRuleOutcome, describeSanction, emptyActionForm } from '../../layers/admin/utils/moderation-actions'
 import { applyNotice, muteNotice } from '../../utils/chat/moderation'
-import { strongerRule } from '../../layers/admin/server/services/escalation'
+import { strongerRule } from '../../layers/admin/server/services/escalation/escalate'
 import { applyDeleted, applyLatestPage, applySync, emptyTimeline, upsertMessage } from '../../utils/chat/timeline'
 import { messageFixture } from '../support/message-fixture'
 

@@ -23,12 +23,14 @@ export const adminConversationsQuerySchema = z.object({
   offset
 })
 
-export type AdminConversationSort = z.output<typeof adminConversationsQuerySchema>['sort']
+export type AdminConversationsQuery = z.output<typeof adminConversationsQuerySchema>
+export type AdminConversationSort = AdminConversationsQuery['sort']
 
 export const adminUsersQuerySchema = z.object({
   q: optional(search),
   limit: limit(50, 20)
 })
+export type AdminUsersQuery = z.output<typeof adminUsersQuerySchema>
 
 export const adminBanSchema = z.object({
   reason: z.string().trim().max(500).optional(),
@@ -37,18 +39,13 @@ export const adminBanSchema = z.object({
   /** Omitted: until lifted. */
   until: isoDateTime.optional()
 })
+export type AdminBanInput = z.output<typeof adminBanSchema>
 
 export const adminUnbanQuerySchema = z.object({
   /** Lift only the ban from this project. */
   projectId: optional(z.uuid())
 })
-
-export const adminAuditQuerySchema = z.object({
-  action: optional(z.string().trim().max(100)),
-  targetId: optional(z.string().trim().max(100)),
-  limit: limit(200, 50),
-  offset
-})
+export type AdminUnbanQuery = z.output<typeof adminUnbanQuerySchema>
 
 /** A conversation as an admin sees it: no per-user unread state, plus its project and head count. */
 export interface AdminConversation {
@@ -132,6 +129,7 @@ export const adminHistoryQuerySchema = z.object({
 }).refine(q => [q.before, q.after, q.around].filter(v => v !== undefined).length <= 1, {
   message: 'give at most one of before, after and around', path: ['before'], when: payload => payload.issues.length === 0
 })
+export type AdminHistoryQuery = z.output<typeof adminHistoryQuerySchema>
 
 const userIdsSchema = z.array(z.uuid()).min(1, 'pick at least one user').max(100, 'at most 100 users at once')
   .transform(ids => [...new Set(ids)])
@@ -146,9 +144,11 @@ export const adminAddParticipantsSchema = z.object({
   userIds: userIdsSchema.optional(),
   role: participantRole.default('member')
 }).refine(b => (b.userId === undefined) !== (b.userIds === undefined), { message: 'give userId or userIds', path: ['userId'], when: payload => payload.issues.length === 0 })
+export type AdminAddParticipantsInput = z.output<typeof adminAddParticipantsSchema>
 
 /** `POST /api/admin/conversations/:id/participants/remove`: several participants at once. */
 export const adminRemoveParticipantsSchema = z.object({ userIds: userIdsSchema })
+export type AdminRemoveParticipantsInput = z.output<typeof adminRemoveParticipantsSchema>
 
 /**
  * A message in the admin's read-only history: deleted messages keep their content and say who

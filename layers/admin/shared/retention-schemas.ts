@@ -24,6 +24,7 @@ export const retentionDeletedQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0)
 })
+export type RetentionDeletedQuery = z.output<typeof retentionDeletedQuerySchema>
 
 export interface RetentionPolicy {
   projectId: string

@@ -2,11 +2,11 @@ import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { AdminConversationSort } from '#admin-shared/admin-schemas'
 
 /** The URL keys that make up the conversation manager's view; a link with them reproduces it. */
-export const CONVERSATION_FILTER_KEYS = ['projectId', 'userId', 'status', 'type', 'q'] as const
+const CONVERSATION_FILTER_KEYS = ['projectId', 'userId', 'status', 'type', 'q'] as const
 export type ConversationFilterKey = typeof CONVERSATION_FILTER_KEYS[number]
 
 /** Table column id → the server's sort key. */
-export const SORTABLE_COLUMNS: Record<string, AdminConversationSort> = {
+const SORTABLE_COLUMNS: Record<string, AdminConversationSort> = {
   title: 'title',
   participantCount: 'participants',
   messageCount: 'messages',
@@ -15,8 +15,8 @@ export const SORTABLE_COLUMNS: Record<string, AdminConversationSort> = {
 }
 const COLUMN_OF_SORT = Object.fromEntries(Object.entries(SORTABLE_COLUMNS).map(([column, sort]) => [sort, column])) as Record<AdminConversationSort, string>
 
-export const DEFAULT_SORT: AdminConversationSort = 'lastActivity'
-export const DEFAULT_ORDER = 'desc'
+const DEFAULT_SORT: AdminConversationSort = 'lastActivity'
+const DEFAULT_ORDER = 'desc'
 
 export type ConversationListQuery = {
   projectId?: string

@@ -9,7 +9,7 @@ export interface AuditDiffRow {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A value as the diff shows it: text as is, absent as an em dash, the rest as compact JSON. */
-export function formatAuditValue(value: unknown): string {
+function formatAuditValue(value: unknown): string {
   if (value === undefined) return '—'
   if (typeof value === 'string') return value
   return JSON.stringify(value)

@@ -108,6 +108,12 @@ export const pageErrorLog = []
 /** Content-Security-Policy violations any page of the run reported, as "label: directive …". */
 export const cspViolationLog = []
 
+/**
+ * Vue's warnings any page printed, as "label: [Vue warn]: …" (first line). A production build prints
+ * none (Vue strips them), so this catches them on a development build; scripts/vue-warnings.mjs runs one.
+ */
+export const vueWarnLog = []
+
 /** A page that records what a user would never want: uncaught errors, dialogs and CSP violations. */
 export async function newPage(context, label) {
   const page = await context.newPage()
@@ -121,6 +127,7 @@ export async function newPage(context, label) {
   page.on('console', (message) => {
     const text = message.text()
     if (text.startsWith('[csp-violation]') || /Content Security Policy/i.test(text)) cspViolationLog.push(`${label}: ${text}`)
+    if (text.startsWith('[Vue warn]')) vueWarnLog.push(`${label}: ${text.split('\n')[0]}`)
   })
   page.on('dialog', (dialog) => {
     page.dialogs.push(`${dialog.type()}: ${dialog.message()}`)

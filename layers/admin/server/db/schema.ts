@@ -75,7 +75,7 @@ export const retentionPolicies = pgTable('retention_policies', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 })
 
-// ---- Analytics rollup (layers/admin/server/services/analytics-rollup.ts) ----
+// ---- Analytics rollup (layers/admin/server/services/analytics/rollup.ts) ----
 // Folded from messages by conversation watermark (conversations.last_seq moves in the same
 // transaction as its messages), so the send path is untouched and every figure stays exact.
 

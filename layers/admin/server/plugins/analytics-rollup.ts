@@ -1,5 +1,5 @@
 import { logger, serverReady, useDb } from '~~/server/admin-surface'
-import { foldAll } from '../services/analytics-rollup'
+import { foldAll } from '../services/analytics/rollup'
 
 /** How often the rollup folds new messages, so the tail an analytics read folds first stays small. */
 const FOLD_EVERY_MS = Number(process.env.ANALYTICS_FOLD_EVERY_MS ?? 60_000)

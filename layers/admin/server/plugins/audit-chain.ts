@@ -1,5 +1,5 @@
 import { logger, serverReady, useDb } from '~~/server/admin-surface'
-import { chainUnchainedAudit } from '../services/audit'
+import { chainUnchainedAudit } from '../services/audit/chain'
 
 /**
  * Entries written before the hash chain existed join it once, after migrations; every instance

@@ -1,5 +1,5 @@
 import { createJobQueue, logger, serverReady } from '~~/server/admin-surface'
-import { exportsToRecover, purgeExpiredExports, runExport, setExportQueue } from '../services/exports/export-jobs'
+import { exportsToRecover, purgeExpiredExports, runExport, setExportQueue } from '../services/exports/jobs'
 
 /** How often every instance looks for exports without a worker (lost timers, crashed runs) and expired files. */
 const SWEEP_EVERY_MS = 60_000

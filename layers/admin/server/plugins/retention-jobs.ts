@@ -1,5 +1,5 @@
 import { createJobQueue, logger, serverReady } from '~~/server/admin-surface'
-import { runScheduledRetention } from '../services/retention-run'
+import { runScheduledRetention } from '../services/retention/run'
 
 /** How often retention runs; RETENTION_EVERY_MS overrides (tests, small deployments). */
 const EVERY_MS = Number(process.env.RETENTION_EVERY_MS) || 3_600_000

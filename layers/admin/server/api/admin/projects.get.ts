@@ -1,4 +1,4 @@
-import { adminListProjects } from '#layers/admin/server/services/admin-conversations'
+import { adminListProjects } from '#layers/admin/server/services/conversations/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

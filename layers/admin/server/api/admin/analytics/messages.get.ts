@@ -1,5 +1,5 @@
 import { analyticsMessagesQuerySchema } from '#admin-shared/analytics-schemas'
-import { listAnalyticsMessages } from '#layers/admin/server/services/analytics-messages'
+import { listAnalyticsMessages } from '#layers/admin/server/services/analytics/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

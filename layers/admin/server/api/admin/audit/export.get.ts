@@ -1,5 +1,5 @@
 import { auditExportQuerySchema } from '#admin-shared/audit-schemas'
-import { exportAuditLog } from '#layers/admin/server/services/audit-export'
+import { exportAuditLog } from '#layers/admin/server/services/audit/export'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,4 +1,4 @@
-import { verifyAuditChain } from '#layers/admin/server/services/audit'
+import { verifyAuditChain } from '#layers/admin/server/services/audit/chain'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { automodDryRunSchema } from '#shared/automod-schemas'
-import { dryRunAutomodRule } from '#layers/admin/server/services/automod-rules'
+import { dryRunAutomodRule } from '#layers/admin/server/services/automod/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { deleteEscalationRule } from '#layers/admin/server/services/escalation'
+import { deleteEscalationRule } from '#layers/admin/server/services/escalation/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { escalationRulePatchSchema } from '#shared/moderation-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { updateEscalationRule } from '#layers/admin/server/services/escalation'
+import { updateEscalationRule } from '#layers/admin/server/services/escalation/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

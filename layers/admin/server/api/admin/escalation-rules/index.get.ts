@@ -1,4 +1,4 @@
-import { listEscalationRules } from '#layers/admin/server/services/escalation'
+import { listEscalationRules } from '#layers/admin/server/services/escalation/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

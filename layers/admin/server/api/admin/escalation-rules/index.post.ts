@@ -1,5 +1,5 @@
 import { escalationRuleSchema } from '#shared/moderation-schemas'
-import { createEscalationRule } from '#layers/admin/server/services/escalation'
+import { createEscalationRule } from '#layers/admin/server/services/escalation/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { exportListQuerySchema } from '#shared/export-schemas'
-import { listExports } from '#layers/admin/server/services/exports/export-jobs'
+import { listExports } from '#layers/admin/server/services/exports/jobs'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

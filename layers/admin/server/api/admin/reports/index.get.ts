@@ -1,5 +1,5 @@
 import { adminReportsQuerySchema } from '#shared/moderation-schemas'
-import { listReports } from '#layers/admin/server/services/admin-reports'
+import { listReports } from '#layers/admin/server/services/moderation/reports'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

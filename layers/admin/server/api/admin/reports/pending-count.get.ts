@@ -1,4 +1,4 @@
-import { countPendingReports } from '#layers/admin/server/services/admin-reports'
+import { countPendingReports } from '#layers/admin/server/services/moderation/reports'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

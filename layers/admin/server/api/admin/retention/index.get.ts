@@ -1,4 +1,4 @@
-import { listProjectRetention } from '#layers/admin/server/services/retention-policy'
+import { listProjectRetention } from '#layers/admin/server/services/retention/policy'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { adminUsersQuerySchema } from '#admin-shared/admin-schemas'
-import { adminSearchUsers } from '#layers/admin/server/services/admin-users'
+import { adminSearchUsers } from '#layers/admin/server/services/people/search'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { deleteAutomodRule } from '#layers/admin/server/services/automod-rules'
+import { deleteAutomodRule } from '#layers/admin/server/services/automod/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { idParamsSchema } from '#shared/schemas'
 import { automodRulePatchSchema } from '#shared/automod-schemas'
-import { updateAutomodRule } from '#layers/admin/server/services/automod-rules'
+import { updateAutomodRule } from '#layers/admin/server/services/automod/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

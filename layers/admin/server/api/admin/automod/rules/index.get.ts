@@ -1,4 +1,4 @@
-import { listAutomodRules } from '#layers/admin/server/services/automod-rules'
+import { listAutomodRules } from '#layers/admin/server/services/automod/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

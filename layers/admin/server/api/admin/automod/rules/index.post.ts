@@ -1,5 +1,5 @@
 import { automodRuleInputSchema } from '#shared/automod-schemas'
-import { createAutomodRule } from '#layers/admin/server/services/automod-rules'
+import { createAutomodRule } from '#layers/admin/server/services/automod/rules'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { adminExportQuerySchema } from '#shared/export-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { openAdminConversationExport } from '#layers/admin/server/services/exports/admin-export-download'
+import { openAdminConversationExport } from '#layers/admin/server/services/exports/conversation'
 import { sendExportDownload } from '~~/server/admin-surface'
 
 /** One conversation as a streamed file: `?format=csv|json|ndjson|html&from&to&includeDeleted&includeAttachments`. */

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { adminGetConversation } from '#layers/admin/server/services/admin-conversations'
+import { adminGetConversation } from '#layers/admin/server/services/conversations/conversations'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

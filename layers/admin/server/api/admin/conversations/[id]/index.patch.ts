@@ -1,6 +1,6 @@
 import { adminUpdateConversationSchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { adminUpdateConversation } from '#layers/admin/server/services/admin-conversations'
+import { adminUpdateConversation } from '#layers/admin/server/services/conversations/conversations'
 
 // `{ status?, settings?: { slowModeSeconds?, membersCanPin? }, title? }` → `{ conversation }` (AdminConversation).
 export default defineApiHandler(async (event) => {

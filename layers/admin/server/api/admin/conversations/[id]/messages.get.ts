@@ -1,6 +1,6 @@
 import { adminHistoryQuerySchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { adminConversationHistory } from '#layers/admin/server/services/admin-history'
+import { adminConversationHistory } from '#layers/admin/server/services/conversations/history'
 
 // `?before|after|around=<seq>&limit` → `{ messages, hasMoreBefore, hasMoreAfter }`, deleted messages included (read-only).
 export default defineApiHandler(async (event) => {

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { openExportFile } from '#layers/admin/server/services/exports/export-jobs'
+import { openExportFile } from '#layers/admin/server/services/exports/jobs'
 import { sendAttachment } from '~~/server/admin-surface'
 
 /** The finished file of a background export, from whichever instance wrote it (shared storage). */

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { getExport } from '#layers/admin/server/services/exports/export-jobs'
+import { getExport } from '#layers/admin/server/services/exports/jobs'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

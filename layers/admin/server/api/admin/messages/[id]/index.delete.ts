@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { adminDeleteMessage } from '#layers/admin/server/services/admin-messages'
+import { adminDeleteMessage } from '#layers/admin/server/services/moderation/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

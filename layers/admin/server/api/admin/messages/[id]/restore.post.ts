@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { adminRestoreMessage } from '#layers/admin/server/services/admin-messages'
+import { adminRestoreMessage } from '#layers/admin/server/services/moderation/messages'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { reportActionSchema } from '#shared/moderation-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { actOnReport } from '#layers/admin/server/services/admin-reports'
+import { actOnReport } from '#layers/admin/server/services/moderation/reports'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

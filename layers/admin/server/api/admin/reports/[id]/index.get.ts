@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { getReport } from '#layers/admin/server/services/admin-reports'
+import { getReport } from '#layers/admin/server/services/moderation/reports'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { adminReportPatchSchema } from '#shared/moderation-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { updateReport } from '#layers/admin/server/services/admin-reports'
+import { updateReport } from '#layers/admin/server/services/moderation/reports'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { adminUnbanQuerySchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { liftBan } from '#layers/admin/server/services/admin-bans'
+import { liftBan } from '#layers/admin/server/services/moderation/bans'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

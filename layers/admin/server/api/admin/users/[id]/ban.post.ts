@@ -1,6 +1,6 @@
 import { adminBanSchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { banUser } from '#layers/admin/server/services/admin-bans'
+import { banUser } from '#layers/admin/server/services/moderation/bans'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { unmuteQuerySchema } from '#shared/moderation-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { unmuteUser } from '#layers/admin/server/services/admin-sanctions'
+import { unmuteUser } from '#layers/admin/server/services/moderation/sanctions'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

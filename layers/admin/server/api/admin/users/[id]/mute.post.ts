@@ -1,6 +1,6 @@
 import { muteSchema } from '#shared/moderation-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { muteUser } from '#layers/admin/server/services/admin-sanctions'
+import { muteUser } from '#layers/admin/server/services/moderation/sanctions'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { warnSchema } from '#shared/moderation-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { warnUser } from '#layers/admin/server/services/admin-sanctions'
+import { warnUser } from '#layers/admin/server/services/moderation/sanctions'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { participantParamsSchema } from '#shared/schemas'
-import { adminRemoveParticipant } from '#layers/admin/server/services/admin-participants'
+import { adminRemoveParticipant } from '#layers/admin/server/services/conversations/participants'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { changeParticipantRoleSchema, participantParamsSchema } from '#shared/schemas'
-import { adminChangeParticipantRole } from '#layers/admin/server/services/admin-participants'
+import { adminChangeParticipantRole } from '#layers/admin/server/services/conversations/participants'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { adminListParticipants } from '#layers/admin/server/services/admin-participants'
+import { adminListParticipants } from '#layers/admin/server/services/conversations/participants'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { adminAddParticipantsSchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { adminAddParticipant } from '#layers/admin/server/services/admin-participants'
+import { adminAddParticipant } from '#layers/admin/server/services/conversations/participants'
 
 // One user: `{ userId, role }` (the contract). Several at once: `{ userIds: [...], role }` (all or nothing). → `{ participants }`
 export default defineApiHandler(async (event) => {

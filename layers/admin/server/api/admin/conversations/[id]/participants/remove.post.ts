@@ -1,6 +1,6 @@
 import { adminRemoveParticipantsSchema } from '#admin-shared/admin-schemas'
 import { idParamsSchema } from '#shared/schemas'
-import { adminRemoveParticipants } from '#layers/admin/server/services/admin-participants'
+import { adminRemoveParticipants } from '#layers/admin/server/services/conversations/participants'
 
 // Bulk removal: `POST .../participants/remove { userIds: [...] }` → `{ participants, removed }`. A POST, since
 // DELETE bodies are dropped by some proxies; one participant is still `DELETE .../participants/:userId`.

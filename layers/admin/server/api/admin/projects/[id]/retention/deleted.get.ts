@@ -1,6 +1,6 @@
 import { idParamsSchema } from '#shared/schemas'
 import { retentionDeletedQuerySchema } from '#admin-shared/retention-schemas'
-import { listRetentionDeleted } from '#layers/admin/server/services/retention'
+import { listRetentionDeleted } from '#layers/admin/server/services/retention/restore'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { getRetentionPolicy } from '#layers/admin/server/services/retention-policy'
+import { getRetentionPolicy } from '#layers/admin/server/services/retention/policy'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

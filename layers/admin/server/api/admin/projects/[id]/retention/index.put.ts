@@ -1,6 +1,6 @@
 import { idParamsSchema } from '#shared/schemas'
 import { retentionPolicySchema } from '#admin-shared/retention-schemas'
-import { setRetentionPolicy } from '#layers/admin/server/services/retention-policy'
+import { setRetentionPolicy } from '#layers/admin/server/services/retention/policy'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

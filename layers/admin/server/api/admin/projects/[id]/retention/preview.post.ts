@@ -1,6 +1,6 @@
 import { idParamsSchema } from '#shared/schemas'
 import { retentionPolicySchema } from '#admin-shared/retention-schemas'
-import { previewRetention } from '#layers/admin/server/services/retention'
+import { previewRetention } from '#layers/admin/server/services/retention/apply'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

@@ -1,6 +1,6 @@
 import { idParamsSchema } from '#shared/schemas'
 import { retentionRestoreSchema } from '#admin-shared/retention-schemas'
-import { restoreRetention } from '#layers/admin/server/services/retention'
+import { restoreRetention } from '#layers/admin/server/services/retention/restore'
 
 export default defineApiHandler(async (event) => {
   const actor = await requireAdmin(event)

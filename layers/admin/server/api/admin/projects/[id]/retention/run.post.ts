@@ -1,5 +1,5 @@
 import { idParamsSchema } from '#shared/schemas'
-import { runProjectRetentionNow } from '#layers/admin/server/services/retention-run'
+import { runProjectRetentionNow } from '#layers/admin/server/services/retention/run'
 
 /** Runs the project's saved policy now (and purges what has left the restore window), as this admin. */
 export default defineApiHandler(async (event) => {

@@ -1,8 +1,7 @@
 import type { RetentionRunResult } from '#admin-shared/retention-schemas'
-import type { Actor } from '~~/server/admin-surface'
-import { systemActor } from './audit'
-import { applyAllPolicies, runProjectRetention } from './retention'
-import { purgeExpiredRetention } from './retention-purge'
+import { systemActor, type Actor } from '~~/server/admin-surface'
+import { applyAllPolicies, runProjectRetention } from './apply'
+import { purgeExpiredRetention } from './purge'
 
 /** The scheduled pass: every policy applied, then everything past the restore window purged. */
 export async function runScheduledRetention(now = new Date()): Promise<RetentionRunResult> {

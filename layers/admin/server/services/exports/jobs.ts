@@ -4,21 +4,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { and, desc, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm'
-import { createExportSchema, exportListQuerySchema, type ExportJob, type ExportScope } from '#shared/export-schemas'
+import type { z } from 'zod'
+import type { CreateExportInput, ExportJob, exportListQuerySchema, ExportScope } from '#shared/export-schemas'
 import {
   AppError, assertAdmin, conversationById, conversations, conversationsOfProject, countExportRows, EXPORT_WRITERS,
-  exportConversations, exportFileName, logger, openExport, parseInput, profiles, projects, useDb, useFileStorage,
+  exportConversations, exportFileName, logger, openExport, profiles, projects, recordAudit, useDb, useFileStorage,
   type Actor, type DbOrTx, type Download
 } from '~~/server/admin-surface'
 import { exportJobs } from '../../db/schema'
-import { recordAudit } from '../audit'
 
 type ExportRow = typeof exportJobs.$inferSelect
 
 /** How long a finished file stays downloadable. */
-export const EXPORT_TTL_MS = 7 * 24 * 3600 * 1000
+const EXPORT_TTL_MS = 7 * 24 * 3600 * 1000
 /** A running export whose heartbeat is older than this was orphaned by a crash and is taken over. */
-export const EXPORT_STALE_MS = 60_000
+const EXPORT_STALE_MS = 60_000
 /** Progress is written at most this often (it is also the heartbeat). */
 const PROGRESS_EVERY_MS = 250
 
@@ -87,9 +87,8 @@ async function scopeLabel(db: DbOrTx, scope: ExportScope): Promise<string> {
 }
 
 /** Queues a project (or conversation) export; the job and its audit entry are written together. */
-export async function createExport(actor: Actor, input: unknown): Promise<ExportJob> {
+export async function createExport(actor: Actor, data: CreateExportInput): Promise<ExportJob> {
   assertAdmin(actor)
-  const data = parseInput(createExportSchema, input)
   const db = await useDb()
   const label = await scopeLabel(db, data.scope)
   const row = await db.transaction(async (tx) => {
@@ -121,9 +120,8 @@ export async function createExport(actor: Actor, input: unknown): Promise<Export
   return (await toJobs(db, [row]))[0]!
 }
 
-export async function listExports(actor: Actor, input: unknown): Promise<ExportJob[]> {
+export async function listExports(actor: Actor, { limit }: z.output<typeof exportListQuerySchema>): Promise<ExportJob[]> {
   assertAdmin(actor)
-  const { limit } = parseInput(exportListQuerySchema, input)
   const db = await useDb()
   const rows = await db.select().from(exportJobs).orderBy(desc(exportJobs.createdAt), desc(exportJobs.id)).limit(limit)
   return toJobs(db, rows)

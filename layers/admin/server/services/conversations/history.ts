@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL } from 'drizzle-orm'
-import { adminHistoryQuerySchema, type AdminHistoryMessage, type AdminHistoryPage } from '#admin-shared/admin-schemas'
+import type { AdminHistoryMessage, AdminHistoryPage, AdminHistoryQuery } from '#admin-shared/admin-schemas'
 import type { Message } from '#shared/types'
 import {
-  AppError, assertAdmin, attachments, conversations, deletedTextsOf, loadMessages, messages, parseInput, profiles,
+  AppError, assertAdmin, attachments, conversations, deletedTextsOf, loadMessages, messages, profiles,
   renderMarkdown, renderPlainText, toAttachment, useDb, type Actor, type DbOrTx
 } from '~~/server/admin-surface'
 
@@ -50,9 +50,8 @@ async function exists(db: DbOrTx, where: SQL): Promise<boolean> {
  * system lines, deleted ones included. `before` / `after` page from a seq; `around` centres on one
  * (the message a report or a chart links to); no cursor gives the newest page.
  */
-export async function adminConversationHistory(actor: Actor, conversationId: string, input: unknown): Promise<AdminHistoryPage> {
+export async function adminConversationHistory(actor: Actor, conversationId: string, query: AdminHistoryQuery): Promise<AdminHistoryPage> {
   assertAdmin(actor)
-  const query = parseInput(adminHistoryQuerySchema, input)
   const db = await useDb()
   const [conversation] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId))
   if (!conversation) throw new AppError('NOT_FOUND', 'conversation not found')

@@ -1,9 +1,8 @@
 import type { Message } from '#shared/types'
 import {
-  AppError, assertAdmin, loadMessage, publishToConversation, restoreInTx, softDeleteInTx, useDb, type Actor, type Tx
+  AppError, assertAdmin, loadMessage, publishToConversation, recordAudit, restoreInTx, softDeleteInTx, useDb, type Actor, type Tx
 } from '~~/server/admin-surface'
-import { recordAudit } from './audit'
-import type { AfterCommit } from './admin-sanctions'
+import type { AfterCommit } from './sanctions'
 
 /** An admin delete inside `tx` (the member path's soft delete), audited there; publishes after commit. */
 export async function adminDeleteInTx(tx: Tx, actor: Actor, messageId: string, extra: Record<string, unknown> = {}): Promise<AfterCommit> {
@@ -16,7 +15,7 @@ export async function adminDeleteInTx(tx: Tx, actor: Actor, messageId: string, e
 }
 
 /** An admin restore inside `tx`, audited there; every client gets the text back as message:updated after commit. */
-export async function adminRestoreInTx(tx: Tx, actor: Actor, messageId: string, extra: Record<string, unknown> = {}): Promise<AfterCommit> {
+async function adminRestoreInTx(tx: Tx, actor: Actor, messageId: string, extra: Record<string, unknown> = {}): Promise<AfterCommit> {
   const restored = await restoreInTx(tx, messageId)
   if (!restored) throw new AppError('CONFLICT', 'the message is not deleted')
   await recordAudit(tx, actor, 'message.restore', { type: 'message', id: messageId }, {

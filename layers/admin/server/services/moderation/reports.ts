@@ -1,18 +1,17 @@
 import { and, asc, count, desc, eq, gte, lte, ne, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import {
-  adminReportPatchSchema, adminReportsQuerySchema, reportActionSchema,
-  type AdminReport, type AdminReportDetail, type Escalation, type PersonRef
+import type { z } from 'zod'
+import type {
+  adminReportPatchSchema, adminReportsQuerySchema, AdminReport, AdminReportDetail, Escalation, PersonRef, ReportActionInput
 } from '#shared/moderation-schemas'
 import type { ReportAction, ReportStatus } from '#shared/enums'
 import {
-  AppError, assertAdmin, conversations, deletedTextsOf, loadMessages, messageEdits, messages, parseInput, profiles,
-  projects, reports, useDb, type Actor, type DbOrTx, type Tx
+  AppError, assertAdmin, conversations, deletedTextsOf, loadMessages, messageEdits, messages, profiles,
+  projects, recordAudit, reports, useDb, type Actor, type DbOrTx, type Tx
 } from '~~/server/admin-surface'
-import { recordAudit } from './audit'
-import { adminDeleteInTx } from './admin-messages'
-import { imposeInTx, sanctionEnd, sanctionsInForce, type AfterCommit } from './admin-sanctions'
-import { countUpheld, escalateInTx, escalationOf } from './escalation'
+import { countUpheld, escalateInTx, escalationOf } from '../escalation/escalate'
+import { adminDeleteInTx } from './messages'
+import { imposeInTx, sanctionEnd, sanctionsInForce, type AfterCommit } from './sanctions'
 
 const reporter = alias(profiles, 'reporter')
 const sender = alias(profiles, 'sender')
@@ -80,9 +79,8 @@ function toAdminReport(row: Row): AdminReport {
 }
 
 /** The moderators' queue: reports by status, source (or automod rule), project or conversation, oldest pending first. */
-export async function listReports(actor: Actor, input: unknown): Promise<{ reports: AdminReport[], total: number }> {
+export async function listReports(actor: Actor, q: z.output<typeof adminReportsQuerySchema>): Promise<{ reports: AdminReport[], total: number }> {
   assertAdmin(actor)
-  const q = parseInput(adminReportsQuerySchema, input)
   const db = await useDb()
   const filters: SQL[] = []
   if (q.status) filters.push(eq(reports.status, q.status))
@@ -152,9 +150,8 @@ function statusFields(actor: Actor, old: ReportRow, status: ReportStatus, resolu
 }
 
 /** Moves a report through pending → reviewed → resolved (with its resolution); audited as report.update. */
-export async function updateReport(actor: Actor, id: string, input: unknown): Promise<AdminReport> {
+export async function updateReport(actor: Actor, id: string, { status, resolution }: z.output<typeof adminReportPatchSchema>): Promise<AdminReport> {
   assertAdmin(actor)
-  const { status, resolution } = parseInput(adminReportPatchSchema, input)
   const db = await useDb()
   await db.transaction(async (tx) => {
     const [old] = await tx.select().from(reports).where(eq(reports.id, id)).for('update')
@@ -172,9 +169,8 @@ export async function updateReport(actor: Actor, id: string, input: unknown): Pr
  * dismiss), the report and its siblings on the same message resolved with it, every step audited,
  * and — when this upholds the report — the escalation rules applied to the sender.
  */
-export async function actOnReport(actor: Actor, id: string, input: unknown): Promise<{ report: AdminReportDetail, escalation: Escalation | null }> {
+export async function actOnReport(actor: Actor, id: string, data: ReportActionInput): Promise<{ report: AdminReportDetail, escalation: Escalation | null }> {
   assertAdmin(actor)
-  const data = parseInput(reportActionSchema, input)
   const until = data.action === 'muted' || data.action === 'readonly' || data.action === 'banned' ? sanctionEnd(data) : null
   const db = await useDb()
   const { afterCommit, escalation } = await db.transaction(async (tx: Tx) => {

@@ -1,15 +1,14 @@
 import { count, eq, isNotNull, sql } from 'drizzle-orm'
-import { retentionPolicySchema, type AdminProjectRetention, type RetentionPolicy } from '#admin-shared/retention-schemas'
+import type { AdminProjectRetention, RetentionPolicy, RetentionPolicyInput } from '#admin-shared/retention-schemas'
 import {
-  AppError, assertAdmin, conversations, messages, parseInput, projects, useDb, type Actor, type DbOrTx
+  AppError, assertAdmin, conversations, messages, projects, recordAudit, useDb, type Actor, type DbOrTx
 } from '~~/server/admin-surface'
-import { retentionPolicies } from '../db/schema'
-import { recordAudit } from './audit'
+import { retentionPolicies } from '../../db/schema'
 
 type PolicyRow = typeof retentionPolicies.$inferSelect
 
 /** A project without a stored policy keeps everything, pinned messages included. */
-export function toPolicy(projectId: string, row: PolicyRow | undefined): RetentionPolicy {
+function toPolicy(projectId: string, row: PolicyRow | undefined): RetentionPolicy {
   return {
     projectId,
     days: row?.days ?? null,
@@ -38,9 +37,8 @@ export async function getRetentionPolicy(actor: Actor, projectId: string): Promi
 }
 
 /** Saves the project's policy; the next run applies it. Audited with the policy before and after. */
-export async function setRetentionPolicy(actor: Actor, projectId: string, input: unknown): Promise<RetentionPolicy> {
+export async function setRetentionPolicy(actor: Actor, projectId: string, next: RetentionPolicyInput): Promise<RetentionPolicy> {
   assertAdmin(actor)
-  const next = parseInput(retentionPolicySchema, input)
   const db = await useDb()
   return db.transaction(async (tx) => {
     await requireProject(tx, projectId)

@@ -1,13 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { adminAddParticipantsSchema, adminRemoveParticipantsSchema } from '#admin-shared/admin-schemas'
+import type { z } from 'zod'
+import type { AdminAddParticipantsInput, AdminRemoveParticipantsInput } from '#admin-shared/admin-schemas'
 import type { Participant } from '#shared/types'
-import { changeParticipantRoleSchema } from '#shared/schemas'
+import type { changeParticipantRoleSchema } from '#shared/schemas'
 import {
   announceConversation, AppError, assertAdmin, conversationParticipants, conversations, insertSystemMessage,
-  loadParticipants, parseInput, profiles, projectMembers, publishSystemMessages, publishToUser,
+  loadParticipants, profiles, projectMembers, publishSystemMessages, publishToUser, recordAudit,
   setConversationMembership, useDb, type Actor
 } from '~~/server/admin-surface'
-import { recordAudit } from './audit'
 
 async function requireConversation(conversationId: string) {
   const db = await useDb()
@@ -32,9 +32,8 @@ function namesList(names: string[]): string {
  * Adds one user (`{ userId, role }`) or several (`{ userIds, role }`) to a conversation, and to its
  * project when needed; their open sockets join at once. All or nothing: an unknown user changes nothing.
  */
-export async function adminAddParticipant(actor: Actor, conversationId: string, input: unknown): Promise<Participant[]> {
+export async function adminAddParticipant(actor: Actor, conversationId: string, { userId, userIds, role }: AdminAddParticipantsInput): Promise<Participant[]> {
   assertAdmin(actor)
-  const { userId, userIds, role } = parseInput(adminAddParticipantsSchema, input)
   const ids = userIds ?? [userId!]
   const { db, conversation } = await requireConversation(conversationId)
   if (conversation.type === 'direct') throw new AppError('CONFLICT', 'direct messages keep their two participants')
@@ -65,9 +64,8 @@ export async function adminAddParticipant(actor: Actor, conversationId: string, 
 }
 
 /** Changes a participant's role in a conversation. */
-export async function adminChangeParticipantRole(actor: Actor, conversationId: string, userId: string, input: unknown): Promise<Participant[]> {
+export async function adminChangeParticipantRole(actor: Actor, conversationId: string, userId: string, { role }: z.output<typeof changeParticipantRoleSchema>): Promise<Participant[]> {
   assertAdmin(actor)
-  const { role } = parseInput(changeParticipantRoleSchema, input)
   const { db } = await requireConversation(conversationId)
   await db.transaction(async (tx) => {
     const updated = await tx.update(conversationParticipants).set({ role })
@@ -104,9 +102,8 @@ export async function adminRemoveParticipant(actor: Actor, conversationId: strin
  * Removes several participants at once (`{ userIds }`); ids that are not participants are skipped,
  * NOT_FOUND when none is. Their sockets leave the room at once, on every instance.
  */
-export async function adminRemoveParticipants(actor: Actor, conversationId: string, input: unknown): Promise<{ participants: Participant[], removed: string[] }> {
+export async function adminRemoveParticipants(actor: Actor, conversationId: string, { userIds }: AdminRemoveParticipantsInput): Promise<{ participants: Participant[], removed: string[] }> {
   assertAdmin(actor)
-  const { userIds } = parseInput(adminRemoveParticipantsSchema, input)
   const { db, conversation } = await requireConversation(conversationId)
   if (conversation.type === 'direct') throw new AppError('CONFLICT', 'direct messages keep their two participants')
   const { removed, notice } = await db.transaction(async (tx) => {

@@ -1,17 +1,15 @@
-import { adminExportQuerySchema } from '#shared/export-schemas'
+import type { AdminExportQuery } from '#shared/export-schemas'
 import {
-  AppError, assertAdmin, conversationById, exportConversations, exportFileName, openExport, parseInput, useDb,
+  AppError, assertAdmin, conversationById, exportConversations, exportFileName, openExport, recordAudit, useDb,
   type Actor, type OpenedExport
 } from '~~/server/admin-surface'
-import { recordAudit } from '../audit'
 
 /**
  * One conversation as a streamed download (any format, deleted messages on request). The audit
  * entry is written before the first byte, so an export cut short is still on record.
  */
-export async function openAdminConversationExport(actor: Actor, conversationId: string, input: unknown): Promise<OpenedExport & { fileName: string }> {
+export async function openAdminConversationExport(actor: Actor, conversationId: string, query: AdminExportQuery): Promise<OpenedExport & { fileName: string }> {
   assertAdmin(actor)
-  const query = parseInput(adminExportQuerySchema, input)
   const db = await useDb()
   const list = await exportConversations(db, conversationById(conversationId))
   if (list.length === 0) throw new AppError('NOT_FOUND', 'conversation not found')

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm'
 import {
-  ANALYTICS_TOP_LIMIT, addDays, analyticsConversationsQuerySchema, analyticsQuerySchema, eachDay,
-  type AnalyticsConversationRow, type AnalyticsSummary
+  ANALYTICS_TOP_LIMIT, addDays, eachDay,
+  type AnalyticsConversationRow, type AnalyticsConversationsQuery, type AnalyticsQuery, type AnalyticsSummary
 } from '#admin-shared/analytics-schemas'
 import {
-  aliasedConversation, AppError, assertAdmin, parseInput, rowsOf, shownConversationTitle, useDb, type Actor, type Db
+  aliasedConversation, AppError, assertAdmin, rowsOf, shownConversationTitle, useDb, type Actor, type Db
 } from '~~/server/admin-surface'
-import { foldProject, noJit } from './analytics-rollup'
-import { foldHours, medianFromHistogram } from './analytics-median'
+import { foldHours, medianFromHistogram } from './median'
+import { foldProject, noJit } from './rollup'
 
 /** [from 00:00 UTC, the day after `to` 00:00 UTC): the range's inclusive days as instants. */
 export function rangeBounds(from: string, to: string): { start: Date, end: Date } {
@@ -23,9 +23,8 @@ async function assertProject(db: Db, projectId: string) {
 export const conversationTitle = shownConversationTitle(aliasedConversation('c'))
 
 /** The dashboard's figures for one project over inclusive UTC days; the tail is folded first. */
-export async function getAnalytics(actor: Actor, input: unknown): Promise<AnalyticsSummary> {
+export async function getAnalytics(actor: Actor, q: AnalyticsQuery): Promise<AnalyticsSummary> {
   assertAdmin(actor)
-  const q = parseInput(analyticsQuerySchema, input)
   const db = await useDb()
   await assertProject(db, q.projectId)
   await foldProject(db, q.projectId)
@@ -93,9 +92,8 @@ export async function getAnalytics(actor: Actor, input: unknown): Promise<Analyt
 }
 
 /** Every conversation with counted messages in the range (optionally one sender's), busiest first. */
-export async function getAnalyticsConversations(actor: Actor, input: unknown): Promise<{ conversations: AnalyticsConversationRow[] }> {
+export async function getAnalyticsConversations(actor: Actor, q: AnalyticsConversationsQuery): Promise<{ conversations: AnalyticsConversationRow[] }> {
   assertAdmin(actor)
-  const q = parseInput(analyticsConversationsQuerySchema, input)
   const db = await useDb()
   await assertProject(db, q.projectId)
   await foldProject(db, q.projectId)

@@ -1,12 +1,11 @@
 import { asc, ilike, or } from 'drizzle-orm'
-import { adminUsersQuerySchema, type AdminUser } from '#admin-shared/admin-schemas'
-import { assertAdmin, parseInput, profiles, useDb, type Actor } from '~~/server/admin-surface'
-import { likePattern } from './admin-conversations'
+import type { AdminUser, AdminUsersQuery } from '#admin-shared/admin-schemas'
+import { assertAdmin, profiles, useDb, type Actor } from '~~/server/admin-surface'
+import { likePattern } from '../conversations/conversations'
 
 /** Users matching `q` on name or email, for the admin's "add participant" picker. */
-export async function adminSearchUsers(actor: Actor, input: unknown): Promise<AdminUser[]> {
+export async function adminSearchUsers(actor: Actor, { q, limit }: AdminUsersQuery): Promise<AdminUser[]> {
   assertAdmin(actor)
-  const { q, limit } = parseInput(adminUsersQuerySchema, input)
   const db = await useDb()
   const pattern = q ? likePattern(q) : undefined
   return db.select({

@@ -1,8 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm'
-import { attachments, conversations, logger, messages, useDb, useFileStorage } from '~~/server/admin-surface'
-import { recordAudit, type AuditActor } from './audit'
-import { RETENTION_BATCH, restoreWindowStart } from './retention'
+import { attachments, conversations, logger, messages, recordAudit, useDb, useFileStorage, type AuditActor } from '~~/server/admin-surface'
+import { RETENTION_BATCH, restoreWindowStart } from './apply'
 
 const MAX_BATCHES = 200
 

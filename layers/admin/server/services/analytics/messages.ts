@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
-import { analyticsMessagesQuerySchema, type AnalyticsMessageRow } from '#admin-shared/analytics-schemas'
-import { AppError, assertAdmin, parseInput, rowsOf, useDb, type Actor } from '~~/server/admin-surface'
-import { conversationTitle, rangeBounds } from './analytics'
+import type { AnalyticsMessageRow, AnalyticsMessagesQuery } from '#admin-shared/analytics-schemas'
+import { AppError, assertAdmin, rowsOf, useDb, type Actor } from '~~/server/admin-surface'
+import { conversationTitle, rangeBounds } from './summary'
 
 /**
  * Keyset cursors. Across conversations: the exact created_at (microseconds, as text; a JS Date
@@ -10,11 +10,11 @@ import { conversationTitle, rangeBounds } from './analytics'
  */
 type Cursor = { t: string, id: string } | { seq: number }
 
-export function encodeCursor(c: Cursor): string {
+function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify('seq' in c ? ['s', c.seq] : [c.t, c.id])).toString('base64url')
 }
 
-export function decodeCursor(raw: string): Cursor {
+function decodeCursor(raw: string): Cursor {
   try {
     const [a, b] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[]
     if (a === 's' && Number.isSafeInteger(b) && (b as number) >= 0) return { seq: b as number }
@@ -28,9 +28,8 @@ export function decodeCursor(raw: string): Cursor {
  * replies and deleted messages included), oldest first: in seq order within one conversation,
  * by (created_at, id) across conversations; keyset-paged either way.
  */
-export async function listAnalyticsMessages(actor: Actor, input: unknown): Promise<{ messages: AnalyticsMessageRow[], nextCursor: string | null }> {
+export async function listAnalyticsMessages(actor: Actor, q: AnalyticsMessagesQuery): Promise<{ messages: AnalyticsMessageRow[], nextCursor: string | null }> {
   assertAdmin(actor)
-  const q = parseInput(analyticsMessagesQuerySchema, input)
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const db = await useDb()
   const { start, end } = q.day ? rangeBounds(q.day, q.day) : rangeBounds(q.from, q.to)

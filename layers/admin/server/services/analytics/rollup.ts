@@ -123,7 +123,7 @@ export async function foldProject(db: Db, projectId: string): Promise<FoldResult
 }
 
 /** Projects with messages not folded yet (what the periodic job visits). */
-export async function projectsWithTail(db: Db): Promise<string[]> {
+async function projectsWithTail(db: Db): Promise<string[]> {
   const rows = rowsOf<{ project_id: string }>(await db.execute(sql`
     select distinct c.project_id from conversations c
     left join analytics_fold_state w on w.conversation_id = c.id

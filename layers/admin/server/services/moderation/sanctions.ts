@@ -1,13 +1,13 @@
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
-import { muteSchema, unmuteQuerySchema, warnSchema, type ModerationNotice, type Sanction } from '#shared/moderation-schemas'
+import type { z } from 'zod'
+import type { ModerationNotice, MuteInput, Sanction, unmuteQuerySchema, warnSchema } from '#shared/moderation-schemas'
 import type { SanctionKind } from '#shared/enums'
 import type { User } from '#shared/types'
 import {
-  AppError, assertAdmin, conversationParticipants, conversations, parseInput, profiles, publishToUser,
+  AppError, assertAdmin, conversationParticipants, conversations, profiles, publishToUser, recordAudit,
   revokeUserSessions, sanctionInForce, setConversationMembership, toUser, useDb, userSanctions, type Actor, type DbOrTx,
   type Tx
 } from '~~/server/admin-surface'
-import { recordAudit } from './audit'
 
 type SanctionRow = typeof userSanctions.$inferSelect
 
@@ -17,7 +17,7 @@ export type SanctionedUser = User & { muted: boolean, mutedUntil: string | null,
 /** Work to do once the transaction has committed (live notices, dropped rooms and sessions). */
 export type AfterCommit = () => Promise<void>
 
-export const toSanction = (row: SanctionRow): Sanction => ({
+const toSanction = (row: SanctionRow): Sanction => ({
   id: row.id,
   kind: row.kind,
   projectId: row.projectId,
@@ -55,7 +55,7 @@ async function requireUser(db: DbOrTx, userId: string) {
   return target
 }
 
-export async function sanctionedUser(db: DbOrTx, userId: string): Promise<SanctionedUser> {
+async function sanctionedUser(db: DbOrTx, userId: string): Promise<SanctionedUser> {
   const target = await requireUser(db, userId)
   const sanctions = await sanctionsInForce(db, userId)
   const mute = sanctions.find(s => s.kind === 'mute' && !s.conversationId && !s.projectId)
@@ -151,9 +151,8 @@ export async function liftInTx(tx: Tx, actor: Actor, userId: string, kind: 'mute
 }
 
 /** Mutes a user everywhere, or only in one conversation (read-only there), until a time or lifted. */
-export async function muteUser(actor: Actor, userId: string, input: unknown): Promise<SanctionedUser> {
+export async function muteUser(actor: Actor, userId: string, data: MuteInput): Promise<SanctionedUser> {
   assertAdmin(actor)
-  const data = parseInput(muteSchema, input)
   const until = sanctionEnd(data)
   const db = await useDb()
   let projectId: string | null = null
@@ -170,9 +169,8 @@ export async function muteUser(actor: Actor, userId: string, input: unknown): Pr
 }
 
 /** Lifts the user's mutes: all of them, or only the read-only one in `conversationId`. */
-export async function unmuteUser(actor: Actor, userId: string, input: unknown): Promise<SanctionedUser> {
+export async function unmuteUser(actor: Actor, userId: string, { conversationId }: z.output<typeof unmuteQuerySchema>): Promise<SanctionedUser> {
   assertAdmin(actor)
-  const { conversationId } = parseInput(unmuteQuerySchema, input)
   const db = await useDb()
   const { afterCommit } = await db.transaction(tx => liftInTx(tx, actor, userId, 'mute', conversationId ? { conversationId } : {}))
   await afterCommit()
@@ -180,9 +178,8 @@ export async function unmuteUser(actor: Actor, userId: string, input: unknown): 
 }
 
 /** A formal warning: recorded, counted in the user's record, and shown to them at once. */
-export async function warnUser(actor: Actor, userId: string, input: unknown): Promise<SanctionedUser> {
+export async function warnUser(actor: Actor, userId: string, { reason }: z.output<typeof warnSchema>): Promise<SanctionedUser> {
   assertAdmin(actor)
-  const { reason } = parseInput(warnSchema, input)
   const db = await useDb()
   const { afterCommit } = await db.transaction(tx => imposeInTx(tx, actor, { userId, kind: 'warn', reason }))
   await afterCommit()

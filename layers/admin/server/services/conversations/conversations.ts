@@ -1,10 +1,11 @@
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import { adminConversationsQuerySchema, adminUpdateConversationSchema, type AdminConversation, type AdminConversationSort, type AdminProject } from '#admin-shared/admin-schemas'
+import type {
+  AdminConversation, AdminConversationSort, AdminConversationsQuery, AdminProject, AdminUpdateConversationInput
+} from '#admin-shared/admin-schemas'
 import {
-  announceConversationChanges, AppError, applyConversationChanges, assertAdmin, conversations, parseInput, projects,
+  announceConversationChanges, AppError, applyConversationChanges, assertAdmin, conversations, projects, recordAudit,
   shownConversationTitle, useDb, type Actor, type DbOrTx
 } from '~~/server/admin-surface'
-import { recordAudit } from './audit'
 
 /** Services check the role themselves too, so a future caller that forgets requireAdmin still fails closed. */
 /** Escapes LIKE wildcards so a search for "50%" matches the literal text. */
@@ -66,9 +67,8 @@ async function loadAdminConversations(db: DbOrTx, where: SQL | undefined, page: 
 }
 
 /** Every conversation on the server, filtered and paged, whether or not the admin takes part in it. */
-export async function adminListConversations(actor: Actor, input: unknown): Promise<{ conversations: AdminConversation[], total: number }> {
+export async function adminListConversations(actor: Actor, query: AdminConversationsQuery): Promise<{ conversations: AdminConversation[], total: number }> {
   assertAdmin(actor)
-  const query = parseInput(adminConversationsQuerySchema, input)
   const db = await useDb()
   const filters: SQL[] = []
   if (query.projectId) filters.push(eq(c.projectId, query.projectId))
@@ -112,9 +112,8 @@ export async function adminListProjects(actor: Actor): Promise<AdminProject[]> {
  * the audit entry in the same transaction. Participants see it at once: a system line in the
  * timeline and `conversation:updated` (their own view) on every instance.
  */
-export async function adminUpdateConversation(actor: Actor, conversationId: string, input: unknown): Promise<AdminConversation> {
+export async function adminUpdateConversation(actor: Actor, conversationId: string, changes: AdminUpdateConversationInput): Promise<AdminConversation> {
   assertAdmin(actor)
-  const changes = parseInput(adminUpdateConversationSchema, input)
   const db = await useDb()
   const notices = await db.transaction(async (tx) => {
     // Row lock: two admins changing settings at once must not lose each other's change.

@@ -1,40 +1,38 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { MessageDeletedPayload } from '#shared/events'
+import { RETENTION_RESTORE_DAYS, type RetentionPolicyInput, type RetentionPreview } from '#admin-shared/retention-schemas'
 import {
-  RETENTION_RESTORE_DAYS, retentionDeletedQuerySchema, retentionPolicySchema, retentionRestoreSchema,
-  type RetentionDeletedMessage, type RetentionPreview
-} from '#admin-shared/retention-schemas'
-import {
-  AppError, assertAdmin, attachments, conversations, loadMessages, logger, messages, parseInput, profiles,
-  publishToConversation, takeSeqRange, useDb, type Actor, type Db, type DbOrTx, type Tx
+  AppError, assertAdmin, attachments, conversations, logger, messages, publishToConversation, recordAudit, systemActor,
+  takeSeqRange, useDb, type Actor, type AuditActor, type Db, type DbOrTx, type Tx
 } from '~~/server/admin-surface'
-import { retentionPolicies } from '../db/schema'
-import { recordAudit, systemActor, type AuditActor } from './audit'
-import { loadPolicy, requireProject } from './retention-policy'
+import { retentionPolicies } from '../../db/schema'
+import { loadPolicy, requireProject } from './policy'
 
 const DAY_MS = 86_400_000
 /** Rows per transaction: bounds lock time, statement size and the burst of live events. */
 export const RETENTION_BATCH = 500
 /** Per project and run; the next run carries on. */
-const MAX_BATCHES_PER_RUN = 200
+export const MAX_BATCHES_PER_RUN = 200
 
-export interface RetentionRule {
+interface RetentionRule {
   days: number
   keepPinned: boolean
 }
 
-export const retentionCutoff = (days: number, now: Date) => new Date(now.getTime() - days * DAY_MS)
+const retentionCutoff = (days: number, now: Date) => new Date(now.getTime() - days * DAY_MS)
 export const restoreWindowStart = (now: Date) => new Date(now.getTime() - RETENTION_RESTORE_DAYS * DAY_MS)
+/** When the purge removes a message retention deleted at `deletedAt`. */
+export const purgeTime = (deletedAt: Date) => new Date(deletedAt.getTime() + RETENTION_RESTORE_DAYS * DAY_MS)
 
-const inProject = (projectId: string, db: DbOrTx) =>
+export const inProject = (projectId: string, db: DbOrTx) =>
   inArray(messages.conversationId, db.select({ id: conversations.id }).from(conversations).where(eq(conversations.projectId, projectId)))
 
 /**
  * The messages a run at `now` retention-deletes: visible, older than the policy, not pinned when
  * pinned ones are kept, and not brought back by an admin. The preview counts with this very clause.
  */
-export function retentionCandidates(db: DbOrTx, projectId: string, rule: RetentionRule, now: Date): SQL {
+function retentionCandidates(db: DbOrTx, projectId: string, rule: RetentionRule, now: Date): SQL {
   return and(
     inProject(projectId, db),
     isNull(messages.deletedAt),
@@ -53,9 +51,8 @@ async function countCandidates(db: DbOrTx, where: SQL): Promise<RetentionPreview
 }
 
 /** What the next run would retention-delete under `input` (a policy not yet saved). */
-export async function previewRetention(actor: Actor, projectId: string, input: unknown, now = new Date()): Promise<RetentionPreview> {
+export async function previewRetention(actor: Actor, projectId: string, policy: RetentionPolicyInput, now = new Date()): Promise<RetentionPreview> {
   assertAdmin(actor)
-  const policy = parseInput(retentionPolicySchema, input)
   const db = await useDb()
   await requireProject(db, projectId)
   if (policy.days === null) return { messages: 0, files: 0 }
@@ -63,7 +60,7 @@ export async function previewRetention(actor: Actor, projectId: string, input: u
 }
 
 /** Gives rows new updatedSeq values (grouped per conversation, in seq order) and applies `set` to them. */
-async function resequence(tx: Tx, rows: { id: string, conversationId: string, seq: number }[], set: SQL): Promise<{ id: string, conversationId: string, seq: number, updatedSeq: number }[]> {
+export async function resequence(tx: Tx, rows: { id: string, conversationId: string, seq: number }[], set: SQL): Promise<{ id: string, conversationId: string, seq: number, updatedSeq: number }[]> {
   const byConversation = new Map<string, typeof rows>()
   for (const r of rows) byConversation.set(r.conversationId, [...(byConversation.get(r.conversationId) ?? []), r])
   const out: { id: string, conversationId: string, seq: number, updatedSeq: number }[] = []
@@ -88,7 +85,7 @@ export interface RetentionApplied {
  * updatedSeq, so sync and clients drop them), marked with the time, text kept for the restore
  * window. Each batch is audited in its transaction and announced after it commits.
  */
-export async function applyRetention(db: Db, projectId: string, rule: RetentionRule, actor: AuditActor, now = new Date()): Promise<RetentionApplied> {
+async function applyRetention(db: Db, projectId: string, rule: RetentionRule, actor: AuditActor, now = new Date()): Promise<RetentionApplied> {
   const total: RetentionApplied = { messages: 0, files: 0 }
   for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
     const deleted = await db.transaction(async (tx) => {
@@ -149,74 +146,4 @@ export async function runProjectRetention(actor: Actor, projectId: string, now =
     }))
   }
   return done
-}
-
-/** Retention-deleted messages of the project still inside the restore window. */
-const restorable = (db: DbOrTx, projectId: string, now: Date) =>
-  and(inProject(projectId, db), isNotNull(messages.retentionDeletedAt), gt(messages.retentionDeletedAt, restoreWindowStart(now)))
-
-/**
- * Brings retention-deleted messages back (by ids, or created in [from, to]) while the window is
- * open; they return to members with a new updatedSeq (sync) and live as message:updated, and
- * later runs leave them alone.
- */
-export async function restoreRetention(actor: Actor, projectId: string, input: unknown, now = new Date()): Promise<{ restored: number }> {
-  assertAdmin(actor)
-  const query = parseInput(retentionRestoreSchema, input)
-  const db = await useDb()
-  await requireProject(db, projectId)
-  const scope = and(
-    restorable(db, projectId, now),
-    query.ids ? inArray(messages.id, query.ids) : undefined,
-    query.from ? gte(messages.createdAt, new Date(query.from)) : undefined,
-    query.to ? lte(messages.createdAt, new Date(query.to)) : undefined
-  )
-  let restored = 0
-  for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-    const done = await db.transaction(async (tx) => {
-      const rows = await tx.select({ id: messages.id, conversationId: messages.conversationId, seq: messages.seq }).from(messages)
-        .where(scope).orderBy(asc(messages.createdAt)).limit(RETENTION_BATCH).for('update', { skipLocked: true })
-      if (!rows.length) return []
-      const out = await resequence(tx, rows, sql`deleted_at = null, retention_deleted_at = null, retention_restored_at = ${now.toISOString()}::timestamptz`)
-      await recordAudit(tx, actor, 'retention.restore', { type: 'project', id: projectId }, {
-        messages: rows.length, from: query.from ?? null, to: query.to ?? null, ids: query.ids ?? null
-      })
-      return out
-    })
-    if (done.length) {
-      const loaded = await loadMessages(db, inArray(messages.id, done.map(d => d.id)), [asc(messages.seq)], done.length)
-      for (const message of loaded) publishToConversation(message.conversationId, 'message:updated', { message })
-    }
-    restored += done.length
-    if (done.length < RETENTION_BATCH) break
-    await yieldToLoop()
-  }
-  return { restored }
-}
-
-/** The restore panel's list: newest retention deletions first, with when each is purged. */
-export async function listRetentionDeleted(actor: Actor, projectId: string, input: unknown, now = new Date()): Promise<{ messages: RetentionDeletedMessage[], total: number }> {
-  assertAdmin(actor)
-  const query = parseInput(retentionDeletedQuerySchema, input)
-  const db = await useDb()
-  await requireProject(db, projectId)
-  const where = restorable(db, projectId, now)
-  const [rows, [totals]] = await Promise.all([
-    db.select({
-      id: messages.id, conversationId: messages.conversationId, conversationTitle: conversations.title, senderName: profiles.displayName,
-      content: messages.content, createdAt: messages.createdAt, retentionDeletedAt: messages.retentionDeletedAt
-    }).from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .innerJoin(profiles, eq(profiles.id, messages.senderId))
-      .where(where).orderBy(desc(messages.retentionDeletedAt), desc(messages.createdAt)).limit(query.limit).offset(query.offset),
-    db.select({ n: count() }).from(messages).where(where)
-  ])
-  return {
-    total: totals?.n ?? 0,
-    messages: rows.map(r => ({
-      id: r.id, conversationId: r.conversationId, conversationTitle: r.conversationTitle, senderName: r.senderName,
-      excerpt: r.content.slice(0, 200), createdAt: r.createdAt.toISOString(), retentionDeletedAt: r.retentionDeletedAt!.toISOString(),
-      purgeAt: new Date(r.retentionDeletedAt!.getTime() + RETENTION_RESTORE_DAYS * DAY_MS).toISOString()
-    }))
-  }
 }

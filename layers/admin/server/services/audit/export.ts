@@ -1,13 +1,13 @@
 import { Readable } from 'node:stream'
 import { and, asc, gt, isNotNull } from 'drizzle-orm'
 import { stringify } from 'csv-stringify'
-import { auditExportQuerySchema, type AuditLogEntry } from '#admin-shared/audit-schemas'
-import { assertAdmin, auditLog, csvCast, parseInput, useDb, type Actor } from '~~/server/admin-surface'
-import { auditWhere, presentAuditRows, recordAudit } from './audit'
+import type { AuditExportQuery, AuditLogEntry } from '#admin-shared/audit-schemas'
+import { assertAdmin, auditLog, csvCast, recordAudit, useDb, type Actor } from '~~/server/admin-surface'
+import { auditWhere, presentAuditRows } from './entries'
 
 const PAGE = 500
 
-export const AUDIT_CSV_COLUMNS = [
+const AUDIT_CSV_COLUMNS = [
   'seq', 'id', 'createdAt', 'actorId', 'actorName', 'actorEmail', 'actorLabel', 'action', 'targetType', 'targetId',
   'targetLabel', 'subject', 'before', 'after', 'details', 'hash'
 ] as const
@@ -15,7 +15,7 @@ export const AUDIT_CSV_COLUMNS = [
 const json = (v: unknown) => v === undefined ? '' : JSON.stringify(v)
 
 /** One entry as a flat record: before/after and the rest of the details as JSON text. */
-export function auditRecord(e: AuditLogEntry): Record<(typeof AUDIT_CSV_COLUMNS)[number], string | number | null> {
+function auditRecord(e: AuditLogEntry): Record<(typeof AUDIT_CSV_COLUMNS)[number], string | number | null> {
   const { before, after, ...rest } = e.details
   return {
     seq: e.seq, id: e.id, createdAt: e.createdAt, actorId: e.actor?.id ?? null, actorName: e.actor?.displayName ?? null,
@@ -30,9 +30,8 @@ export function auditRecord(e: AuditLogEntry): Record<(typeof AUDIT_CSV_COLUMNS)
  * any size). The export is recorded first, in its own transaction, so it is in the log it exports
  * when the filters match it.
  */
-export async function exportAuditLog(actor: Actor, input: unknown): Promise<{ stream: Readable, fileName: string, contentType: string }> {
+export async function exportAuditLog(actor: Actor, query: AuditExportQuery): Promise<{ stream: Readable, fileName: string, contentType: string }> {
   assertAdmin(actor)
-  const query = parseInput(auditExportQuerySchema, input)
   const { format, csvRaw, ...filters } = query
   const db = await useDb()
   await db.transaction(tx => recordAudit(tx, actor, 'audit.export', { type: 'audit', id: null }, { format, filters, ...(csvRaw ? { csvRaw } : {}) }))

@@ -1,13 +1,13 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import type { z } from 'zod'
 import {
-  automodDryRunSchema, automodRuleInputSchema, automodRulePatchSchema,
-  type AutomodDryRunMatch, type AutomodRule
+  automodRuleInputSchema, type automodDryRunSchema, type automodRulePatchSchema, type AutomodDryRunMatch, type AutomodRule,
+  type AutomodRuleInput
 } from '#shared/automod-schemas'
 import {
   announceRuleChange, AppError, assertAdmin, automodRules, compileRule, conversations, loadMessages, messages,
-  parseInput, projects, useDb, type Actor, type DbOrTx, type MatchInput, type RecentPost
+  projects, recordAudit, useDb, type Actor, type DbOrTx, type MatchInput, type RecentPost
 } from '~~/server/admin-surface'
-import { recordAudit } from './audit'
 
 type RuleRow = typeof automodRules.$inferSelect
 
@@ -47,9 +47,8 @@ export async function listAutomodRules(actor: Actor): Promise<AutomodRule[]> {
   return rows.map(r => toRule(r.rule, r.projectName))
 }
 
-export async function createAutomodRule(actor: Actor, input: unknown): Promise<AutomodRule> {
+export async function createAutomodRule(actor: Actor, rule: AutomodRuleInput): Promise<AutomodRule> {
   assertAdmin(actor)
-  const rule = parseInput(automodRuleInputSchema, input)
   const db = await useDb()
   const created = await db.transaction(async (tx) => {
     const name = await projectName(tx, rule.projectId ?? null)
@@ -64,15 +63,15 @@ export async function createAutomodRule(actor: Actor, input: unknown): Promise<A
   return created
 }
 
-export async function updateAutomodRule(actor: Actor, id: string, input: unknown): Promise<AutomodRule> {
+export async function updateAutomodRule(actor: Actor, id: string, patch: z.output<typeof automodRulePatchSchema>): Promise<AutomodRule> {
   assertAdmin(actor)
-  const patch = parseInput(automodRulePatchSchema, input)
   const db = await useDb()
   const updated = await db.transaction(async (tx) => {
     const [current] = await tx.select().from(automodRules).where(eq(automodRules.id, id)).for('update')
     if (!current) throw new AppError('NOT_FOUND', 'rule not found')
-    // The merged rule must still be a whole, valid rule (a kind change needs that kind's fields).
-    const merged = parseInput(automodRuleInputSchema, {
+    // The merged rule must still be a whole, valid rule (a kind change needs that kind's fields): this is
+    // the one check only the stored row can answer, so it parses here; a failure is VALIDATION (toErrorBody).
+    const merged = automodRuleInputSchema.parse({
       name: patch.name ?? current.name,
       kind: patch.kind ?? current.kind,
       pattern: patch.pattern === undefined ? current.pattern : patch.pattern,
@@ -111,9 +110,8 @@ export async function deleteAutomodRule(actor: Actor, id: string): Promise<Autom
  * and the request name none). Read-only: nothing is stored, nobody is muted or notified.
  * Flood is replayed per sender per conversation in the order the messages were sent.
  */
-export async function dryRunAutomodRule(actor: Actor, input: unknown): Promise<AutomodDryRunMatch[]> {
+export async function dryRunAutomodRule(actor: Actor, { rule, projectId: askedProject, limit }: z.output<typeof automodDryRunSchema>): Promise<AutomodDryRunMatch[]> {
   assertAdmin(actor)
-  const { rule, projectId: askedProject, limit } = parseInput(automodDryRunSchema, input)
   const projectId = askedProject ?? rule.projectId ?? null
   const compiled = compileRule({ ...rule, id: null })
   const db = await useDb()

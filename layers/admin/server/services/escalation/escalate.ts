@@ -1,16 +1,12 @@
 import { and, countDistinct, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm'
-import { escalationRulePatchSchema, escalationRuleSchema, type Escalation, type EscalationAction, type EscalationRule } from '#shared/moderation-schemas'
-import {
-  AppError, assertAdmin, auditLog, conversations, messages, parseInput, projects, reports, useDb, type Actor,
-  type DbOrTx, type Tx
-} from '~~/server/admin-surface'
-import { escalationRules } from '../db/schema'
-import { recordAudit } from './audit'
-import { imposeInTx, type AfterCommit } from './admin-sanctions'
+import type { Escalation, EscalationAction, EscalationRule } from '#shared/moderation-schemas'
+import { auditLog, conversations, messages, recordAudit, reports, type Actor, type DbOrTx, type Tx } from '~~/server/admin-surface'
+import { escalationRules } from '../../db/schema'
+import { imposeInTx, type AfterCommit } from '../moderation/sanctions'
 
 type RuleRow = typeof escalationRules.$inferSelect
 
-const toRule = (r: RuleRow): EscalationRule => ({
+export const toRule = (r: RuleRow): EscalationRule => ({
   id: r.id, threshold: r.threshold, windowDays: r.windowDays, action: r.action, durationHours: r.durationHours,
   enabled: r.enabled, projectId: r.projectId, createdAt: r.createdAt.toISOString()
 })
@@ -23,13 +19,6 @@ export function strongerRule<R extends Pick<EscalationRule, 'action' | 'duration
   if (a.durationHours === null) return a
   if (b.durationHours === null) return b
   return a.durationHours >= b.durationHours ? a : b
-}
-
-/** Human wording of a rule's sanction, e.g. "muted for 24 h". */
-export function describeEscalation(action: EscalationAction, durationHours: number | null): string {
-  const verb = action === 'mute' ? 'muted' : action === 'readonly' ? 'read-only in the conversation' : 'banned from the project'
-  if (durationHours === null) return `${verb} until lifted`
-  return `${verb} for ${durationHours % 24 === 0 && durationHours >= 48 ? `${durationHours / 24} d` : `${durationHours} h`}`
 }
 
 /**
@@ -87,54 +76,4 @@ export async function escalationOf(db: DbOrTx, reportId: string): Promise<Escala
   if (!row) return null
   const d = row.details as unknown as Escalation
   return { ruleId: d.ruleId, action: d.action, durationHours: d.durationHours, count: d.count, windowDays: d.windowDays, reason: d.reason }
-}
-
-export async function listEscalationRules(actor: Actor): Promise<EscalationRule[]> {
-  assertAdmin(actor)
-  const db = await useDb()
-  return (await db.select().from(escalationRules).orderBy(escalationRules.threshold, escalationRules.createdAt)).map(toRule)
-}
-
-async function assertProject(db: DbOrTx, projectId: string | null | undefined) {
-  if (!projectId) return
-  const [p] = await db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId))
-  if (!p) throw new AppError('VALIDATION', 'no such project', { fields: [{ field: 'projectId', message: 'not found' }] })
-}
-
-export async function createEscalationRule(actor: Actor, input: unknown): Promise<EscalationRule> {
-  assertAdmin(actor)
-  const data = parseInput(escalationRuleSchema, input)
-  const db = await useDb()
-  await assertProject(db, data.projectId)
-  return db.transaction(async (tx) => {
-    const [row] = await tx.insert(escalationRules).values({ ...data, createdBy: actor.id }).returning()
-    const rule = toRule(row!)
-    await recordAudit(tx, actor, 'escalation.rule.create', { type: 'escalation_rule', id: rule.id }, { before: null, after: rule })
-    return rule
-  })
-}
-
-export async function updateEscalationRule(actor: Actor, id: string, input: unknown): Promise<EscalationRule> {
-  assertAdmin(actor)
-  const data = parseInput(escalationRulePatchSchema, input)
-  const db = await useDb()
-  await assertProject(db, data.projectId)
-  return db.transaction(async (tx) => {
-    const [old] = await tx.select().from(escalationRules).where(eq(escalationRules.id, id)).for('update')
-    if (!old) throw new AppError('NOT_FOUND', 'rule not found')
-    const [row] = await tx.update(escalationRules).set({ ...data, updatedAt: sql`now()` }).where(eq(escalationRules.id, id)).returning()
-    const rule = toRule(row!)
-    await recordAudit(tx, actor, 'escalation.rule.update', { type: 'escalation_rule', id }, { before: toRule(old), after: rule })
-    return rule
-  })
-}
-
-export async function deleteEscalationRule(actor: Actor, id: string): Promise<void> {
-  assertAdmin(actor)
-  const db = await useDb()
-  await db.transaction(async (tx) => {
-    const [old] = await tx.delete(escalationRules).where(eq(escalationRules.id, id)).returning()
-    if (!old) throw new AppError('NOT_FOUND', 'rule not found')
-    await recordAudit(tx, actor, 'escalation.rule.delete', { type: 'escalation_rule', id }, { before: toRule(old), after: null })
-  })
 }

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm'
-import { adminBanSchema, adminUnbanQuerySchema } from '#admin-shared/admin-schemas'
+import type { AdminBanInput, AdminUnbanQuery } from '#admin-shared/admin-schemas'
 import type { User } from '#shared/types'
-import { AppError, assertAdmin, parseInput, profiles, projects, toUser, useDb, type Actor } from '~~/server/admin-surface'
-import { imposeInTx, liftInTx, sanctionsInForce } from './admin-sanctions'
+import { AppError, assertAdmin, profiles, projects, toUser, useDb, type Actor } from '~~/server/admin-surface'
+import { imposeInTx, liftInTx, sanctionsInForce } from './sanctions'
 
 /** The `{ user }` of the ban routes: the contract's user plus the account-wide ban in force, if any, and project bans. */
 export type BanView = User & { banned: boolean, bannedUntil: string | null, banReason: string | null, projectBans: { projectId: string, until: string | null, reason: string | null }[] }
@@ -27,9 +27,9 @@ async function banView(userId: string): Promise<BanView> {
  * every instance, and sign-in is refused until the ban is lifted (or its `until` passes). With a
  * `projectId`: only that project's conversations close to them, and their sockets leave those rooms.
  */
-export async function banUser(actor: Actor, userId: string, input: unknown): Promise<BanView> {
+export async function banUser(actor: Actor, userId: string, input: AdminBanInput): Promise<BanView> {
   assertAdmin(actor)
-  const { reason, projectId, until } = parseInput(adminBanSchema, input)
+  const { reason, projectId, until } = input
   const db = await useDb()
   if (projectId) {
     const [project] = await db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId))
@@ -43,9 +43,8 @@ export async function banUser(actor: Actor, userId: string, input: unknown): Pro
 }
 
 /** Lifts the bans in force (only the project's with `projectId`); after an account ban the user signs in again. */
-export async function liftBan(actor: Actor, userId: string, input: unknown = {}): Promise<BanView> {
+export async function liftBan(actor: Actor, userId: string, { projectId }: AdminUnbanQuery): Promise<BanView> {
   assertAdmin(actor)
-  const { projectId } = parseInput(adminUnbanQuerySchema, input)
   const db = await useDb()
   const { afterCommit } = await db.transaction(tx => liftInTx(tx, actor, userId, 'ban', projectId ? { projectId } : {}))
   await afterCommit()
