@@ -1,7 +1,7 @@
 // Built server instances for load runs (load/ci.mjs): started on Postgres + Redis with limits
 // raised for load, stopped (or SIGKILLed) by pid, never left running. They start through the
 // project's one launcher; what is particular to load is their environment.
-export { killAll, servicesUp, startInstance } from '../../test/support/instance.mjs'
+export { freePort, killAll, servicesUp, startInstance } from '../../test/support/instance.mjs'
 
 /**
  * Environment of an instance started for load. Load traffic is far above what the per-user

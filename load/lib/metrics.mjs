@@ -4,7 +4,7 @@ import { Histogram } from './histogram.mjs'
 export const TRENDS = /** @type {const} */ (['sendAck', 'deliver', 'reconnect', 'connect', 'sync', 'history', 'search'])
 export const COUNTS = /** @type {const} */ ([
   'sent', 'resent', 'received', 'recovered', 'lost', 'duplicates', 'ops', 'errors', 'disconnects', 'failovers',
-  'refreshes', 'rateLimited', 'searchSkipped', 'edits', 'deletes', 'retries'
+  'refreshes', 'rateLimited', 'unavailable', 'searchSkipped', 'edits', 'deletes', 'retries'
 ])
 
 /** @typedef {typeof TRENDS[number]} TrendName */

@@ -27,7 +27,9 @@ import { login, jwtExpMs, request } from './rest.mjs'
  *   baselines are 0 for the user's fixture rooms and only real-time delivery is audited
  * @property {string[]} rooms                   the user's conversations in the fixture
  * @property {(msg: string) => void} log
+ * @property {(reply: SendReply) => void} [onSendReply]   sees every message:send attempt's answer (load/fault.mjs)
  */
+/** @typedef {{ code: string | null, at: number, ms: number, instance: string, clientId: string }} SendReply  code null: acked */
 
 const T_RE = /\bt=(\d{13})\b/
 const WORDS = ('deploy release invoice roadmap budget meeting standup design review bugfix hotfix sprint backlog '
@@ -127,8 +129,10 @@ export class Session {
     for (let attempt = 0; ; attempt++) {
       const reply = await this.ack(event, data)
       const err = /** @type {{ code?: string, details?: { retryAfterMs?: number } } | undefined} */ (reply.error)
-      if (reply.ok || err?.code !== 'RATE_LIMITED' || attempt >= 5) return /** @type {import('../../k6/lib/ledger.js').SyncReply} */ (reply)
-      this.m.count('rateLimited')
+      // A rate limit is waited out a few times; a server briefly without its database for up to ~15 s.
+      const limited = err?.code === 'RATE_LIMITED'
+      if (reply.ok || !err || !(limited ? attempt < 5 : err.code === 'UNAVAILABLE' && attempt < 30)) return /** @type {import('../../k6/lib/ledger.js').SyncReply} */ (reply)
+      this.m.count(limited ? 'rateLimited' : 'unavailable')
       await sleep(Math.min(10000, err.details?.retryAfterMs ?? 1000))
     }
   }
@@ -285,10 +289,13 @@ export class Session {
     out.inFlight = true
     out.attempts++
     if (out.attempts > 1) this.m.count('resent')
+    const sentAt = Date.now()
+    const instance = this.instance
     this.ack('message:send', { clientId: out.clientId, conversationId: out.conversationId, content: out.content }).then((reply) => {
       out.inFlight = false
       const message = /** @type {Message | undefined} */ (reply.ok ? reply.message : undefined)
       const code = reply.ok ? null : (reply.error?.code ?? 'UNKNOWN')
+      this.o.onSendReply?.({ code, at: Date.now(), ms: Date.now() - sentAt, instance, clientId: out.clientId })
       if (message && message.conversationId === out.conversationId && message.clientId === out.clientId) {
         // A resend may find the first attempt committed: `duplicate: true` and the same message.
         if (reply.duplicate === true && out.attempts === 1) this.m.op('UNEXPECTED_DUPLICATE')
@@ -300,8 +307,9 @@ export class Session {
         out.resolve(message)
         return
       }
-      if (code === 'RATE_LIMITED' || code === 'SLOW_MODE') {
-        this.m.count('rateLimited')
+      if (code === 'RATE_LIMITED' || code === 'SLOW_MODE' || code === 'UNAVAILABLE') {
+        // Retryable refusals (UNAVAILABLE: the server is without its database for a moment): the same clientId after the wait.
+        this.m.count(code === 'UNAVAILABLE' ? 'unavailable' : 'rateLimited')
         const wait = /** @type {{ retryAfterMs?: number } | undefined} */ (reply.error?.details)?.retryAfterMs ?? 1000
         setTimeout(() => { if (this.outbox.has(out.clientId) && this.sock?.connected()) this.attempt(out) }, Math.min(wait, 10000))
         return

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { Sql } from 'postgres'
 import * as schema from './schema'
 import { getConfig } from '../utils/config'
 import { lazy } from '../infra/lazy'
+import { assertDatabaseUp, watchDatabase } from './availability'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
@@ -21,11 +23,22 @@ async function open(): Promise<DbHandle> {
     const { drizzle } = await import('drizzle-orm/postgres-js')
     // The Supabase transaction pooler (port 6543) does not keep prepared statements between transactions.
     const pooled = /:6543\b/.test(config.databaseUrl) || process.env.DATABASE_PREPARE === 'false'
+    const size = Number(process.env.DATABASE_POOL_SIZE ?? 10)
     const client = postgres(config.databaseUrl, {
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      max: size,
       prepare: !pooled,
-      onnotice: () => {}
+      onnotice: () => {},
+      // Seconds. A database that does not answer fails the request in 2 s, not postgres.js's 30.
+      connect_timeout: 2,
+      // Seconds before a closed connection may connect again. postgres.js's default grows with every
+      // failed attempt up to 20 s, which kept requests queued long after a restarted database was
+      // back; the breaker (availability.ts) is what keeps a down database from being hammered.
+      backoff: (retries: number) => Math.min(0.05 * retries, 0.2),
+      // Connections left idle are closed, so a pool never hands out many connections a restart or a
+      // network change quietly killed.
+      idle_timeout: 120
     })
+    watchDatabase(() => probePool(client, size), databasePort(config.databaseUrl))
     return { db: drizzle(client, { schema }) as unknown as Db, kind: 'postgres' }
   }
   const { PGlite } = await import('@electric-sql/pglite')
@@ -38,8 +51,35 @@ async function open(): Promise<DbHandle> {
 /** The process-wide database handle: PGlite under DATA_DIR, or Postgres when DATABASE_URL is set. */
 export const getDbHandle = lazy('db', open)
 
+/** The database, or DatabaseUnavailableError (UNAVAILABLE) at once while the breaker says it is down. */
 export async function useDb(): Promise<Db> {
-  return (await getDbHandle()).db
+  const { db } = await getDbHandle()
+  assertDatabaseUp()
+  return db
+}
+
+/**
+ * The breaker's probe: the database answers, and so does every connection of the pool. postgres.js
+ * 3.4 fails the first query on a connection that was mid-query when the server went away with that
+ * old error (57P01 / 57P03, kept across its reconnect); a round over every connection takes those
+ * here, so the requests let through when the breaker closes do not meet them.
+ */
+async function probePool(client: Sql, size: number): Promise<void> {
+  await client`select 1`
+  for (let round = 0; round < 3; round++) {
+    const failed = (await Promise.allSettled(Array.from({ length: size }, () => client`select 1`))).find(r => r.status === 'rejected')
+    if (!failed) return
+    if (round === 2) throw failed.reason
+  }
+}
+
+/** The TCP port of a postgres URL (5432 when it names none); null for a URL that names several hosts. */
+function databasePort(url: string): number | null {
+  try {
+    return Number(new URL(url).port || 5432)
+  } catch {
+    return null
+  }
 }
 
 /** Rows of a raw `db.execute()`: postgres.js returns them as an array, PGlite under `rows`. */

@@ -1,16 +1,37 @@
 import { Redis } from 'ioredis'
 import { getConfig } from '../utils/config'
 import { lazy } from './lazy'
+import { logger } from './logger'
+
+/**
+ * Logs a Redis outage once when it starts and once when it ends. Without an 'error' listener
+ * ioredis prints every failed reconnect attempt; while Redis is down, delivery stays local to each
+ * instance (clients fill the gap with sync) and rate limits fall back to per-instance memory.
+ */
+function reportOutages(client: Redis, name: string): Redis {
+  let down = false
+  client.on('error', (err: Error) => {
+    if (down) return
+    down = true
+    logger.warn({ err, connection: name }, 'redis unreachable: local delivery only, in-memory rate limits until it is back')
+  })
+  client.on('ready', () => {
+    if (!down) return
+    down = false
+    logger.info({ connection: name }, 'redis reachable again')
+  })
+  return client
+}
 
 /** The shared Redis client when REDIS_URL is set, otherwise null (in-memory mode). */
 export const getRedis = lazy('redis', (): Redis | null => {
   const url = getConfig().redisUrl
-  return url ? new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true }) : null
+  return url ? reportOutages(new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true }), 'commands') : null
 })
 
 /** A second connection for subscribers (a subscribed ioredis connection cannot issue other commands). */
 export function createRedisConnection(): Redis {
   const url = getConfig().redisUrl
   if (!url) throw new Error('REDIS_URL is not set')
-  return new Redis(url, { maxRetriesPerRequest: null })
+  return reportOutages(new Redis(url, { maxRetriesPerRequest: null }), 'dedicated')
 }

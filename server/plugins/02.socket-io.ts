@@ -73,7 +73,8 @@ export default defineNitroPlugin(async (nitroApp) => {
       next()
     } catch (error) {
       const body = toErrorBody(error)
-      const err = new Error(body.code === 'INTERNAL' ? 'INTERNAL' : 'UNAUTHENTICATED') as Error & { data?: unknown }
+      // UNAVAILABLE (the database is down) is no reason to sign in again: the client retries as it is.
+      const err = new Error(body.code === 'INTERNAL' || body.code === 'UNAVAILABLE' ? body.code : 'UNAUTHENTICATED') as Error & { data?: unknown }
       err.data = body
       next(err)
     }

@@ -1,6 +1,7 @@
 import { H3Error } from 'h3'
 import { ZodError } from 'zod'
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '#shared/errors'
+import { RETRY_AFTER_MS, reportDatabaseFailure } from '../db/availability'
 
 /** A domain error carrying a contract code; adapters turn it into an HTTP response or a socket ack. */
 export class AppError extends Error {
@@ -27,10 +28,12 @@ const H3_INVALID_JSON = 'Invalid JSON body'
 /**
  * Maps anything thrown by a service or a route to a contract error body. h3's validators
  * (`getValidatedRouterParams`, `getValidatedQuery`, `readValidatedBody`) wrap what the schema
- * threw in an H3Error's `data`; a body that is not JSON is VALIDATION too.
+ * threw in an H3Error's `data`; a body that is not JSON is VALIDATION too. A database that cannot
+ * be reached is UNAVAILABLE (retryable), and opens the breaker for the requests after this one.
  */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof AppError) return { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }
+  if (reportDatabaseFailure(error)) return { code: 'UNAVAILABLE', message: 'the database is unreachable, try again shortly', details: { retryAfterMs: RETRY_AFTER_MS } }
   if (error instanceof ZodError) return toErrorBody(validationError(error))
   if (error instanceof H3Error) {
     if (error.data instanceof ZodError || error.data instanceof AppError) return toErrorBody(error.data)

@@ -86,6 +86,49 @@ describe('outbox', () => {
     expect(server.sends.map(s => s.clientId)).toEqual([server.sends[0]!.clientId, server.sends[0]!.clientId])
   })
 
+  it('keeps a send pending while the server answers UNAVAILABLE, and resends it with the same clientId until it is stored', async () => {
+    const server = fakeServer()
+    server.online(true)
+    server.answerWith(async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'the database is unreachable', details: { retryAfterMs: 50 } } }))
+    inApp(useOutbox).send(CONVERSATION_ID, 'during the outage')
+    await vi.waitFor(() => expect(server.sends.length).toBeGreaterThanOrEqual(2), { timeout: 3000 })
+    expect(timeline()[0]!.status).toBe('pending')
+
+    server.answerWith(async payload => ({ ok: true, duplicate: false, message: message(13, { clientId: payload.clientId, senderId: ME.id, sender: ME }) }))
+    await vi.waitFor(() => expect(timeline()[0]!.status).toBe('sent'), { timeout: 3000 })
+    expect(new Set(server.sends.map(s => s.clientId)).size).toBe(1)
+    expect(timeline()).toHaveLength(1)
+  })
+
+  it('retries a send whose ack timed out while connected, with the same clientId, without showing it failed', async () => {
+    const server = fakeServer()
+    server.online(true)
+    server.answerWith(async () => { throw new Error('operation has timed out') })
+    inApp(useOutbox).send(CONVERSATION_ID, 'slow server')
+    await vi.waitFor(() => expect(server.sends).toHaveLength(1))
+    await vi.waitFor(() => expect(useMessagesStore().sending).toEqual({}))
+    expect(timeline()[0]!.status).toBe('pending')
+
+    server.answerWith(async payload => ({ ok: true, duplicate: true, message: message(14, { clientId: payload.clientId, senderId: ME.id, sender: ME }) }))
+    await vi.waitFor(() => expect(timeline()[0]!.status).toBe('sent'), { timeout: 3000 })
+    expect(server.sends.map(s => s.clientId)).toEqual([server.sends[0]!.clientId, server.sends[0]!.clientId])
+  })
+
+  it('shows a send as failed once the server has been unavailable for longer than the retry cap', async () => {
+    const server = fakeServer()
+    server.online(true)
+    server.answerWith(async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'the database is unreachable', details: { retryAfterMs: 50 } } }))
+    const start = Date.now()
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(start)
+    inApp(useOutbox).send(CONVERSATION_ID, 'a long outage')
+    await vi.waitFor(() => expect(server.sends).toHaveLength(1))
+    expect(timeline()[0]!.status).toBe('pending')
+
+    clock.mockReturnValue(start + SEND_RETRY_CAP_MS + 1)
+    await vi.waitFor(() => expect(timeline()[0]).toMatchObject({ status: 'failed', errorMessage: 'the database is unreachable' }), { timeout: 3000 })
+    expect(server.sends).toHaveLength(2)
+  })
+
   it('sends files alone with empty text and their ids, and invents no text for them', async () => {
     const server = fakeServer()
     server.online(true)

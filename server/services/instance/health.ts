@@ -1,26 +1,47 @@
 import { sql } from 'drizzle-orm'
+import { isDatabaseDown, reportDatabaseFailure } from '../../db/availability'
 import { getDbHandle } from '../../db/client'
 import { getRedis } from '../../infra/redis'
 import { checkStorage } from '../../infra/storage'
 
 type Check = { status: 'ok' | 'error' | 'disabled', kind?: string, latencyMs?: number, error?: string }
 
+/** A probe slower than this reports the engine down: health must answer within a second or two. */
+const CHECK_TIMEOUT_MS = 1500
+
 async function timed(run: () => Promise<unknown>): Promise<Check> {
   const started = performance.now()
+  let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    await run()
+    await Promise.race([
+      run(),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS) })
+    ])
     return { status: 'ok', latencyMs: Math.round((performance.now() - started) * 100) / 100 }
   } catch (error) {
     return { status: 'error', error: error instanceof Error ? error.message : String(error) }
+  } finally {
+    clearTimeout(timer)
   }
+}
+
+/** The database's check: down at once while the breaker is open, else `select 1` (whose connection failure opens it). */
+async function checkDatabase(): Promise<Check> {
+  const handle = await getDbHandle()
+  if (isDatabaseDown()) return { status: 'error', kind: handle.kind, error: 'the database is unreachable' }
+  return { ...(await timed(() => handle.db.execute(sql`select 1`).catch((error: unknown) => {
+    reportDatabaseFailure(error)
+    throw error
+  }))), kind: handle.kind }
 }
 
 /** Liveness of the engines this instance depends on. */
 export async function checkHealth(): Promise<{ status: 'ok' | 'degraded', db: Check, redis: Check, storage: Check }> {
-  const handle = await getDbHandle()
-  const db = { ...(await timed(() => handle.db.execute(sql`select 1`))), kind: handle.kind }
   const redisClient = getRedis()
-  const redis = redisClient ? await timed(() => redisClient.ping()) : { status: 'disabled' as const, kind: 'memory' }
-  const storage = await checkStorage()
+  const [db, redis, storage] = await Promise.all([
+    checkDatabase(),
+    redisClient ? timed(() => redisClient.ping()) : Promise.resolve({ status: 'disabled' as const, kind: 'memory' }),
+    checkStorage()
+  ])
   return { status: db.status === 'ok' && redis.status !== 'error' && storage.status === 'ok' ? 'ok' : 'degraded', db, redis, storage }
 }
