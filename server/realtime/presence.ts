@@ -13,16 +13,21 @@ function announce(socket: ChatSocket, change: PresenceChangePayload | null, room
 export async function registerPresenceHandlers(socket: ChatSocket) {
   const conversationRooms = () => [...socket.rooms].filter(r => r.startsWith('conv:'))
   onEvent(socket, 'presence:update', presenceUpdateSchema, async (actor, input) => {
-    const change = await setPresence(actor, input)
-    // Picking another status turns Do Not Disturb off, its timer included.
-    if (input.status !== 'dnd') await endTimedDnd(actor.id)
+    const change = await setPresence(actor, input, socket.id)
+    // Picking another status turns Do Not Disturb off, its timer included; an automatic away or back leaves it be.
+    if (!input.auto && input.status !== 'dnd') await endTimedDnd(actor.id)
     announce(socket, change, conversationRooms())
     return {}
   })
+  let closed = false
+  const close = (rooms: string[]) => socketClosed(socket.data.userId, socket.id).then(change => announce(socket, change, rooms)).catch(() => {})
   socket.on('disconnecting', () => {
-    const rooms = conversationRooms()
-    socketClosed(socket.data.userId).then(change => announce(socket, change, rooms)).catch(() => {})
+    closed = true
+    void close(conversationRooms())
   })
   await loadDndMirror(socket.data.userId)
-  announce(socket, await socketOpened(socket.data.userId), conversationRooms())
+  const opened = await socketOpened(socket.data.userId, socket.id)
+  // Gone while its heartbeat was being written: drop it again, or it would stay live until its TTL.
+  if (closed || socket.disconnected) return void close([])
+  announce(socket, opened, conversationRooms())
 }

@@ -17,7 +17,7 @@ describe('client event types', () => {
   })
 
   it('takes the payloads the server\'s schemas accept', () => {
-    expectTypeOf<ClientEventPayload<'presence:update'>>().toEqualTypeOf<{ status: 'online' | 'away' | 'dnd' }>()
+    expectTypeOf<ClientEventPayload<'presence:update'>>().toEqualTypeOf<{ status: 'online' | 'away' | 'dnd', auto?: boolean | undefined }>()
     expectTypeOf<ClientEventPayload<'message:send'>>().toHaveProperty('attachmentIds')
   })
 })

@@ -53,6 +53,8 @@ export interface ActionBudgets {
   presenceChanges: Budget
   /** Member exports (each one an audit entry). */
   memberExports: Budget
+  /** Push subscriptions a user registers (each one a device the server will send to). */
+  pushSubscriptions: Budget
 }
 
 const count = (value: string | undefined, fallback: number) => Math.max(1, Math.floor(positive(value, fallback)))
@@ -70,6 +72,7 @@ export const getActionBudgets = lazy('action-budgets', (): ActionBudgets => {
     pendingScheduledMax: count(env.SCHEDULED_PENDING_MAX, 50),
     profileChanges: perHour(env.PROFILE_CHANGES_PER_HOUR, 10),
     presenceChanges: perMinute(env.PRESENCE_CHANGES_PER_MINUTE, 10),
-    memberExports: perHour(env.MEMBER_EXPORTS_PER_HOUR, 5)
+    memberExports: perHour(env.MEMBER_EXPORTS_PER_HOUR, 5),
+    pushSubscriptions: perHour(env.PUSH_SUBSCRIPTIONS_PER_HOUR, 20)
   }
 })

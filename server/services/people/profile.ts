@@ -20,6 +20,7 @@ import type { StreamedUpload } from '../../utils/upload-request'
 import { assertNotSilenced } from '../access'
 import { assertTextAllowed } from '../moderation/automod/engine'
 import { getActionBudgets } from '../moderation/policy-limits'
+import { applyReceiptSharing } from '../messages/receipts-sharing'
 import { applyDndUntil } from './dnd'
 import { toUser, toUserSummary } from './user-view'
 import type { Actor } from '../../domain/actor'
@@ -73,6 +74,7 @@ export async function updateProfile(actor: Actor, changes: UpdateProfileInput): 
   }).where(eq(profiles.id, actor.id)).returning()
   if (changes.avatarUrl === null) await dropAvatarObject(before.avatarKey)
   if (changes.dndUntil !== undefined) await applyDndUntil(actor.id, row!.dndUntil)
+  if (row!.readReceipts !== before.readReceipts) applyReceiptSharing(actor.id, row!.readReceipts)
   if (row!.displayName !== before.displayName || row!.avatarUrl !== before.avatarUrl) await announce(row!)
   return toUser(row!)
 }

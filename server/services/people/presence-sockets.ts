@@ -1,0 +1,191 @@
+import type { Redis, Result } from 'ioredis'
+import { getRedis } from '../../infra/redis'
+import { lazy } from '../../infra/lazy'
+
+// Every open socket has a heartbeat that runs out unless its instance renews it: a user is connected
+// while at least one heartbeat is live. An instance killed with open sockets stops renewing theirs, and
+// the survivors' sweep finds them run out (presence-sweep.ts). Kept in Redis when configured (shared by
+// every instance), in memory otherwise.
+//
+// Redis keys: `presence:sockets` (one zset of `userId:ttlMs:socketId` scored by expiry, for the sweep; the
+// TTL of the instance that wrote it dates the last heartbeat whoever sweeps it),
+// `presence:live:<userId>` (the user's socket ids scored by expiry) and `presence:idle:<userId>` (those
+// of them the client said were idle: auto-away).
+
+/** One socket's heartbeat. */
+export interface SocketBeat { userId: string, socketId: string }
+/** A heartbeat that ran out at `expiresAt`, renewed last at `lastBeatAt`. */
+export interface ExpiredBeat extends SocketBeat { expiresAt: number, lastBeatAt: number }
+/** A user's live sockets, and how many of them are not idle. */
+export interface LiveCount { live: number, active: number }
+
+export interface LiveSockets {
+  /** Adds or renews heartbeats until `expiresAt`; returns the users who had no live socket before. */
+  beat: (beats: readonly SocketBeat[], ttlMs: number, now: number) => Promise<string[]>
+  /** Removes a heartbeat (of an instance with that TTL); true when it was the user's last one (said once, however many instances sweep). */
+  drop: (beat: SocketBeat, ttlMs: number, now: number) => Promise<boolean>
+  /** Heartbeats that ran out before `now`, oldest first. */
+  expired: (now: number, limit: number) => Promise<ExpiredBeat[]>
+  /** Marks a socket idle (auto-away) or active again. */
+  setIdle: (beat: SocketBeat, idle: boolean) => Promise<void>
+  /** Live and active (not idle) sockets of each user, in order. */
+  counts: (userIds: readonly string[], now: number) => Promise<LiveCount[]>
+}
+
+const GLOBAL = 'presence:sockets'
+const liveKey = (userId: string) => `presence:live:${userId}`
+const idleKey = (userId: string) => `presence:idle:${userId}`
+const member = ({ userId, socketId }: SocketBeat, ttlMs: number) => `${userId}:${Math.round(ttlMs)}:${socketId}`
+
+// Each script is atomic, so two instances sweeping the same heartbeat announce "offline" once.
+const SCRIPTS = {
+  // KEYS: global, live; ARGV: member, socketId, expiresAt, now → 1 when the user had no live socket.
+  presenceBeat: {
+    numberOfKeys: 2,
+    lua: `local before = redis.call('ZCOUNT', KEYS[2], ARGV[4], '+inf')
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+if before == 0 then return 1 end
+return 0`
+  },
+  // KEYS: global, live, idle; ARGV: member, socketId, now → 1 when it was the user's last live socket.
+  presenceDrop: {
+    numberOfKeys: 3,
+    lua: `redis.call('ZREM', KEYS[1], ARGV[1])
+if not redis.call('ZSCORE', KEYS[2], ARGV[2]) then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('SREM', KEYS[3], ARGV[2])
+if redis.call('ZCOUNT', KEYS[2], ARGV[3], '+inf') > 0 then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3])
+return 1`
+  },
+  // KEYS: live, idle; ARGV: now → { live, active }.
+  presenceCount: {
+    numberOfKeys: 2,
+    lua: `local ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+local active = 0
+for _, id in ipairs(ids) do
+  if redis.call('SISMEMBER', KEYS[2], id) == 0 then active = active + 1 end
+end
+return { #ids, active }`
+  }
+} as const
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    presenceBeat(global: string, live: string, member: string, socketId: string, expiresAt: number, now: number): Result<number, Context>
+    presenceDrop(global: string, live: string, idle: string, member: string, socketId: string, now: number): Result<number, Context>
+    presenceCount(live: string, idle: string, now: number): Result<[number, number], Context>
+  }
+}
+
+const scripted = new WeakSet<Redis>()
+function withScripts(redis: Redis): Redis {
+  if (scripted.has(redis)) return redis
+  for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script)
+  scripted.add(redis)
+  return redis
+}
+
+/** The pipeline's replies, throwing the first failed command's error. */
+async function replies<T>(pipeline: { exec: () => Promise<[Error | null, unknown][] | null> }): Promise<T[]> {
+  const results = await pipeline.exec() ?? []
+  return results.map(([err, value]) => {
+    if (err) throw err
+    return value as T
+  })
+}
+
+function redisSockets(client: Redis): LiveSockets {
+  const redis = withScripts(client)
+  return {
+    async beat(beats, ttlMs, now) {
+      if (beats.length === 0) return []
+      const pipeline = redis.pipeline()
+      for (const b of beats) pipeline.presenceBeat(GLOBAL, liveKey(b.userId), member(b, ttlMs), b.socketId, now + ttlMs, now)
+      const first = await replies<number>(pipeline)
+      return [...new Set(beats.filter((_, i) => first[i] === 1).map(b => b.userId))]
+    },
+    async drop(beat, ttlMs, now) {
+      return await redis.presenceDrop(GLOBAL, liveKey(beat.userId), idleKey(beat.userId), member(beat, ttlMs), beat.socketId, now) === 1
+    },
+    async expired(now, limit) {
+      const flat = await redis.zrangebyscore(GLOBAL, '-inf', `(${now}`, 'WITHSCORES', 'LIMIT', 0, limit)
+      const out: ExpiredBeat[] = []
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const parsed = parseMember(flat[i]!)
+        const expiresAt = Number(flat[i + 1])
+        if (parsed) out.push({ userId: parsed.userId, socketId: parsed.socketId, expiresAt, lastBeatAt: expiresAt - parsed.ttlMs })
+        else await redis.zrem(GLOBAL, flat[i]!) // not one of ours: never let it block the sweep
+      }
+      return out
+    },
+    async setIdle(beat, idle) {
+      if (idle) await redis.sadd(idleKey(beat.userId), beat.socketId)
+      else await redis.srem(idleKey(beat.userId), beat.socketId)
+    },
+    async counts(userIds, now) {
+      if (userIds.length === 0) return []
+      const pipeline = redis.pipeline()
+      for (const id of userIds) pipeline.presenceCount(liveKey(id), idleKey(id), now)
+      return (await replies<[number, number]>(pipeline)).map(([live, active]) => ({ live, active }))
+    }
+  }
+}
+
+/** `userId:ttlMs:socketId`; a user id is a UUID (no colon), a socket id may hold anything after it. */
+function parseMember(value: string): (SocketBeat & { ttlMs: number }) | null {
+  const match = /^([^:]+):(\d+):(.+)$/.exec(value)
+  return match ? { userId: match[1]!, ttlMs: Number(match[2]), socketId: match[3]! } : null
+}
+
+function memorySockets(): LiveSockets {
+  const users = new Map<string, Map<string, { expiresAt: number, ttlMs: number, idle: boolean }>>()
+  const liveOf = (userId: string, now: number) => [...users.get(userId)?.values() ?? []].filter(s => s.expiresAt >= now)
+  return {
+    async beat(beats, ttlMs, now) {
+      const first = new Set<string>()
+      for (const { userId, socketId } of beats) {
+        if (liveOf(userId, now).length === 0) first.add(userId)
+        const sockets = users.get(userId) ?? new Map()
+        sockets.set(socketId, { expiresAt: now + ttlMs, ttlMs, idle: sockets.get(socketId)?.idle ?? false })
+        users.set(userId, sockets)
+      }
+      return [...first]
+    },
+    async drop({ userId, socketId }, _ttlMs, now) {
+      const sockets = users.get(userId)
+      if (!sockets?.delete(socketId)) return false
+      if (liveOf(userId, now).length > 0) return false
+      users.delete(userId)
+      return true
+    },
+    async expired(now, limit) {
+      const out: ExpiredBeat[] = []
+      for (const [userId, sockets] of users) {
+        for (const [socketId, { expiresAt, ttlMs }] of sockets) {
+          if (expiresAt < now) out.push({ userId, socketId, expiresAt, lastBeatAt: expiresAt - ttlMs })
+        }
+      }
+      return out.sort((a, b) => a.expiresAt - b.expiresAt).slice(0, limit)
+    },
+    async setIdle({ userId, socketId }, idle) {
+      const socket = users.get(userId)?.get(socketId)
+      if (socket) socket.idle = idle
+    },
+    async counts(userIds, now) {
+      return userIds.map((id) => {
+        const live = liveOf(id, now)
+        return { live: live.length, active: live.filter(s => !s.idle).length }
+      })
+    }
+  }
+}
+
+const memory = lazy('presence-sockets-memory', memorySockets)
+
+/** The heartbeats: Redis when configured, this process's memory otherwise. */
+export function liveSockets(): LiveSockets {
+  const redis = getRedis()
+  return redis ? redisSockets(redis) : memory()
+}
