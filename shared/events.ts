@@ -5,6 +5,7 @@ import type { Draft } from './draft-schemas'
 import type { Invitation } from './invitation-schemas'
 import type { ModerationNotice } from './moderation-schemas'
 import type { reactionEventSchema } from './reaction-schemas'
+import type { DeliveredUpdatePayload, deliveredMarkEventSchema } from './receipt-schemas'
 import type { ScheduledMessage } from './scheduled-schemas'
 import type {
   clientStateSchema, deleteMessageEventSchema, editMessageEventSchema, presenceUpdateSchema, readMarkEventSchema, sendMessageEventSchema, syncRequestSchema,
@@ -74,6 +75,7 @@ interface ClientEvents {
   'typing:start': { payload: z.input<typeof typingEventSchema>, reply: NoReply }
   'typing:stop': { payload: z.input<typeof typingEventSchema>, reply: NoReply }
   'read:mark': { payload: z.input<typeof readMarkEventSchema>, reply: NoReply }
+  'delivered:mark': { payload: z.input<typeof deliveredMarkEventSchema>, reply: NoReply }
   'sync:request': { payload: z.input<typeof syncRequestSchema>, reply: { results: SyncResult[] } }
   'presence:update': { payload: z.input<typeof presenceUpdateSchema>, reply: NoReply }
   /**
@@ -91,7 +93,7 @@ export type ClientEventReply<E extends ClientEventName> = ClientEvents[E]['reply
 export type ClientEventAck<E extends ClientEventName> = Ack<ClientEventReply<E>>
 
 /** Events a client may fire without waiting for an answer; the others always take an ack callback. */
-type FireAndForget = 'typing:start' | 'typing:stop' | 'read:mark' | 'presence:update' | 'client:state'
+type FireAndForget = 'typing:start' | 'typing:stop' | 'read:mark' | 'delivered:mark' | 'presence:update' | 'client:state'
 
 /**
  * Socket.IO's map for client → server events. A required ack callback is what lets socket.io's
@@ -109,6 +111,7 @@ export interface ServerToClientEvents {
   'message:deleted': (payload: MessageDeletedPayload) => void
   'typing:update': (payload: TypingUpdatePayload) => void
   'read:update': (payload: ReadUpdatePayload) => void
+  'delivered:update': (payload: DeliveredUpdatePayload) => void
   'presence:change': (payload: PresenceChangePayload) => void
   'unread:update': (payload: UnreadUpdatePayload) => void
   'project:unread': (payload: ProjectUnreadPayload) => void

@@ -135,6 +135,9 @@ export const conversationParticipants = pgTable('conversation_participants', {
   userId: uuid('user_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
   role: text('role', { enum: PARTICIPANT_ROLES }).notNull().default('member'),
   lastReadSeq: seq('last_read_seq').notNull().default(0),
+  /** Receipts: how far this member's devices have received (DMs), and when the read marker last moved. */
+  deliveredSeq: seq('delivered_seq').notNull().default(0),
+  readAt: timestamp('read_at', { withTimezone: true }),
   muted: boolean('muted').notNull().default(false),
   /** Notifications stay off until then (a timed mute the member chose). */
   mutedUntil: timestamp('muted_until', { withTimezone: true }),

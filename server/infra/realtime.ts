@@ -41,3 +41,17 @@ export function setConversationMembership(userIds: string[], conversationId: str
   if (member) target.socketsJoin(conversationRoom(conversationId))
   else target.socketsLeave(conversationRoom(conversationId))
 }
+
+/** Publishes to a conversation's sockets but those also in `exceptRoom`: still one emit, cluster-wide. */
+export function publishToConversationExcept<E extends EventName>(conversationId: string, exceptRoom: string, event: E, payload: Payload<E>) {
+  const io = realtimeServer()
+  if (io) (io.to(conversationRoom(conversationId)).except(exceptRoom).emit as (e: E, p: Payload<E>) => boolean)(event, payload)
+}
+
+/** Makes every connected socket of a user join (or leave) a room, cluster-wide. */
+export function setUserInRoom(userId: string, room: string, joined: boolean) {
+  const io = realtimeServer()
+  if (!io) return
+  if (joined) io.in(userRoom(userId)).socketsJoin(room)
+  else io.in(userRoom(userId)).socketsLeave(room)
+}

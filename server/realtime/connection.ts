@@ -6,6 +6,7 @@ import { conversationRoom, userRoom } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
 import { notProjectBanned } from '../services/access'
 import { sessionRoom } from '../services/auth/sessions'
+import { receiptRoomsOf } from '../services/messages/receipts-sharing'
 import { registerClientStateHandlers } from './client-state'
 import type { ChatSocket } from './handle'
 import { registerMessageHandlers } from './messages'
@@ -34,7 +35,8 @@ export async function prepareRooms(socket: ChatSocket) {
   const memberships = await db.select({ id: conversationParticipants.conversationId })
     .from(conversationParticipants).innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId))
     .where(and(eq(conversationParticipants.userId, socket.data.userId), notProjectBanned(socket.data.userId, conversations.projectId)))
-  initialRooms.set(socket, [userRoom(socket.data.userId), ...handshakeSessionRooms(socket), ...memberships.map(m => conversationRoom(m.id))])
+  const receiptRooms = await receiptRoomsOf(db, socket.data.userId)
+  initialRooms.set(socket, [userRoom(socket.data.userId), ...handshakeSessionRooms(socket), ...receiptRooms, ...memberships.map(m => conversationRoom(m.id))])
 }
 
 /** Wires a freshly authenticated socket: its rooms, its handlers, and its token's deadline. */

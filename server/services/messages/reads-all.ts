@@ -1,10 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { useDb, type DbOrTx } from '../../db/client'
 import { projectOpenTo } from '../../db/sanctions'
-import { conversationParticipants, conversations, profiles, threadReads } from '../../db/schema'
-import { publishToConversation, publishToUser } from '../../infra/realtime'
+import { conversationParticipants, conversations, threadReads } from '../../db/schema'
+import { publishToUser } from '../../infra/realtime'
 import { requireParticipant, requireProjectMember } from '../access'
 import { announceUnread } from './reads-announce'
+import { publishRead, sharesReceipts } from './receipts-sharing'
 import type { Actor } from '../../domain/actor'
 
 // "Mark all as read": every marker of the caller in a conversation, or in every conversation of a
@@ -21,8 +22,9 @@ async function readAllIn(db: DbOrTx, actor: Actor, projectId: string, scope: { c
   const inScope = 'conversationId' in scope ? eq(c.id, scope.conversationId) : and(eq(c.projectId, scope.projectId), projectOpenTo(actor.id, c.projectId))
   const scopeIds = db.select({ id: c.id }).from(c).where(inScope)
   const { moved, threads } = await db.transaction(async (tx) => {
-    const moved = await tx.update(p).set({ lastReadSeq: sql`(select ${c.lastSeq} from ${c} where ${c.id} = ${p.conversationId})` })
-      .where(and(eq(p.userId, actor.id), inArray(p.conversationId, scopeIds), sql`${p.lastReadSeq} < (select ${c.lastSeq} from ${c} where ${c.id} = ${p.conversationId})`))
+    const last = sql`(select ${c.lastSeq} from ${c} where ${c.id} = ${p.conversationId})`
+    const moved = await tx.update(p).set({ lastReadSeq: last, readAt: sql`now()`, deliveredSeq: sql`greatest(${p.deliveredSeq}, ${last})` })
+      .where(and(eq(p.userId, actor.id), inArray(p.conversationId, scopeIds), sql`${p.lastReadSeq} < ${last}`))
       .returning({ conversationId: p.conversationId, seq: p.lastReadSeq })
     // Only threads with something unread move (rows of threads read to the end stay as they are).
     const threads = await tx.update(threadReads).set({ lastReadSeq: sql`(select ${c.lastSeq} from ${c} where ${c.id} = ${threadReads.conversationId})`, updatedAt: sql`now()` })
@@ -31,13 +33,8 @@ async function readAllIn(db: DbOrTx, actor: Actor, projectId: string, scope: { c
       .returning({ conversationId: threadReads.conversationId, threadRootId: threadReads.threadRootId })
     return { moved, threads }
   })
-  const [me] = await db.select({ readReceipts: profiles.readReceipts }).from(profiles).where(eq(profiles.id, actor.id))
-  for (const { conversationId, seq } of moved) {
-    const receipt = { conversationId, userId: actor.id, seq }
-    // Someone who turned read receipts off still syncs their own devices; nobody else is told.
-    if (me?.readReceipts === false) publishToUser(actor.id, 'read:update', receipt)
-    else publishToConversation(conversationId, 'read:update', receipt)
-  }
+  const sharing = moved.length > 0 && await sharesReceipts(db, actor.id)
+  for (const { conversationId, seq } of moved) publishRead({ conversationId, userId: actor.id, seq }, sharing)
   for (const t of threads) publishToUser(actor.id, 'thread:unread', { conversationId: t.conversationId, threadRootId: t.threadRootId, unreadCount: 0, mentionCount: 0 })
   const touched = [...new Set([...moved.map(m => m.conversationId), ...threads.map(t => t.conversationId)])]
   await announceUnread(db, actor.id, projectId, touched)

@@ -1,0 +1,2 @@
+ALTER TABLE "conversation_participants" ADD COLUMN "delivered_seq" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "conversation_participants" ADD COLUMN "read_at" timestamp with time zone;
