@@ -1,10 +1,12 @@
 import type { Conversation, Participant, Project, ProjectMember } from '#shared/types'
+import { isNetworkError } from '~/utils/offline/network'
 
 /** Projects and conversations over REST: the sidebar, opening one, creating one, starting a DM. */
 export function useConversations() {
   const api = useApi()
   const store = useConversationsStore()
   const presence = usePresenceStore()
+  const offlineCache = useOfflineCache()
 
   async function loadConversations(projectId: string) {
     const { conversations } = await api<{ conversations: Conversation[] }>(`/api/projects/${projectId}/conversations`)
@@ -40,6 +42,8 @@ export function useConversations() {
       if (project) await selectProject(project.id)
       store.setBootstrap('ready')
     } catch (error) {
+      // Without a network the sidebar last seen on this device shows until the next bootstrap replaces it.
+      if (isNetworkError(error)) await offlineCache.restoreSidebar().catch(logFailure('reading the cached sidebar'))
       store.setBootstrap('idle')
       throw error
     }
@@ -47,11 +51,17 @@ export function useConversations() {
 
   /** A conversation's details and participants; switches to its project when it lives in another one. */
   async function open(conversationId: string) {
-    await bootstrap()
-    const { conversation, participants } = await api<{ conversation: Conversation, participants: Participant[] }>(`/api/conversations/${conversationId}`)
-    store.upsertConversation(conversation)
-    store.setParticipants(conversationId, participants)
-    if (conversation.projectId !== store.currentProjectId) await selectProject(conversation.projectId)
+    try {
+      await bootstrap()
+      const { conversation, participants } = await api<{ conversation: Conversation, participants: Participant[] }>(`/api/conversations/${conversationId}`)
+      store.upsertConversation(conversation)
+      store.setParticipants(conversationId, participants)
+      if (conversation.projectId !== store.currentProjectId) await selectProject(conversation.projectId)
+    } catch (error) {
+      // Without a network a conversation of the cached sidebar opens read-only from the device.
+      if (isNetworkError(error) && store.conversations[conversationId]) return
+      throw error
+    }
   }
 
   async function create(projectId: string, title: string, participantIds: string[], type: 'group' | 'project' = 'group') {

@@ -1,6 +1,7 @@
 import type { Message } from '#shared/types'
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '#shared/limits'
 import { oldestConfirmed } from '~/utils/chat/timeline'
+import { isNetworkError } from '~/utils/offline/network'
 
 interface HistoryPage { messages: Message[], hasMore: boolean }
 
@@ -10,6 +11,7 @@ export function useHistory() {
   const store = useMessagesStore()
   const socket = useSocket()
   const sync = useSync()
+  const offlineCache = useOfflineCache()
 
   const fetchPage = (conversationId: string, query: { limit: number, beforeSeq?: number }) =>
     api<HistoryPage>(`/api/conversations/${conversationId}/messages`, { query })
@@ -17,8 +19,16 @@ export function useHistory() {
   /** The newest page, once per conversation and session. */
   async function loadLatest(conversationId: string) {
     if (store.timelineOf(conversationId).loaded) return
-    const page = await fetchPage(conversationId, { limit: HISTORY_PAGE_DEFAULT })
+    let page: HistoryPage
+    try {
+      page = await fetchPage(conversationId, { limit: HISTORY_PAGE_DEFAULT })
+    } catch (error) {
+      // Without a network the page kept on this device shows; the sync after reconnecting catches it up.
+      if (isNetworkError(error) && await offlineCache.restorePage(conversationId).catch(() => false)) return
+      throw error
+    }
     store.applyLatestPage(conversationId, page.messages, page.hasMore)
+    offlineCache.savePage(conversationId).catch(logFailure('keeping the page on this device'))
     // Closes the window between the REST read and the socket joining the room.
     if (socket.connected) sync.syncAll([conversationId]).catch((error: unknown) => console.warn('[chat] sync after open failed', error))
   }

@@ -1,9 +1,13 @@
 import type { Attachment, QuotedMessage } from '#shared/types'
 import type { ChatMessage } from '~/utils/chat/timeline'
+import { entryFromMessage, flushOrder, messageFromEntry } from '~/utils/offline/outbox-entries'
+import { deleteOutboxEntry, outboxEntries, putOutboxEntry } from '~/utils/offline/offline-db'
 
 /**
  * Sending with exactly-once delivery: a message shows at once as a local copy, goes out with its
  * clientId, and is re-sent with the same clientId after a reconnect until the server acks it.
+ * Every unsent message is also kept in IndexedDB (utils/offline/), so it survives a reload or a
+ * closed tab; a flush runs under a Web Lock, so with several tabs open one of them sends.
  */
 export interface SendOptions {
   threadRootId?: string
@@ -18,6 +22,26 @@ export const SEND_RETRY_CAP_MS = 120_000
 /** When each unacked send was first tried and how often it was retried, by clientId (shared by every useOutbox()). */
 const retries = new Map<string, { since: number, attempts: number }>()
 
+/** The Web Lock a flush holds: tabs of one browser take turns, so one of them sends what waited. */
+export const OUTBOX_LOCK = 'chat-outbox'
+
+/** Writes to the device's outbox, one after another: a delete on ack never overtakes the write of the same send. */
+let deviceWrites: Promise<void> = Promise.resolve()
+function onDevice(what: string, write: () => Promise<void>) {
+  deviceWrites = deviceWrites.then(write).catch(logFailure(what))
+  return deviceWrites
+}
+
+/** The flush running in this tab, if any (shared by every useOutbox()). */
+let flushing: Promise<void> | null = null
+
+/** Runs `work` holding the outbox lock where the browser has Web Locks, else at once. */
+function withOutboxLock(work: () => Promise<void>): Promise<void> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+  // request() resolves with what the callback returned: here its promise, so flatten it.
+  return locks ? locks.request(OUTBOX_LOCK, work).then(() => undefined) : work()
+}
+
 /** The wait before the next automatic retry: the server's retryAfterMs when given, growing gently, with jitter. */
 export function sendRetryDelayMs(attempts: number, retryAfterMs?: unknown): number {
   const backoff = Math.min(500 * 1.5 ** Math.max(0, attempts - 1), 5000)
@@ -29,6 +53,23 @@ export function useOutbox() {
   const store = useMessagesStore()
   const auth = useAuthStore()
   const toast = useToast()
+  const threads = useThreadsStore()
+
+  /** The member's copy of this send on the device: written on send, rewritten on failure, gone on ack. */
+  function keep(message: ChatMessage) {
+    const userId = auth.user?.id
+    if (userId) void onDevice('keeping an unsent message', () => putOutboxEntry(entryFromMessage(message, userId)))
+  }
+  const forget = (clientId: string) => void onDevice('dropping a sent message', () => deleteOutboxEntry(clientId))
+
+  /** The local copy with this clientId held in a timeline or thread, and whether its server copy is held already. */
+  function held(clientId: string): { local: boolean, confirmed: boolean } {
+    const all = [...Object.values(store.timelines), ...Object.values(threads.threads)].flatMap(t => t.messages)
+    return {
+      local: all.some(m => m.seq === 0 && m.clientId === clientId),
+      confirmed: all.some(m => m.seq > 0 && m.clientId === clientId && m.senderId === auth.user?.id)
+    }
+  }
 
   /**
    * Tries again later with the same clientId, the message still showing "Sending…", until
@@ -60,12 +101,15 @@ export function useOutbox() {
       })
       if (ack.ok) {
         retries.delete(message.clientId)
+        forget(message.clientId)
         store.upsert(ack.message)
       } else if (ack.error.code === 'UNAVAILABLE' && retryLater(message, ack.error.details?.retryAfterMs)) {
         // The server is briefly without its database: the message stays "Sending…".
       } else {
         retries.delete(message.clientId)
         store.setLocalStatus(message, 'failed', describeError(ack.error))
+        // Refused for good: kept as failed until the member retries or discards it.
+        keep({ ...message, status: 'failed', errorMessage: describeError(ack.error) })
         // One toast for a burst of refused sends, not one per message.
         if ((ack.error.code === 'RATE_LIMITED' || ack.error.code === 'SLOW_MODE') && !toast.toasts.value.some(t => t.id === 'send-throttled')) {
           toast.add({ id: 'send-throttled', title: describeError(ack.error), color: 'warning', icon: 'i-lucide-timer' })
@@ -77,6 +121,7 @@ export function useOutbox() {
       if (socket.connected && !retryLater(message)) {
         retries.delete(message.clientId)
         store.setLocalStatus(message, 'failed', 'No reply from the server')
+        keep({ ...message, status: 'failed', errorMessage: 'No reply from the server' })
       }
     } finally {
       store.setSending(message.clientId, false)
@@ -119,24 +164,65 @@ export function useOutbox() {
       status: 'pending'
     }
     store.addLocal(message)
-    void deliver(message)
+    keep(message)
+    // A flush under way sends in order what waits, this one included once it is done.
+    if (flushing) void flushing.then(flush)
+    else void deliver(message)
   }
 
   function retry(message: ChatMessage) {
     retries.delete(message.clientId)
     store.setLocalStatus(message, 'pending')
+    keep({ ...message, status: 'pending', errorMessage: undefined })
     void deliver({ ...message, status: 'pending' })
   }
 
   function discard(message: ChatMessage) {
     retries.delete(message.clientId)
     store.discardLocal(message)
+    forget(message.clientId)
   }
 
-  /** Sends every local copy still waiting, e.g. after a reconnect. */
-  function flush() {
-    for (const message of store.pending) void deliver(message)
+  /**
+   * Shows the member's unsent messages kept on the device (from before a reload, or written in
+   * another tab) as local copies: pending ones "Sending…", refused ones failed with their reason.
+   */
+  async function restore() {
+    const user = auth.user
+    if (!user) return
+    // Reads after this tab's own writes (an ack's delete) have landed.
+    await deviceWrites
+    const entries = await outboxEntries(user.id).catch((error: unknown) => {
+      logFailure('reading unsent messages')(error)
+      return []
+    })
+    if (auth.user?.id !== user.id) return
+    for (const entry of [...entries].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+      const { local, confirmed } = held(entry.clientId)
+      if (confirmed) forget(entry.clientId)
+      else if (!local) store.addLocal(messageFromEntry(entry, user))
+    }
   }
 
-  return { send, retry, discard, flush }
+  /** Sends what waits, oldest first, one at a time so the order holds; re-reads the queue after each send. */
+  async function drain() {
+    const tried = new Set<string>()
+    while (socket.connected) {
+      await restore()
+      const next = flushOrder(store.pending).find(m => !tried.has(m.clientId))
+      if (!next) return
+      tried.add(next.clientId)
+      await deliver(next)
+    }
+  }
+
+  /** Sends every local copy still waiting (this tab's and the device's), e.g. after a reconnect. */
+  function flush(): Promise<void> {
+    flushing ??= withOutboxLock(drain)
+      .catch(logFailure('sending unsent messages'))
+      .finally(() => { flushing = null })
+    return flushing
+  }
+
+  return { send, retry, discard, flush, restore }
 }

@@ -1,4 +1,5 @@
 import type { User } from '#shared/types'
+import { forgetDevice } from '~/utils/offline/offline-db'
 
 /** Signing in and out: the chat state of one member never outlives their session. */
 export function useSession() {
@@ -7,7 +8,7 @@ export function useSession() {
   const nuxtApp = useNuxtApp()
   const stores = [
     useConversationsStore(), useMessagesStore(), usePresenceStore(), useTypingStore(), useDraftsStore(), useScheduledStore(), useModerationStore(), useInvitationsStore(),
-    useNotificationsStore(), useThreadInboxStore()
+    useNotificationsStore(), useThreadInboxStore(), useReceiptsStore()
   ]
 
   function clearChat() {
@@ -24,6 +25,8 @@ export function useSession() {
     auth.signOut()
     await useAuthBackend().signOut().catch(logFailure('signing out of the auth backend'))
     clearChat()
+    // What this device kept of the member goes; unsent messages stay only when the session ended by itself.
+    await forgetDevice({ keepOutbox: !!reason }).catch(logFailure('clearing this device'))
     if (reason) toast.add({ title: reason, color: 'warning', icon: 'i-lucide-log-out' })
     await nuxtApp.runWithContext(() => navigateTo('/login'))
   }

@@ -1,6 +1,7 @@
 import { createBrowserClient } from '@supabase/ssr'
 import type { User } from '#shared/types'
 import type { AuthBackend, SupabaseClient } from '~/composables/useAuthBackend'
+import { rememberedUser } from '~/utils/offline/offline-db'
 
 async function fetchMe(accessToken: string): Promise<User> {
   const { user } = await $fetch<{ user: User }>('/api/me', { headers: { Authorization: `Bearer ${accessToken}` } })
@@ -126,6 +127,11 @@ export default defineNuxtPlugin({
     // The access token lives in memory only: every page load resumes the session from the backend.
     const session = await backend.restore().catch(() => null)
     if (session) useAuthStore().setSession(session.accessToken, session.user)
+    else if (!navigator.onLine) {
+      // No network: the member last signed in here gets their cached app; reconnecting renews the session or ends it.
+      const last = await rememberedUser().catch(() => null)
+      if (last) useAuthStore().resumeOffline(last)
+    }
     return { provide: { authBackend: backend } }
   }
 })

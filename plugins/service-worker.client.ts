@@ -23,6 +23,12 @@ export default defineNuxtPlugin({
       if (!supported) return Promise.resolve(null)
       registration ??= navigator.serviceWorker.register('/sw.js', { scope: '/' })
         .then(() => navigator.serviceWorker.ready)
+        .then((ready) => {
+          // The scripts this page loaded before the worker controlled it: kept for opening without a network.
+          const urls = performance.getEntriesByType('resource').map(e => e.name).filter(url => url.startsWith(`${location.origin}/_nuxt/`))
+          ready.active?.postMessage({ type: 'cache:assets', urls })
+          return ready
+        })
         .catch((err: unknown) => {
           console.warn('service worker registration failed', err)
           registration = undefined

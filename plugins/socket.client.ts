@@ -1,5 +1,8 @@
 import { io } from 'socket.io-client'
 import type { ChatSocket } from '~/composables/useSocket'
+import { SOCKET_PING_INTERVAL_MS } from '#shared/limits'
+import { heartbeatDeadlineMs } from '~/utils/offline/connection-state'
+import { rememberUser } from '~/utils/offline/offline-db'
 
 const SESSION_ENDED = 'Your session has ended. Please sign in again.'
 
@@ -20,7 +23,10 @@ export default defineNuxtPlugin({
     const drafts = useDraftsStore()
     const scheduled = useScheduledStore()
     const threadInbox = useThreadInboxStore()
+    const receipts = useReceiptsStore()
     const router = useRouter()
+    const connection = useConnectionStore()
+    const offlineCache = useOfflineCache()
 
     const socket: ChatSocket = io({
       autoConnect: false,
@@ -39,6 +45,7 @@ export default defineNuxtPlugin({
     let made: ReturnType<typeof makeEffects> | undefined
     const makeEffects = () => nuxtApp.vueApp.runWithContext(() => ({
       presence: usePresence(),
+      autoAway: useAutoAway(),
       sync: useSync(),
       sidebar: useConversations(),
       outbox: useOutbox(),
@@ -46,7 +53,9 @@ export default defineNuxtPlugin({
       invitations: useInvitations(),
       session: useSession(),
       toast: useToast(),
-      notifications: useNotifications()
+      notifications: useNotifications(),
+      receiptLoader: useReceipts(),
+      deliveries: useDeliveryMarks()
     }))
     const effects = () => (made ??= makeEffects())
 
@@ -54,6 +63,18 @@ export default defineNuxtPlugin({
     const refreshProjectTotals = useDebounceFn(() => {
       effects().sidebar.loadProjects().catch(logFailure('reading project totals'))
     }, 1_000)
+
+    // Added to a project: list it, and open it when no project was open yet (a member's first project).
+    const learnProjects = useDebounceFn(async () => {
+      const { sidebar } = effects()
+      try {
+        await sidebar.loadProjects()
+        const first = conversations.projects[0]
+        if (!conversations.currentProjectId && first) await sidebar.selectProject(first.id)
+      } catch (error) {
+        logFailure('reading projects')(error)
+      }
+    }, 300)
 
     // What this tab shows: the server holds back notifications about a conversation the member sees.
     const clientState = useClientState()
@@ -64,16 +85,25 @@ export default defineNuxtPlugin({
 
     /** Every (re)connect: restore the chosen status, catch up, refresh unread counts, then send what waited. */
     async function onConnected() {
-      const { presence, sync, sidebar, outbox, moderation, invitations } = effects()
+      const { presence, sync, sidebar, outbox, moderation, invitations, receiptLoader, deliveries } = effects()
       reportState()
       presence.announce()
       try {
+        // Opened from the device's cache without a network: read the sidebar and the open conversation for real now.
+        if (conversations.bootstrap !== 'ready') await sidebar.bootstrap()
+        if (connection.fromCache) {
+          const openId = router.currentRoute.value.params.id
+          if (typeof openId === 'string') await sidebar.open(openId)
+          connection.setFromCache(false)
+        }
         await sync.syncAll()
         if (conversations.currentProjectId) await sidebar.loadConversations(conversations.currentProjectId)
       } catch (error) {
         console.warn('[chat] sync after connect failed', error)
       }
       outbox.flush()
+      deliveries.flush()
+      receiptLoader.reloadAll().catch(logFailure('reading receipts'))
       moderation.load().catch(logFailure('reading sanctions'))
       invitations.load().catch(logFailure('reading invitations'))
     }
@@ -96,15 +126,41 @@ export default defineNuxtPlugin({
     socket.on('connect', () => {
       renewed = false
       presence.setConnected(true)
+      connection.setSocketConnected(true)
       void onConnected()
     })
     socket.on('disconnect', (reason) => {
       presence.setConnected(false)
+      connection.setSocketConnected(false)
       if (reason === 'io server disconnect' && auth.signedIn) void renewOrSignOut()
     })
     socket.on('connect_error', (error) => {
       if (error.message === 'UNAUTHENTICATED') void renewOrSignOut()
     })
+
+    // Noticing the network within seconds: the browser's online/offline events at once, and a
+    // heartbeat on the server's pings for a link that dies silently (Wi-Fi without internet, a
+    // sleeping laptop): silence past the ping interval drops the link, and Socket.IO reconnects.
+    window.addEventListener('offline', () => {
+      connection.setBrowserOnline(false)
+      if (socket.connected) socket.io.engine?.close()
+    })
+    window.addEventListener('online', () => {
+      connection.setBrowserOnline(true)
+      // Reconnect now rather than at the next backoff step (disconnect() resets the backoff).
+      if (auth.signedIn && !socket.connected) {
+        socket.disconnect()
+        socket.connect()
+      }
+    })
+    let lastHeard = Date.now()
+    socket.io.on('open', () => {
+      lastHeard = Date.now()
+      socket.io.engine.on('packet', () => { lastHeard = Date.now() })
+    })
+    setInterval(() => {
+      if (socket.connected && Date.now() - lastHeard > heartbeatDeadlineMs(SOCKET_PING_INTERVAL_MS)) socket.io.engine?.close()
+    }, 1000)
 
     // Thread replies go through the same path: the store routes them to their thread (stores/threads.ts).
     socket.on('message:new', ({ message }) => {
@@ -133,10 +189,14 @@ export default defineNuxtPlugin({
     })
     socket.on('project:unread', payload => conversations.setProjectUnread(payload))
     socket.on('thread:unread', payload => threadInbox.setUnread(payload))
+    socket.on('read:update', payload => receipts.applyRead(payload))
+    socket.on('delivered:update', payload => receipts.applyDelivered(payload))
     socket.on('presence:change', payload => presence.setPresence(payload))
     socket.on('conversation:updated', ({ conversation }) => {
       const known = !!conversations.conversations[conversation.id]
       conversations.upsertConversation(conversation)
+      // Added to a project (its conversations are announced to the newcomer): the switcher lists it at once.
+      if (!conversations.projects.some(p => p.id === conversation.projectId)) learnProjects()
       // A conversation we had not listed (a new DM or group someone started with us): read the sidebar again.
       if (!known && conversation.projectId === conversations.currentProjectId) {
         effects().sidebar.loadConversations(conversation.projectId).catch(logFailure('reloading the sidebar'))
@@ -169,6 +229,26 @@ export default defineNuxtPlugin({
       if (previous) socket.disconnect()
       if (id) socket.connect()
     }, { immediate: true })
+
+    // The device keeps what the member last saw (sidebar, the open conversation's newest page) for
+    // opening without a network, and shows their unsent messages again after a reload.
+    watch(() => [conversations.bootstrap, conversations.projects, conversations.channels, conversations.directMessages], useDebounceFn(() => {
+      offlineCache.saveSidebar().catch(logFailure('keeping the sidebar on this device'))
+    }, 2000))
+    const openConversationId = computed(() => {
+      const id = router.currentRoute.value.params.id
+      return typeof id === 'string' ? id : null
+    })
+    watch(() => openConversationId.value ? messages.timelines[openConversationId.value]?.messages : undefined, useDebounceFn(() => {
+      if (openConversationId.value) offlineCache.savePage(openConversationId.value).catch(logFailure('keeping the page on this device'))
+    }, 2000))
+    nuxtApp.hook('app:mounted', () => {
+      watch(() => auth.signedIn ? auth.user?.id : null, (id) => {
+        if (!id) return
+        void effects().outbox.restore()
+        if (auth.token && auth.user) rememberUser(auth.user).catch(logFailure('remembering the member on this device'))
+      }, { immediate: true })
+    })
 
     return { provide: { socket } }
   }

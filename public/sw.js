@@ -1,28 +1,132 @@
 /* Service worker of Project Chat, served from /sw.js with scope /.
  *
- * It makes the app installable and is the target of Web Push. It has no `fetch` handler yet, so
- * every request (pages, /api, Socket.IO) goes to the network exactly as without a worker and the
- * page's CSP is untouched. An offline app shell adds its caching in the "Caching" section: precache
- * in `install`, clean old caches in `activate`, answer in a `fetch` handler.
+ * It makes the app installable, is the target of Web Push, and opens the app without a network:
+ * the app shell (the HTML of the last navigation, as served, with its CSP header and nonce) answers
+ * a navigation only when the network fails, and the built assets under /_nuxt/ (content-hashed)
+ * come from the cache first. /api and Socket.IO always go to the network, never into a cache.
  */
 
-// Bump when the worker's behaviour changes (and, later, to name its caches).
-const VERSION = 1
+// Bump when the worker's behaviour changes: it names the caches, and older ones are deleted on activate.
+const VERSION = 2
 
 /* ---------------- Lifecycle ---------------- */
 
-self.addEventListener('install', () => {
-  // Nothing to precache yet: take over from an older worker at once.
-  self.skipWaiting()
+self.addEventListener('install', (event) => {
+  // Precache the shell and what it loads, then take over from an older worker at once.
+  event.waitUntil(precacheShell().catch(() => {}).then(() => self.skipWaiting()))
 })
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil(self.clients.claim())
+  event.waitUntil(dropOldCaches().then(() => self.clients.claim()))
 })
 
-/* ---------------- Caching ----------------
- * None yet (see above). Keep Socket.IO (/socket.io/) and /api out of any cache added here.
- */
+/* ---------------- Caching ---------------- */
+
+const SHELL_CACHE = `chat-shell-v${VERSION}`
+const ASSET_CACHE = `chat-assets-v${VERSION}`
+// Every route of this single-page app is served the same shell: one entry stands for all of them.
+const SHELL_KEY = '/'
+// Small files of the app's own that the shell links to (the manifest and its icons).
+const STATIC_FILES = ['/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png']
+
+/** Never cached: the API, Socket.IO, and Nuxt's build manifest (it says whether a new version is out). */
+function neverCached(url) {
+  return url.pathname.startsWith('/api/') || url.pathname === '/api' || url.pathname.startsWith('/socket.io')
+    || url.pathname.startsWith('/_nuxt/builds/')
+}
+
+/** A built asset: content-hashed, so a cached copy is never stale. */
+function isAsset(url) {
+  return url.pathname.startsWith('/_nuxt/') && !neverCached(url)
+}
+
+/** A complete, same-origin answer worth keeping (no redirect: a navigation may not be answered with one). */
+function keepable(response) {
+  return response && response.ok && response.status === 200 && !response.redirected && response.type === 'basic'
+}
+
+/** Keeps the shell as served and the scripts and styles it names, and the app's small static files. */
+async function precacheShell() {
+  const response = await fetch(SHELL_KEY, { cache: 'no-store', credentials: 'same-origin' })
+  if (!keepable(response)) return
+  const html = await response.clone().text()
+  await (await caches.open(SHELL_CACHE)).put(SHELL_KEY, response)
+  const assets = [...html.matchAll(/(?:src|href)="(\/_nuxt\/[^"]+)"/g)].map(m => m[1])
+  await cacheAssets(assets)
+  const statics = await caches.open(SHELL_CACHE)
+  await Promise.all(STATIC_FILES.map(path => fetch(path).then(r => keepable(r) ? statics.put(path, r) : undefined).catch(() => {})))
+}
+
+/** Adds built assets not cached yet (the page tells which it loaded before this worker controlled it). */
+async function cacheAssets(paths) {
+  const cache = await caches.open(ASSET_CACHE)
+  await Promise.all([...new Set(paths)].map(async (path) => {
+    const url = new URL(path, self.location.origin)
+    if (url.origin !== self.location.origin || !isAsset(url) || await cache.match(url.pathname)) return
+    const response = await fetch(url.pathname).catch(() => null)
+    if (keepable(response)) await cache.put(url.pathname, response)
+  }))
+}
+
+async function dropOldCaches() {
+  const names = await caches.keys()
+  await Promise.all(names.filter(n => n.startsWith('chat-') && n !== SHELL_CACHE && n !== ASSET_CACHE).map(n => caches.delete(n)))
+}
+
+/** A navigation: the network's page (kept as the shell), or the kept shell when the network fails. */
+async function navigate(request) {
+  try {
+    const response = await fetch(request)
+    if (keepable(response) && (response.headers.get('content-type') ?? '').includes('text/html')) {
+      const copy = response.clone()
+      caches.open(SHELL_CACHE).then(cache => cache.put(SHELL_KEY, copy)).catch(() => {})
+    }
+    return response
+  } catch (error) {
+    const shell = await caches.match(SHELL_KEY, { cacheName: SHELL_CACHE })
+    if (shell) return shell
+    throw error
+  }
+}
+
+/** A built asset: from the cache, else from the network and kept. */
+async function asset(request) {
+  const cache = await caches.open(ASSET_CACHE)
+  const url = new URL(request.url)
+  const hit = await cache.match(url.pathname)
+  if (hit) return hit
+  const response = await fetch(request)
+  if (keepable(response)) cache.put(url.pathname, response.clone()).catch(() => {})
+  return response
+}
+
+/** The app's small static files: the network first, the kept copy without one. */
+async function staticFile(request) {
+  try {
+    return await fetch(request)
+  } catch (error) {
+    const hit = await caches.match(new URL(request.url).pathname, { cacheName: SHELL_CACHE })
+    if (hit) return hit
+    throw error
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event
+  if (request.method !== 'GET') return
+  const url = new URL(request.url)
+  if (url.origin !== self.location.origin || neverCached(url)) return
+  if (request.mode === 'navigate') event.respondWith(navigate(request))
+  else if (isAsset(url)) event.respondWith(asset(request))
+  else if (STATIC_FILES.includes(url.pathname)) event.respondWith(staticFile(request))
+})
+
+self.addEventListener('message', (event) => {
+  const data = event.data
+  if (data && data.type === 'cache:assets' && Array.isArray(data.urls)) {
+    event.waitUntil(cacheAssets(data.urls.filter(u => typeof u === 'string')))
+  }
+})
 
 /* ---------------- Push ---------------- */
 

@@ -16,3 +16,10 @@ export const SYNC_REQUEST_MAX_CONVERSATIONS = 100
 export const TYPING_START_INTERVAL_MS = 1000
 /** Largest upload in bytes unless the server sets UPLOAD_MAX_BYTES (25 MiB). */
 export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+/**
+ * The server pings every socket this often and drops one that does not answer within the timeout;
+ * the client treats silence past the interval (plus a grace) as a dead link. Was 25 s + 20 s: a
+ * lost connection took ~45 s to notice.
+ */
+export const SOCKET_PING_INTERVAL_MS = 5000
+export const SOCKET_PING_TIMEOUT_MS = 5000

@@ -23,8 +23,10 @@ export const useAuthStore = defineStore('auth', () => {
   if (import.meta.client) localStorage.removeItem(LEGACY_STORAGE_KEY)
   const token = ref<string | null>(null)
   const user = ref<User | null>(null)
+  /** Opened without a network as the member last signed in on this device: no token until it reconnects. */
+  const offline = ref(false)
 
-  const signedIn = computed(() => !!token.value && !!user.value)
+  const signedIn = computed(() => !!user.value && (!!token.value || offline.value))
   const isAdmin = computed(() => user.value?.role === 'admin')
   /** When the access token stops working (ms since epoch; 0 when signed out). */
   const expiresAt = computed(() => tokenExp(token.value) * 1000)
@@ -32,6 +34,13 @@ export const useAuthStore = defineStore('auth', () => {
   function setSession(accessToken: string, nextUser: User) {
     token.value = accessToken
     user.value = nextUser
+    offline.value = false
+  }
+
+  /** The app opened with no network: show this member's cached app; the first reconnect renews the session (or ends it). */
+  function resumeOffline(lastUser: User) {
+    user.value = lastUser
+    offline.value = true
   }
 
   function setUser(nextUser: User) {
@@ -41,7 +50,8 @@ export const useAuthStore = defineStore('auth', () => {
   function signOut() {
     token.value = null
     user.value = null
+    offline.value = false
   }
 
-  return { token, user, signedIn, isAdmin, expiresAt, setSession, setUser, signOut }
+  return { token, user, offline, signedIn, isAdmin, expiresAt, setSession, resumeOffline, setUser, signOut }
 })

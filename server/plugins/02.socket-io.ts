@@ -1,6 +1,7 @@
 import { Server as Engine } from 'engine.io'
 import { Server } from 'socket.io'
 import type { Peer } from 'crossws'
+import { SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from '#shared/limits'
 import { serverReady } from '../services/instance/startup'
 import { logger } from '../infra/logger'
 import { setRealtimeServer, type ChatServer } from '../infra/realtime'
@@ -23,8 +24,9 @@ export default defineNitroPlugin(async (nitroApp) => {
   h3Options.websocket = { ...h3Options.websocket, serverOptions: { maxPayload: TRANSPORT_MAX_BYTES } }
 
   const engine = new Engine({
-    pingInterval: 25000,
-    pingTimeout: 20000,
+    // A few bytes per socket every 5 s lets both ends notice a dead link within seconds, not 45.
+    pingInterval: SOCKET_PING_INTERVAL_MS,
+    pingTimeout: SOCKET_PING_TIMEOUT_MS,
     maxHttpBufferSize: TRANSPORT_MAX_BYTES,
     transports: ['polling', 'websocket']
   })

@@ -26,6 +26,8 @@ import { auditAndRetention } from './scenarios/audit-retention.mjs'
 import { analyticsDrilldown } from './scenarios/analytics.mjs'
 import { pwaInstallAndPush } from './scenarios/pwa.mjs'
 import { notificationsInApp } from './scenarios/notifications.mjs'
+import { offlineThatLosesNothing } from './scenarios/offline.mjs'
+import { receiptsInDmAndGroup } from './scenarios/receipts.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
@@ -34,6 +36,7 @@ const SCENARIOS = [
   ['3b reactions and the message toolbar', reactionsAndActions, 45_000],
   ['3c thread replies: in the thread panel, not the timeline', threadReplies, 45_000],
   ['3d @mention autocomplete, and a scheduled message arriving on its own', mentionAndScheduled, 45_000],
+  ['3e receipts: a DM\'s ticks turn to "Read", "Seen by 1" in a group', receiptsInDmAndGroup, 45_000],
   ['4a admin manages participants in /admin', adminParticipants, 60_000],
   ['4b a member is kept out of /admin', memberKeptOutOfAdmin, 45_000],
   ['4c admin filters, reads the history and locks a conversation; the member sees it live', adminLocksConversation, 60_000],
@@ -47,6 +50,7 @@ const SCENARIOS = [
   ['11 analytics: an admin reads a figure and drills down from a day to its messages', analyticsDrilldown, 60_000],
   ['12 installable app: manifest, service worker, a push shown as a notification', pwaInstallAndPush, 60_000],
   ['13 notifications: a toast and the title for a mention elsewhere, muting stops them, settings, unreads and threads', notificationsInApp, 90_000],
+  ['13b offline: a message written offline survives a reload without a network and is delivered once, two tabs, the banner on a phone', offlineThatLosesNothing, 120_000],
   ['14 no Vue warnings on a development build: sign-in, conversation, thread, emoji picker, history', devBuildVueWarnings, 150_000]
 ]
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)

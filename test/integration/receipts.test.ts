@@ -141,6 +141,13 @@ describe('delivered and read receipts', () => {
     // The endpoint: empty for Bob, and Bob left out of Alice's.
     expect(must(await receiptsOf(bob, dm.id), 'bob').receipts).toEqual([])
     expect(must(await receiptsOf(alice, dm.id), 'alice').receipts.map(r => r.userId)).toEqual([alice.user.id])
+    // Nor does the participants list give the read positions away, either way.
+    type Participants = { participants: { userId: string, lastReadSeq: number }[] }
+    const readOf = async (as: typeof alice, userId: string) =>
+      must(await api<Participants>(as.base, 'GET', `/api/conversations/${dm.id}`, { token: as.token }), 'participants').participants.find(p => p.userId === userId)!.lastReadSeq
+    expect(await readOf(alice, bob.user.id)).toBe(0)
+    expect(await readOf(bob, alice.user.id)).toBe(0)
+    expect(await readOf(bob, bob.user.id)).toBeGreaterThanOrEqual(m.seq)
 
     // Turning them back on: his sockets hear receipts again, and his marks are told.
     must(await api(bob.base, 'PATCH', '/api/me', { token: bob.token, body: { readReceipts: true } }), 'opt in')

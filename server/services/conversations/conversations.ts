@@ -24,7 +24,7 @@ export async function getConversation(actor: Actor, conversationId: string): Pro
   const db = await useDb()
   await requireParticipant(db, actor, conversationId)
   const [conversation] = await loadConversations(db, actor.id, eq(conversations.id, conversationId))
-  return { conversation: conversation!, participants: await loadParticipants(db, conversationId) }
+  return { conversation: conversation!, participants: await loadParticipants(db, conversationId, actor.id) }
 }
 
 /** Tells each listed user's sockets about a conversation, as that user sees it. */

@@ -59,5 +59,5 @@ export async function addParticipants(actor: Actor, conversationId: string, inpu
     if (notice) await publishSystemMessages(db, [notice])
   }
   const [view] = await loadConversations(db, actor.id, eq(conversations.id, conversationId))
-  return { conversation: view!, participants: await loadParticipants(db, conversationId) }
+  return { conversation: view!, participants: await loadParticipants(db, conversationId, actor.id) }
 }

@@ -54,13 +54,19 @@ export async function loadConversations(db: DbOrTx, userId: string, where?: SQL)
   }))
 }
 
-/** Participants of a conversation with their profile fields. */
-export async function loadParticipants(db: DbOrTx, conversationId: string): Promise<Participant[]> {
+/**
+ * Participants of a conversation with their profile fields. Given a `viewerId` (a member, not an
+ * admin), another participant's read position is shown only when both share read receipts, as
+ * the receipts endpoint decides; otherwise it reads 0.
+ */
+export async function loadParticipants(db: DbOrTx, conversationId: string, viewerId?: string): Promise<Participant[]> {
   const rows = await db.select({ p: conversationParticipants, u: profiles })
     .from(conversationParticipants)
     .innerJoin(profiles, eq(profiles.id, conversationParticipants.userId))
     .where(eq(conversationParticipants.conversationId, conversationId))
     .orderBy(profiles.displayName)
+  const viewerShares = viewerId === undefined || rows.find(r => r.u.id === viewerId)?.u.readReceipts !== false
+  const readShown = (u: typeof profiles.$inferSelect) => viewerId === undefined || u.id === viewerId || (viewerShares && u.readReceipts)
   return rows.map(({ p, u }) => ({
     id: u.id,
     userId: u.id,
@@ -68,7 +74,7 @@ export async function loadParticipants(db: DbOrTx, conversationId: string): Prom
     avatarUrl: u.avatarUrl,
     email: u.email,
     role: p.role,
-    lastReadSeq: p.lastReadSeq,
+    lastReadSeq: readShown(u) ? p.lastReadSeq : 0,
     joinedAt: p.joinedAt.toISOString()
   }))
 }

@@ -1,0 +1,123 @@
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { forgetDevice, outboxEntries } from '~/utils/offline/offline-db'
+import { CONVERSATION_ID, ME, conversation, message } from './fixtures'
+import { inApp } from './mount'
+
+interface SendPayload { clientId: string, conversationId: string, content: string }
+
+/** The server behind the one socket: records every message:send and answers as told. */
+function fakeServer() {
+  const socket = useSocket()
+  const sends: SendPayload[] = []
+  let answer: (payload: SendPayload) => Promise<unknown> = async payload =>
+    ({ ok: true, duplicate: false, message: message(20 + sends.length, { clientId: payload.clientId, senderId: ME.id, sender: ME, content: payload.content }) })
+  const emitWithAck = vi.fn((_event: string, payload: SendPayload) => {
+    sends.push(payload)
+    return answer(payload)
+  })
+  vi.spyOn(socket, 'timeout').mockReturnValue({ emitWithAck } as unknown as ReturnType<typeof socket.timeout>)
+  return {
+    sends,
+    online(value: boolean) { socket.connected = value },
+    answerWith(next: typeof answer) { answer = next }
+  }
+}
+
+const timeline = () => useMessagesStore().timelineOf(CONVERSATION_ID).messages
+const onDevice = async () => (await outboxEntries(ME.id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+
+/** A reload: the chat state of this tab is gone, the device's outbox stays. */
+function reload() {
+  inApp(() => useSession().signIn('token', ME))
+  useConversationsStore().upsertConversation(conversation())
+}
+
+describe('outbox on the device (IndexedDB)', () => {
+  beforeEach(async () => {
+    await forgetDevice({ keepOutbox: false })
+    reload()
+    useMessagesStore().applyLatestPage(CONVERSATION_ID, [], false)
+  })
+  afterEach(() => {
+    useSocket().connected = false
+    vi.restoreAllMocks()
+  })
+
+  it('keeps a message written offline across a reload and sends it once, with its clientId, on reconnect', async () => {
+    const server = fakeServer()
+    server.online(false)
+    inApp(useOutbox).send(CONVERSATION_ID, 'written offline')
+    const clientId = timeline()[0]!.clientId
+    await vi.waitFor(async () => expect((await onDevice()).map(e => e.clientId)).toEqual([clientId]))
+
+    reload()
+    expect(timeline()).toHaveLength(0)
+    await inApp(useOutbox).restore()
+    expect(timeline()).toEqual([expect.objectContaining({ clientId, content: 'written offline', status: 'pending', seq: 0 })])
+
+    server.online(true)
+    await inApp(useOutbox).flush()
+    await vi.waitFor(() => expect(timeline()[0]!.status).toBe('sent'))
+    expect(server.sends.map(s => s.clientId)).toEqual([clientId])
+    await vi.waitFor(async () => expect(await onDevice()).toEqual([]))
+  })
+
+  it('sends what waited in the order it was written, one at a time', async () => {
+    const server = fakeServer()
+    server.online(false)
+    const outbox = inApp(useOutbox)
+    for (const text of ['first', 'second', 'third']) {
+      outbox.send(CONVERSATION_ID, text)
+      await new Promise(resolve => setTimeout(resolve, 2))
+    }
+    await vi.waitFor(async () => expect(await onDevice()).toHaveLength(3))
+    reload()
+    let inFlight = 0
+    let most = 0
+    server.answerWith(async (payload) => {
+      most = Math.max(most, ++inFlight)
+      await new Promise(resolve => setTimeout(resolve, 5))
+      inFlight--
+      return { ok: true, duplicate: false, message: message(30 + server.sends.length, { clientId: payload.clientId, senderId: ME.id, sender: ME, content: payload.content }) }
+    })
+    server.online(true)
+    await inApp(useOutbox).flush()
+    expect(server.sends.map(s => s.content)).toEqual(['first', 'second', 'third'])
+    expect(most).toBe(1)
+    expect(await onDevice()).toEqual([])
+  })
+
+  it('does not send again what the server already has (its copy came in while offline)', async () => {
+    const server = fakeServer()
+    server.online(false)
+    inApp(useOutbox).send(CONVERSATION_ID, 'maybe delivered')
+    const clientId = timeline()[0]!.clientId
+    await vi.waitFor(async () => expect(await onDevice()).toHaveLength(1))
+    reload()
+    useMessagesStore().applyLatestPage(CONVERSATION_ID, [message(40, { clientId, senderId: ME.id, sender: ME, content: 'maybe delivered' })], false)
+    server.online(true)
+    await inApp(useOutbox).flush()
+    expect(server.sends).toHaveLength(0)
+    expect(timeline()).toHaveLength(1)
+    await vi.waitFor(async () => expect(await onDevice()).toEqual([]))
+  })
+
+  it('keeps a refused send as failed on the device until the member discards it', async () => {
+    const server = fakeServer()
+    server.online(true)
+    server.answerWith(async () => ({ ok: false, error: { code: 'MUTED', message: 'muted' } }))
+    inApp(useOutbox).send(CONVERSATION_ID, 'let me talk')
+    await vi.waitFor(async () => expect(await onDevice()).toEqual([expect.objectContaining({ status: 'failed', errorMessage: 'You are muted' })]))
+
+    reload()
+    await inApp(useOutbox).restore()
+    expect(timeline()[0]).toMatchObject({ status: 'failed', errorMessage: 'You are muted' })
+    await inApp(useOutbox).flush()
+    expect(server.sends).toHaveLength(1)
+
+    inApp(useOutbox).discard(timeline()[0]!)
+    expect(timeline()).toHaveLength(0)
+    await vi.waitFor(async () => expect(await onDevice()).toEqual([]))
+  })
+})
