@@ -134,8 +134,19 @@ export default defineNuxtPlugin({
       connection.setSocketConnected(false)
       if (reason === 'io server disconnect' && auth.signedIn) void renewOrSignOut()
     })
+    // A refusal by the server's connect middleware ends Socket.IO's own reconnecting; a refusal that
+    // says "try again" (the database briefly down) must not leave the member offline for good.
+    let retryTimer: ReturnType<typeof setTimeout> | undefined
     socket.on('connect_error', (error) => {
       if (error.message === 'UNAUTHENTICATED') void renewOrSignOut()
+      else if ((error.message === 'UNAVAILABLE' || error.message === 'INTERNAL') && !socket.active) {
+        const details = (error as Error & { data?: { details?: { retryAfterMs?: unknown } } }).data?.details
+        const wait = typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : 1000
+        clearTimeout(retryTimer)
+        retryTimer = setTimeout(() => {
+          if (auth.signedIn && !socket.connected) socket.connect()
+        }, Math.max(250, wait) * (1 + Math.random() * 0.3))
+      }
     })
 
     // Noticing the network within seconds: the browser's online/offline events at once, and a
