@@ -70,6 +70,9 @@ describe('presence', () => {
     await setupConversation(alice, [bob])
     const a = await connect(alice)
     const [b1, b2] = [await connect(bob), await connect(bob)]
+    // A socket's heartbeat is written just after its connect (a DND lookup, then Redis): let both land,
+    // or "every client idle" would count only the first.
+    await sleep(300)
     const heard = collect<PresenceChangePayload>(a, 'presence:change')
     const bobHeard = () => heard.items.filter(p => p.userId === bob.user.id).map(p => p.status)
 
