@@ -91,7 +91,7 @@ create policy "attachments: participants read" on public.attachments
 -- message_edits (text before each edit and of deleted messages): no grant, no policy. The edit
 -- history is served by the server to the author and moderators only (GET /api/messages/:id/edits).
 -- reports, local_credentials, app_settings, audit_log, user_sanctions, automod_rules, exports, escalation_rules, retention_policies,
--- project_invitations, push_subscriptions, password_resets, pending_email_notifications: no grant, no policy ->
+-- project_invitations, push_subscriptions, password_resets, pending_email_notifications, thread_reads: no grant, no policy ->
 -- service role only (a report is filed through POST /api/messages/:id/report).
 
 -- drafts and scheduled_messages are private to their author and only ever read through the

@@ -9,7 +9,7 @@ import { createSupabaseLikeDatabase, dropDatabase, migrateDrizzle, psqlAsPostgre
  * Database: chat_supabase on the services-up.sh cluster, recreated for this file.
  */
 const DB = 'chat_supabase'
-const APP_TABLES = ['analytics_fold_state', 'analytics_hourly', 'analytics_responses', 'app_settings', 'attachments', 'audit_log', 'auth_refresh_tokens', 'auth_sessions', 'automod_rules', 'conversation_participants', 'conversations', 'drafts', 'escalation_rules', 'exports', 'local_credentials', 'mentions', 'message_edits', 'messages', 'password_resets', 'pending_email_notifications', 'profiles', 'project_invitations', 'project_members', 'projects', 'push_subscriptions', 'reactions', 'reports', 'retention_policies', 'scheduled_messages', 'user_sanctions']
+const APP_TABLES = ['analytics_fold_state', 'analytics_hourly', 'analytics_responses', 'app_settings', 'attachments', 'audit_log', 'auth_refresh_tokens', 'auth_sessions', 'automod_rules', 'conversation_participants', 'conversations', 'drafts', 'escalation_rules', 'exports', 'local_credentials', 'mentions', 'message_edits', 'messages', 'password_resets', 'pending_email_notifications', 'profiles', 'project_invitations', 'project_members', 'projects', 'push_subscriptions', 'reactions', 'reports', 'retention_policies', 'scheduled_messages', 'thread_reads', 'user_sanctions']
 
 let sql: postgres.Sql
 let url: string
@@ -233,7 +233,7 @@ describe('RLS: reading', () => {
   })
 
   it('service-only tables are closed to authenticated users', async () => {
-    for (const table of ['local_credentials', 'app_settings', 'audit_log', 'user_sanctions', 'reports', 'project_invitations', 'push_subscriptions', 'password_resets', 'pending_email_notifications']) {
+    for (const table of ['local_credentials', 'app_settings', 'audit_log', 'user_sanctions', 'reports', 'project_invitations', 'push_subscriptions', 'password_resets', 'pending_email_notifications', 'thread_reads']) {
       expect(await outcome(as('authenticated', id.alice, tx => tx.unsafe(`select * from ${table}`))), table).toBe('42501')
     }
   })
