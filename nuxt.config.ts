@@ -68,6 +68,16 @@ export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   // Nuxt's schema types only a subset of Nitro's options; the full config is typed above.
   nitro: nitro as NuxtConfig['nitro'],
+  // Pre-bundled when `nuxt dev` starts: found only on a page's first visit, each of these made Vite
+  // re-optimize and reload the page under a newcomer's hands (sign-in reloaded three times).
+  vite: {
+    optimizeDeps: {
+      include: [
+        '@supabase/ssr', 'socket.io-client', 'zod', 're2js',
+        'echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers', 'vue-echarts'
+      ]
+    }
+  },
   typescript: { strict: true },
   telemetry: false,
   hooks: { ready: settleDevUpgrades },
