@@ -15,6 +15,13 @@ function create() {
       labelNames: ['transport'],
       registers: [registry]
     }),
+    groupCommitQueue: new Gauge({ name: 'chat_group_commit_queue', help: 'Plain messages waiting for the next group commit', registers: [registry] }),
+    groupCommitBatch: new Histogram({
+      name: 'chat_group_commit_batch_size',
+      help: 'Messages written by one group-commit statement',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers: [registry]
+    }),
     errors: new Counter({ name: 'chat_errors_total', help: 'Errors returned to clients by code', labelNames: ['code'], registers: [registry] })
   }
 }

@@ -71,17 +71,30 @@ export async function assertNotSilenced(db: DbOrTx, actor: Actor, scope: { proje
     .from(userSanctions).where(scope === 'anywhere' ? silencingAnywhere(actor.id) : silencingSanctions(actor.id, scope))
     .orderBy(sql`${userSanctions.until} desc nulls first`)
     .limit(1)
-  if (!sanction) return
+  if (sanction) throw silencedError(sanction)
+}
+
+/** A mute or ban in force, as a refusal describes it. */
+export interface Silencing {
+  kind: string
+  until: Date | null
+  reason: string | null
+  conversationId: string | null
+}
+
+/** MUTED for a sanction in force, with `until` and `reason` for the UI to say why. */
+export function silencedError(sanction: Silencing): AppError {
   const message = sanction.kind === 'ban'
     ? 'you are banned'
     : sanction.conversationId ? 'you are read-only in this conversation' : 'you are muted'
-  throw new AppError('MUTED', sanction.reason ? `${message}: ${sanction.reason}` : message, {
+  return new AppError('MUTED', sanction.reason ? `${message}: ${sanction.reason}` : message, {
     ...(sanction.until ? { until: sanction.until.toISOString() } : {}),
     ...(sanction.reason ? { reason: sanction.reason } : {})
   })
 }
 
-const notParticipant = () => new AppError('FORBIDDEN', 'you are not a participant of this conversation')
+/** The one answer for a conversation the caller is not in, or that does not exist. */
+export const notParticipant = () => new AppError('FORBIDDEN', 'you are not a participant of this conversation')
 
 /** The one answer for a message or attachment the caller may not see: the same for a missing id and for someone else's. */
 export const notVisible = (what: 'message' | 'attachment') => new AppError('FORBIDDEN', `no such ${what} in a conversation of yours`)

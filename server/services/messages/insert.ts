@@ -10,7 +10,9 @@ type NewMessage = Omit<typeof messages.$inferInsert, 'id' | 'seq' | 'updatedSeq'
 /** A stored message as written: every column but the search vector, which the database derives and no reader needs back. */
 export type StoredMessage = Omit<MessageRow, 'search'>
 
-const { search: _search, ...storedColumns } = getTableColumns(messages)
+const { search: _search, ...columns } = getTableColumns(messages)
+/** The columns a write returns: all but the search vector. */
+export const storedColumns = columns
 
 /**
  * The one insert of a message: takes the conversation's next seq, inserts the row and, for a

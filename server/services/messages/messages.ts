@@ -16,6 +16,8 @@ import { assertMayBroadcast, mentionablesFor, storeMentions } from './mentions'
 import { notifyAbout } from '../notifications/notifications'
 import { loadMessage, loadMessages, toMessage, toQuoted } from './view'
 import { insertMessage, type StoredMessage } from './insert'
+import { commitPlainMessage } from './group-commit'
+import { clientIdReused, readSendGate } from './send-gate'
 import { isUniqueViolation, takeNextSeq } from './sequence'
 import { getPolicyLimits } from '../moderation/policy-limits'
 import { enforcePostingPolicy } from '../moderation/posting-policy'
@@ -39,7 +41,7 @@ async function findByClientId(db: DbOrTx, actor: Actor, clientId: string, conver
     .where(and(eq(messages.senderId, actor.id), eq(messages.clientId, clientId)))
   if (!row) return undefined
   if (row.conversationId !== conversationId) {
-    throw new AppError('CONFLICT', 'clientId: already used for another message', { fields: [{ field: 'clientId', message: 'already used' }] })
+    throw clientIdReused()
   }
   return loadMessage(db, row.id)
 }
@@ -51,13 +53,15 @@ async function findByClientId(db: DbOrTx, actor: Actor, clientId: string, conver
 export async function sendMessage(actor: Actor, data: SendMessageInput, options: { prepaid?: boolean } = {}): Promise<SendMessageReply> {
   const db = await useDb()
   // Membership first: someone removed since must not read a message back through a replayed clientId.
-  const membership = await requireParticipant(db, actor, data.conversationId)
-  const existing = await findByClientId(db, actor, data.clientId, data.conversationId)
-  if (existing) return { message: existing, duplicate: true }
+  const { membership, existingId, silenced } = await readSendGate(db, actor, data.conversationId, data.clientId)
+  if (existingId) {
+    const existing = await loadMessage(db, existingId)
+    if (existing) return { message: existing, duplicate: true }
+  }
 
   // Content rules read what members will: the text, and the names of the files it brings.
   const nameFlags = data.attachmentIds?.length ? await automodCheckFileNames(actor, membership, await pendingFileNames(db, actor, data.conversationId, data.attachmentIds)) : []
-  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, content: data.content || undefined, inThread: !!data.threadRootId && data.alsoToConversation !== true, prepaid: options.prepaid })
+  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, silenced, content: data.content || undefined, inThread: !!data.threadRootId && data.alsoToConversation !== true, prepaid: options.prepaid })
   verdict.flags.push(...nameFlags)
   await prepareCodeLanguages(data.content)
   const { html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content))
@@ -71,7 +75,7 @@ export async function sendMessage(actor: Actor, data: SendMessageInput, options:
   const plain = !data.threadRootId && !data.replyToId && !data.attachmentIds?.length && found.length === 0
   try {
     row = plain
-      ? await insertMessage(db, { ...sent, type: 'text', content: data.content, contentHtml }, { markRead: true })
+      ? await commitPlainMessage({ ...sent, content: data.content, contentHtml })
       : await db.transaction(async (tx) => {
           let threadRootId = data.threadRootId ?? null
           const replyToId = data.replyToId ?? null

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client'
 import { messages } from '../../db/schema'
 import { consumeMessageBudget, consumeUploadBudget } from '../../infra/rate-limit'
 import { AppError } from '../../utils/errors'
-import { assertNotSilenced, canModerate, type Membership } from '../access'
+import { assertNotSilenced, canModerate, silencedError, type Membership, type Silencing } from '../access'
 import { getPolicyLimits } from './policy-limits'
 import type { Actor } from '../../domain/actor'
 
@@ -20,6 +20,8 @@ export interface PostingRequest {
   inThread?: boolean
   /** Paid for when it was accepted (a scheduled message): it does not draw on the per-minute budget again. */
   prepaid?: boolean
+  /** The sanction silencing the caller here, already read with the membership (null: none); read here when absent. */
+  silenced?: Silencing | null
 }
 
 /** A rule that let the text through but wants it reviewed: the caller queues it once the message is stored. */
@@ -80,7 +82,8 @@ export async function enforcePostingPolicy(db: DbOrTx, actor: Actor, request: Po
   if (conversation.type === 'announcement' && request.action === 'send' && !request.inThread && !moderator) {
     throw new AppError('FORBIDDEN', 'only owners and admins post in an announcement conversation; reply in a thread instead')
   }
-  await assertNotSilenced(db, actor, { projectId: conversation.projectId, conversationId: conversation.id })
+  if (request.silenced === undefined) await assertNotSilenced(db, actor, { projectId: conversation.projectId, conversationId: conversation.id })
+  else if (request.silenced) throw silencedError(request.silenced)
   if (request.action === 'send' && !globalAdmin) await assertSlowMode(db, actor, request.membership)
   const { content } = request
   const flags: ContentFlag[] = []
