@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Conversation, Message } from '#shared/types'
 import { SUITE_AUTH_LIMITS, startInstance, type Instance } from '../support/instance.mjs'
 import { api, closeAllSockets, connect, must, send, setupConversation, signUp, type SendAck, type Session } from '../support/helpers'
 
-// A server of its own: the bursts below are far past the default send budget.
+// A server of its own: the bursts below are far past the default send budget. On embedded defaults
+// it has its own PGlite; in the Postgres + Redis suite it uses that suite's database.
 let server: Instance
 beforeAll(async () => {
-  server = await startInstance({ env: { ...SUITE_AUTH_LIMITS, CHAT_RATE_LIMIT_PER_MINUTE: '100000' } })
+  const services = inject('services') as { databaseUrl: string, redisUrl: string } | undefined
+  server = await startInstance({
+    env: { ...SUITE_AUTH_LIMITS, CHAT_RATE_LIMIT_PER_MINUTE: '100000', ...(services ? { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl } : {}) }
+  })
 })
 afterAll(async () => {
   closeAllSockets()
