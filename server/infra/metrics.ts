@@ -15,6 +15,12 @@ function create() {
       labelNames: ['transport'],
       registers: [registry]
     }),
+    sendEmitSeconds: new Histogram({
+      name: 'chat_send_emit_seconds',
+      help: 'Time from a send reaching the send path to its message:new being handed to the adapter for delivery',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry]
+    }),
     groupCommitQueue: new Gauge({ name: 'chat_group_commit_queue', help: 'Plain messages waiting for the next group commit', registers: [registry] }),
     groupCommitBatch: new Histogram({
       name: 'chat_group_commit_batch_size',

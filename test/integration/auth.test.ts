@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import type { User } from '#shared/types'
-import { api, baseUrl, logIn, signUp } from '../support/helpers'
+import { api, baseUrl, closeAllSockets, connect, logIn, sendOk, setupConversation, signUp } from '../support/helpers'
 
 describe('local sign-in', () => {
   it('signs up, signs in and returns the user from /api/me', async () => {
@@ -53,13 +53,22 @@ describe('local sign-in', () => {
 })
 
 describe('operations endpoints', () => {
+  afterAll(() => closeAllSockets())
+
   it('reports health and Prometheus metrics', async () => {
     const health = await api<{ status: string, db: { status: string } }>(baseUrl(), 'GET', '/api/health')
     expect(health.body.status).toBe('ok')
     expect(health.body.db.status).toBe('ok')
+    // One message first: a send's latencies are what the histograms below describe.
+    const [owner, other] = await Promise.all([signUp('Metrics Owner'), signUp('Metrics Other')])
+    const { conversation } = await setupConversation(owner, [other])
+    await sendOk(await connect(owner), conversation.id, 'measured')
     const metrics = await (await fetch(`${baseUrl()}/metrics`)).text()
     expect(metrics).toContain('chat_sockets_connected')
     expect(metrics).toContain('chat_messages_persisted_total')
     expect(metrics).toContain('chat_send_ack_seconds_bucket')
+    expect(metrics).toContain('chat_send_emit_seconds_bucket')
+    expect(metrics).toContain('chat_group_commit_queue')
+    expect(metrics).toContain('nodejs_eventloop_lag_p99_seconds')
   })
 })

@@ -30,10 +30,10 @@ async function historyOf(session: Session, conversationId: string): Promise<Mess
 }
 
 /** The group-commit histogram's sum and count, read off /metrics. */
-async function batches(): Promise<{ messages: number, statements: number }> {
+async function batches(): Promise<{ messages: number, statements: number, emitted: number }> {
   const text = await (await fetch(`${server.url}/metrics`)).text()
   const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\d+(?:\\.\\d+)?)$`, 'm'))?.[1] ?? 0)
-  return { messages: value('chat_group_commit_batch_size_sum'), statements: value('chat_group_commit_batch_size_count') }
+  return { messages: value('chat_group_commit_batch_size_sum'), statements: value('chat_group_commit_batch_size_count'), emitted: value('chat_send_emit_seconds_count') }
 }
 
 describe('sends committed together', () => {
@@ -112,6 +112,8 @@ describe('sends committed together', () => {
     // Sends that arrived together were written by fewer statements than messages.
     const after = await batches()
     expect(after.messages - before.messages).toBeGreaterThan(after.statements - before.statements)
+    // Each new message was timed from the send path to its delivery, duplicates not.
+    expect(after.emitted - before.emitted).toBe(replies.filter(r => r.ok && !r.duplicate).length)
 
     // Each sender's read marker is past their own last message: nothing of theirs counts as unread.
     const mine = must(await api<{ conversations: Conversation[] }>(server.url, 'GET', `/api/projects/${projectId}/conversations`, { token: people[2]!.token }), 'conversations').conversations

@@ -51,6 +51,7 @@ async function findByClientId(db: DbOrTx, actor: Actor, clientId: string, conver
  * instance, returns the original message instead of a second copy.
  */
 export async function sendMessage(actor: Actor, data: SendMessageInput, options: { prepaid?: boolean } = {}): Promise<SendMessageReply> {
+  const started = performance.now()
   const db = await useDb()
   // Membership first: someone removed since must not read a message back through a replayed clientId.
   const { membership, existingId, silenced } = await readSendGate(db, actor, data.conversationId, data.clientId)
@@ -125,7 +126,9 @@ export async function sendMessage(actor: Actor, data: SendMessageInput, options:
   message.mentions = found
   message.replyTo = quoted
   publishToConversation(message.conversationId, 'message:new', { message })
-  useMetrics().messagesPersisted.inc()
+  const metrics = useMetrics()
+  metrics.sendEmitSeconds.observe((performance.now() - started) / 1000)
+  metrics.messagesPersisted.inc()
   // Flagged: delivered like any message, and queued for review before the sender's ack.
   await recordContentFlags(message.id, verdict.flags)
   if (message.threadRootId) {
