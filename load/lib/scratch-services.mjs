@@ -64,7 +64,8 @@ function run(cmd, args, timeoutMs = 60_000) {
 /**
  * @typedef {object} ScratchPostgres
  * @property {number} port
- * @property {(db: string) => string} url       a connection URL for database `db` (trust auth, user postgres)
+ * @property {string} dir                       its temp dir (data and socket): what a later run removes if this one was killed
+ * @property {(db: string, host?: string) => string} url   a connection URL for database `db` (trust auth, user postgres; host 127.0.0.1 or one of `listen`)
  * @property {() => Promise<void>} stop         `pg_ctl stop -m fast`: clients are disconnected at once
  * @property {() => Promise<void>} start        `pg_ctl start -w`
  * @property {() => void} destroy               stops it hard and removes its files (synchronous: for exit handlers)
@@ -72,10 +73,12 @@ function run(cmd, args, timeoutMs = 60_000) {
 
 /**
  * initdb into a temp dir and start it on a free port.
- * @param {{ log?: (msg: string) => void }} [options]
+ * @param {{ log?: (msg: string) => void, listen?: string[] }} [options]
+ *   listen: addresses to listen on besides 127.0.0.1 (network namespaces' veths); clients on
+ *   their subnets are trusted like loopback ones
  * @returns {Promise<ScratchPostgres>}
  */
-export async function startScratchPostgres({ log = () => {} } = {}) {
+export async function startScratchPostgres({ log = () => {}, listen = [] } = {}) {
   const bin = pgBin()
   const port = await ownPort()
   const dir = mkdtempSync(join(tmpdir(), 'chat-scratch-pg-'))
@@ -89,26 +92,26 @@ export async function startScratchPostgres({ log = () => {} } = {}) {
   const destroy = () => {
     if (destroyed) return
     destroyed = true
-    const c = asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])
-    if (existsSync(join(data, 'postmaster.pid'))) spawnSync(c.cmd, c.args, { stdio: 'ignore', timeout: 20_000 })
-    rmSync(dir, { recursive: true, force: true })
+    destroyScratchPostgres(dir)
   }
   try {
     // Trust on loopback: a throw-away cluster nobody else knows the port of.
     await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'])
     appendFileSync(join(data, 'postgresql.conf'), [
       '', '# scratch cluster (load/lib/scratch-services.mjs)',
-      `listen_addresses = '127.0.0.1'`, `port = ${port}`, `unix_socket_directories = '${dir}'`,
+      `listen_addresses = '${['127.0.0.1', ...listen].join(',')}'`, `port = ${port}`, `unix_socket_directories = '${dir}'`,
       // Durability across a crash is not what is tested; a clean fast shutdown still checkpoints.
       'fsync = off', 'synchronous_commit = off', 'full_page_writes = off',
       'max_connections = 60', 'shared_buffers = 32MB', 'logging_collector = off', ''
     ].join('\n'))
+    if (listen.length) appendFileSync(join(data, 'pg_hba.conf'), '\nhost all all samenet trust\n')
     const start = async () => { await pg('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '30', 'start']) }
     await start()
     log(`scratch PostgreSQL on 127.0.0.1:${port} (${dir})`)
     return {
       port,
-      url: db => `postgres://postgres@127.0.0.1:${port}/${db}`,
+      dir,
+      url: (db, host = '127.0.0.1') => `postgres://postgres@${host}:${port}/${db}`,
       stop: async () => { await pg('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']) },
       start,
       destroy
@@ -117,6 +120,20 @@ export async function startScratchPostgres({ log = () => {} } = {}) {
     destroy()
     throw error
   }
+}
+
+/**
+ * Stops a scratch cluster hard (if it runs) and removes its dir: for destroy(), and for a run
+ * that finds the dir of a predecessor that was killed before it could clean up.
+ * @param {string} dir
+ */
+export function destroyScratchPostgres(dir) {
+  const data = join(dir, 'data')
+  if (existsSync(join(data, 'postmaster.pid'))) {
+    const c = asPostgres(join(pgBin(), 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])
+    spawnSync(c.cmd, c.args, { stdio: 'ignore', timeout: 20_000 })
+  }
+  rmSync(dir, { recursive: true, force: true })
 }
 
 /**
@@ -161,6 +178,8 @@ function redisPing(port) {
  * @typedef {object} ScratchRedis
  * @property {number} port
  * @property {string} url
+ * @property {string} dir
+ * @property {() => number | undefined} pid    the running server's
  * @property {() => Promise<void>} stop        SIGTERM, resolved once the process is gone
  * @property {() => Promise<void>} start       a new server on the same port, resolved once it answers PING
  * @property {() => void} destroy              SIGKILL and remove its dir (synchronous)
@@ -168,17 +187,18 @@ function redisPing(port) {
 
 /**
  * A redis-server child process (not daemonized: this process owns its pid) without persistence.
- * @param {{ log?: (msg: string) => void }} [options]
+ * @param {{ log?: (msg: string) => void, bind?: string[] }} [options]
+ *   bind: addresses to listen on besides 127.0.0.1 (network namespaces' veths)
  * @returns {Promise<ScratchRedis>}
  */
-export async function startScratchRedis({ log = () => {} } = {}) {
+export async function startScratchRedis({ log = () => {}, bind = [] } = {}) {
   const port = await ownPort()
   const dir = mkdtempSync(join(tmpdir(), 'chat-scratch-redis-'))
   mkdirSync(dir, { recursive: true })
   /** @type {import('node:child_process').ChildProcess | null} */
   let child = null
   const start = async () => {
-    const proc = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], { stdio: 'ignore' })
+    const proc = spawn('redis-server', ['--bind', ['127.0.0.1', ...bind].join(' '), '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', bind.length ? 'no' : 'yes'], { stdio: 'ignore' })
     child = proc
     const deadline = Date.now() + 10_000
     while (!(await redisPing(port))) {
@@ -199,5 +219,5 @@ export async function startScratchRedis({ log = () => {} } = {}) {
   }
   await start()
   log(`scratch Redis on 127.0.0.1:${port}`)
-  return { port, url: `redis://127.0.0.1:${port}`, stop, start, destroy }
+  return { port, url: `redis://127.0.0.1:${port}`, dir, pid: () => child?.pid, stop, start, destroy }
 }

@@ -28,6 +28,7 @@ import { login, jwtExpMs, request } from './rest.mjs'
  * @property {string[]} rooms                   the user's conversations in the fixture
  * @property {(msg: string) => void} log
  * @property {(reply: SendReply) => void} [onSendReply]   sees every message:send attempt's answer (load/fault.mjs)
+ * @property {(message: Message, via: 'realtime' | 'sync') => void} [onArrival]   sees every message:new and every synced message as it arrives (load/chaos.mjs times deliveries)
  */
 /** @typedef {{ code: string | null, at: number, ms: number, instance: string, clientId: string }} SendReply  code null: acked */
 
@@ -51,6 +52,16 @@ export function makeContent(tag, sentAt) {
 
 /** Ack errors that mean "try again with the same clientId", not "the server refused". */
 const TRANSIENT = new Set(['DISCONNECTED', 'ACK_TIMEOUT'])
+
+/**
+ * The wait before resending a send whose ack timed out, as the app's outbox waits
+ * (composables/useOutbox.ts, sendRetryDelayMs): growing gently, with jitter, so a server that is
+ * slow is not answered with a storm of resends that keeps it slow.
+ * @param {number} attempts
+ */
+export function resendDelayMs(attempts) {
+  return Math.min(500 * 1.5 ** Math.max(0, attempts - 1), 5000) * (1 + Math.random() * 0.2)
+}
 
 export class Session {
   /** @param {SessionOptions} o */
@@ -128,6 +139,9 @@ export class Session {
   syncAck = async (event, data) => {
     for (let attempt = 0; ; attempt++) {
       const reply = await this.ack(event, data)
+      if (this.o.onArrival && reply.ok && Array.isArray(reply.results)) {
+        for (const r of /** @type {import('../../k6/lib/ledger.js').SyncResult[]} */ (reply.results)) for (const m of r.messages) this.o.onArrival(/** @type {Message} */ (m), 'sync')
+      }
       const err = /** @type {{ code?: string, details?: { retryAfterMs?: number } } | undefined} */ (reply.error)
       // A rate limit is waited out a few times; a server briefly without its database for up to ~15 s.
       const limited = err?.code === 'RATE_LIMITED'
@@ -159,6 +173,7 @@ export class Session {
 
   /** @param {Message} message */
   onMessage(message) {
+    this.o.onArrival?.(message, 'realtime')
     // Without a REST baseline the cursor starts just below the first message, else a room with
     // history would leave every later value "above a hole" for the rest of the run.
     if (!this.o.settings.audit && this.ledger.cursor(message.conversationId) === null) this.ledger.setBaseline(message.conversationId, message.seq - 1)
@@ -315,9 +330,13 @@ export class Session {
         return
       }
       if (code !== null && TRANSIENT.has(code)) {
-        // Connected but no ack in time: the error counts, the message is retried as is.
+        // Connected but no ack in time: the error counts, the message is retried as is after a wait.
         if (code === 'ACK_TIMEOUT') this.m.op(code)
-        if (out.attempts < 10 && this.sock?.connected() && !this.reconnecting) this.attempt(out)
+        if (out.attempts < 10 && this.sock?.connected() && !this.reconnecting) {
+          setTimeout(() => {
+            if (this.outbox.has(out.clientId) && !out.inFlight && this.sock?.connected() && !this.reconnecting) this.attempt(out)
+          }, resendDelayMs(out.attempts))
+        }
         return // otherwise the reconnect flushes the outbox
       }
       this.m.op(code ?? 'BAD_ACK')

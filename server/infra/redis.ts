@@ -23,10 +23,19 @@ function reportOutages(client: Redis, name: string): Redis {
   return client
 }
 
+/**
+ * A command of the shared client unanswered this long fails instead of waiting. On a silent
+ * partition (packets dropped, no reset) the connection still looks ready, so without it every
+ * command waits for TCP's retransmissions, and message:send with them (its rate limit): an
+ * instance cut from Redis for 10 s stopped acknowledging sends for its users for up to 80 s
+ * (npm run load:chaos). Failed, the rate limit answers from its in-memory insurance at once.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 2000
+
 /** The shared Redis client when REDIS_URL is set, otherwise null (in-memory mode). */
 export const getRedis = lazy('redis', (): Redis | null => {
   const url = getConfig().redisUrl
-  return url ? reportOutages(new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true }), 'commands') : null
+  return url ? reportOutages(new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS }), 'commands') : null
 })
 
 /** A second connection for subscribers (a subscribed ioredis connection cannot issue other commands). */

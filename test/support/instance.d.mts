@@ -25,6 +25,10 @@ export interface StartOptions {
   port?: number
   /** The output folder whose server/index.mjs runs (default: outputDir()). */
   outputDir?: string
+  /** The address it listens on and is reached at (HOST; default 127.0.0.1). */
+  host?: string
+  /** A launcher the node process runs under, e.g. `['ip', 'netns', 'exec', 'ns']`: it must exec node in its own place, so the pid stays the server's. */
+  command?: string[]
   /** Another script to run instead of the built server (the benchmark's bare Socket.IO server). */
   script?: string
   nodeArgs?: string[]

@@ -98,6 +98,8 @@ export async function startInstance(options = {}) {
     timeoutMs = 120_000, logLimit = Infinity, dataDir = true
   } = options
   const script = options.script ?? serverEntry(options.outputDir)
+  const host = options.host ?? '127.0.0.1'
+  const [launcher = process.execPath, ...launcherArgs] = options.command ? [...options.command, process.execPath] : []
   if (!existsSync(script)) throw new Error(`no build at ${script}`)
   const port = options.port ?? await freePort()
   let ownDir
@@ -106,9 +108,9 @@ export async function startInstance(options = {}) {
     ownDataDirs.add(ownDir)
   }
   let log = ''
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const child = spawn(launcher, [...launcherArgs, ...nodeArgs, script], {
     cwd,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', ...(ownDir ? { DATA_DIR: ownDir } : {}), ...env, PORT: String(port) },
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', ...(ownDir ? { DATA_DIR: ownDir } : {}), ...env, ...(options.host ? { HOST: host } : {}), PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   started.add(child)
@@ -140,7 +142,7 @@ export async function startInstance(options = {}) {
     await exited
   }
 
-  const url = `http://127.0.0.1:${port}`
+  const url = `http://${host}:${port}`
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (!alive()) {
