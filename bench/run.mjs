@@ -5,12 +5,13 @@
 //   1  fan-out: our full stack vs a bare Socket.IO broadcast server, same load-driver run (rooms of 10–20)
 //   2  persisted messages/s through our server vs raw Postgres insert rate (pgbench), same database
 //   3  memory per idle authenticated socket (ours and bare)
-//   4  history page latency over HTTP and full-text search in SQL on a 1M-message database
+//   4  history page and GET /api/search latency over HTTP on a 1M-message database
 //   5  one instance vs two instances behind the same Redis (the scenario of part 1)
 //
 // Usage: node bench/run.mjs [--parts 1,2,3,4,5] [--reps 3] [--users 300] [--rate 100[,150]] [--duration 10]
 //          [--concurrency 32] [--pool 10] [--persist-seconds 6] [--idle 2000[,10000]]
-//          [--messages 1000000] [--history-requests 200] [--profile] [--dry]
+//          [--messages 1000000] [--history-requests 200] [--profile] [--reuse-seed] [--dry]
+// --reuse-seed: keep the database (no reset) and part 4's messages when it already holds exactly --messages of them.
 // --dry: tiny sizes, one repetition — checks the harness end to end in about two minutes.
 // Needs: a build in .output-bench (NUXT_BUILD_DIR=.nuxt-bench NUXT_OUTPUT_DIR=.output-bench npx nuxt build),
 // scripts/services-up.sh (run here), pgbench (postgresql-client). The socket load comes from the project's
@@ -27,7 +28,7 @@ import {
 import { fanoutSuite, runDriver, writeFixture } from './lib/fanout.mjs'
 import { oursClosedLoop, persistSuite } from './lib/persist.mjs'
 import { idleSuite } from './lib/idle.mjs'
-import { historySuite, seedMillion } from './lib/history.mjs'
+import { findSeed, historySuite, seedMillion } from './lib/history.mjs'
 import { summarizeProfile } from './lib/profile.mjs'
 
 const { values: a } = parseArgs({
@@ -44,6 +45,7 @@ const { values: a } = parseArgs({
     'messages': { type: 'string' },
     'history-requests': { type: 'string' },
     'profile': { type: 'boolean', default: false },
+    'reuse-seed': { type: 'boolean', default: false },
     'dry': { type: 'boolean', default: false },
     'help': { type: 'boolean', default: false }
   }
@@ -68,7 +70,8 @@ const opt = {
   idle: pick(a.idle, '2000', '100').split(',').map(Number),
   messages: Number(pick(a.messages, '1000000', '20000')),
   historyRequests: Number(pick(a['history-requests'], '200', '30')),
-  profile: a.profile
+  profile: a.profile,
+  reuseSeed: a['reuse-seed']
 }
 const command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim()
 
@@ -84,7 +87,8 @@ log(`${command}: parts ${[...opt.parts].join(',')}, load ${result.loadStart.join
 
 ensureBuild()
 servicesUp()
-await resetDatabase()
+// --reuse-seed keeps part 4's million messages from an earlier run (the server still migrates).
+if (!opt.reuseSeed) await resetDatabase()
 let A = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) } })
 const fixtureFiles = []
 log(`our server at ${A.url} (pid ${A.pid}), migrated`)
@@ -92,7 +96,8 @@ log(`our server at ${A.url} (pid ${A.pid}), migrated`)
 try {
   // One fixture for the socket parts: users in rooms of 10–20, written straight into the database.
   const idleMax = opt.parts.has(3) ? Math.max(...opt.idle) + 20 : 0
-  const fixture = await seedFixture({ users: Math.max(opt.users, opt.concurrency * 20, idleMax) })
+  const socketParts = [1, 2, 3, 5].some(n => opt.parts.has(n))
+  const fixture = socketParts ? await seedFixture({ users: Math.max(opt.users, opt.concurrency * 20, idleMax) }) : { users: [], rooms: [] }
   const fixturePath = writeFixture(fixture)
   fixtureFiles.push(fixturePath)
   // The fan-out runs use the first `users` members (whole rooms).
@@ -155,8 +160,9 @@ try {
   }
 
   if (opt.parts.has(4)) {
-    log(`part 4: seeding ${opt.messages} messages with generate_series`)
-    const seeded = await seedMillion({ total: opt.messages })
+    const reused = opt.reuseSeed ? await findSeed({ total: opt.messages }) : null
+    if (!reused) log(`part 4: seeding ${opt.messages} messages with generate_series`)
+    const seeded = reused ?? await seedMillion({ total: opt.messages })
     // A fresh server process: the history measurements should not inherit the other parts' heap.
     await A.stop()
     A = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) } })
@@ -253,22 +259,18 @@ if (result.history) {
   p(`| its main query in SQL (EXPLAIN ANALYZE, planning + execution) | ${f(h.history.sqlP50, 2)} | | ${f(h.history.sqlP99, 2)} | | |`)
   p(`\nServer CPU per history request: ${f(h.history.serverCpuMsPerReq, 2)} ms.`)
   p('')
-  p(`| full-text search in SQL (GET /api/search is not built yet), ${h.search.newest20.queries} queries | p50 ms | p95 ms | max ms | load |`)
-  p('|---|---:|---:|---:|---:|')
-  const label = { newest20: 'newest 20 matches in my conversations + ts_headline', rank20: 'top 20 by ts_rank', total: 'count(*) of matches (for `total`)' }
-  for (const [k, v] of Object.entries(h.search)) p(`| ${label[k]} | ${f(v.p50)} | ${f(v.p95)} | ${f(v.max)} | ${loadTxt(v.load)} |`)
-  const fixLabel = { totalCapped1000: 'fix: count capped at 1,000 (`LIMIT 1001` subquery, show "1000+")', newest20WithCreatedAtIndex: 'fix: newest 20 with a btree index on created_at (rolled back afterwards)' }
-  for (const [k, v] of Object.entries(h.searchFixes ?? {})) p(`| ${fixLabel[k]} | ${f(v.p50)} | ${f(v.p95)} | ${f(v.max)} | |`)
+  const scopeLabel = { all: 'all my conversations', inBig: `in the ${h.seed.bigCount.toLocaleString('en')}-message conversation`, inSmall: 'in a small conversation' }
+  p(`| GET /api/search over HTTP (limit=20, one at a time), ${h.terms.length} queries | p50 ms | p95 ms | max ms | load | other processes, cores |`)
+  p('|---|---:|---:|---:|---:|---:|')
+  for (const [k, v] of Object.entries(h.search)) p(`| ${scopeLabel[k] ?? k} | ${f(v.p50)} | ${f(v.p95)} | ${f(v.max)} | ${loadTxt(v.load)} | ${f(v.othersCores, 2)} |`)
   p('')
-  p('Search time by how common the word is (newest 20 / exact count, ms, last repetition):')
+  p('Per query (ms, last repetition; `total` as the API answers it):')
   p('')
-  p('| word in % of messages | newest 20 | exact count | capped count | newest 20 + created_at index |')
-  p('|---:|---:|---:|---:|---:|')
+  p('| query | kind | in % of messages | all | in big | in small | total (all) |')
+  p('|---|---|---:|---:|---:|---:|---:|')
   const last = h.searchRuns.at(-1)
-  const lastFix = h.fixRuns?.at(-1)
-  last.newest20.perTerm.forEach((t, i) => {
-    if (t.kind !== 'word') return
-    p(`| ${f(t.fraction * 100, 2)} | ${f(t.ms)} | ${f(last.total.perTerm[i].ms)} | ${f(lastFix?.totalCapped1000.perTerm[i].ms)} | ${f(lastFix?.newest20WithCreatedAtIndex.perTerm[i].ms)} |`)
+  last.all.perTerm.forEach((t, i) => {
+    p(`| \`${t.q}\` | ${t.kind} | ${f(t.fraction * 100, 2)} | ${f(t.ms)} | ${f(last.inBig.perTerm[i].ms)} | ${f(last.inSmall.perTerm[i].ms)} | ${t.total}${t.totalCapped ? '+' : ''} |`)
   })
 }
 const markdown = md.join('\n')

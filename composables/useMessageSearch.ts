@@ -31,6 +31,8 @@ export function useMessageSearch(query: Ref<string>, { projectId, conversationId
   const api = useApi()
   const results = ref<SearchHit[]>([])
   const total = ref(0)
+  /** The server stopped counting at `total`: there are more. */
+  const totalCapped = ref(false)
   const nextCursor = ref<string | null>(null)
   const loading = ref(false)
   const loadingMore = ref(false)
@@ -50,6 +52,7 @@ export function useMessageSearch(query: Ref<string>, { projectId, conversationId
       if (mine !== generation) return
       results.value = cursor ? [...results.value, ...page.results] : page.results
       total.value = page.total
+      totalCapped.value = page.totalCapped
       nextCursor.value = page.nextCursor
       searched.value = q
       error.value = null
@@ -72,6 +75,7 @@ export function useMessageSearch(query: Ref<string>, { projectId, conversationId
     generation++
     results.value = []
     total.value = 0
+    totalCapped.value = false
     nextCursor.value = null
     searched.value = ''
     loading.value = false
@@ -95,5 +99,5 @@ export function useMessageSearch(query: Ref<string>, { projectId, conversationId
     if (nextCursor.value && !loadingMore.value) void run(searched.value, nextCursor.value)
   }
 
-  return { results, total, nextCursor, loading, loadingMore, error, searched, refresh, loadMore }
+  return { results, total, totalCapped, nextCursor, loading, loadingMore, error, searched, refresh, loadMore }
 }

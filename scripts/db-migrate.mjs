@@ -48,7 +48,8 @@ async function migratePglite(dataDir) {
   const { migrate } = await import('drizzle-orm/pglite/migrator')
   mkdirSync(dataDir, { recursive: true })
   const path = join(dataDir, 'pglite')
-  const client = await PGlite.create(path)
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
+  const client = await PGlite.create(path, { extensions: { pg_trgm } })
   try {
     await migrate(drizzle(client), { migrationsFolder })
     const { rows } = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations')

@@ -126,3 +126,37 @@ export function parseSearchQuery(input: string): SearchQueryParse {
 
 /** True when the query has words or phrases to match, not only filters. */
 export const hasSearchText = (q: SearchQuery) => q.words.length > 0 || q.phrases.length > 0
+
+/** Kana, CJK ideographs and Hangul: text without spaces between words, searched by runs of characters. */
+const CJK_RANGES: [number, number][] = [[0x1100, 0x11FF], [0x3040, 0x30FF], [0x3130, 0x318F], [0x3400, 0x4DBF], [0x4E00, 0x9FFF], [0xAC00, 0xD7AF], [0xF900, 0xFAFF], [0xFF66, 0xFF9F]]
+const hex4 = (n: number) => n.toString(16).padStart(4, '0')
+/** The same ranges as the inside of a Postgres regular expression bracket (`\uXXXX-\uXXXX…`). */
+export const CJK_SQL_CLASS = CJK_RANGES.map(([a, b]) => `\\u${hex4(a)}-\\u${hex4(b)}`).join('')
+const CJK = new RegExp(`[${CJK_RANGES.map(([a, b]) => `\\u{${hex4(a)}}-\\u{${hex4(b)}}`).join('')}]`, 'u')
+/** True when the text has CJK characters. */
+export const hasCjk = (text: string) => CJK.test(text)
+/** Shorter Latin terms would match inside too many unrelated words to be worth it. */
+export const PARTIAL_MIN_CHARS = 3
+
+/**
+ * The substrings a message must (`include`) and must not (`exclude`) contain to match the words
+ * and phrases as parts of words ("deploy" in "redeployment") or as CJK text, which the english
+ * full-text parser does not split into words. Null when the query cannot be read that way: no
+ * text, an `or`, or a Latin term shorter than three characters (CJK terms count from one).
+ */
+export function partialTerms(q: SearchQuery): { include: string[], exclude: string[] } | null {
+  const include: string[] = []
+  const exclude: string[] = []
+  for (const word of q.words) {
+    if (word.toLowerCase() === 'or') return null
+    const negated = word.startsWith('-') && word.length > 1
+    const term = negated ? word.slice(1) : word
+    if (!hasCjk(term) && [...term].length < PARTIAL_MIN_CHARS) return null
+    ;(negated ? exclude : include).push(term.toLowerCase())
+  }
+  for (const phrase of q.phrases) {
+    if (!hasCjk(phrase) && [...phrase].length < PARTIAL_MIN_CHARS) return null
+    include.push(phrase.toLowerCase())
+  }
+  return include.length ? { include, exclude } : null
+}

@@ -2,8 +2,9 @@
 // conversation (80 %) plus many small ones (20 %) — then
 //   history: GET /api/conversations/:id/messages?limit=50&beforeSeq=… over HTTP, random cursors
 //            in the big conversation, one request at a time (latency, not throughput)
-//   search:  full-text queries on messages.search (GIN over the generated tsvector), measured
-//            with EXPLAIN ANALYZE in SQL — GET /api/search is not built yet.
+//   search:  GET /api/search over HTTP, one request at a time: 24 full-text queries (common to
+//            rare words, pairs, phrases, no match), partial words and CJK, across the reader's
+//            conversations, inside the big conversation and inside a small one
 import { randomUUID } from 'node:crypto'
 import { cpuMeter, insertSessions, load, log, median, pct, signToken, sql } from './common.mjs'
 
@@ -28,6 +29,15 @@ function rng(seed) {
 
 const SENTENCES = 4000
 const VOCAB = 3000
+// CJK endings, each in 0.25 % of messages ("東京" is in 7 of them: 1.75 %).
+const CJK = ['東京タワーに行きました', '会議は明日の午後です', '東京駅で待ち合わせ', '新しい機能をリリースしました', '데이터베이스 마이그레이션 완료',
+  '请检查部署日志', '大阪の天気は晴れ', '東京の会議室を予約', 'バグを修正しました', '性能测试结果很好',
+  '来週の予定を確認してください', '检索速度提高了', '서버가 다시 시작되었습니다', '新しいデザイン案', '東京オフィスに到着',
+  '数据库索引已重建', '明日は休みです', '検索が速くなりました', '请在周五前回复', '배포가 끝났습니다',
+  '資料を共有します', '打ち合わせの議事録', '東京と大阪の売上', '新版本已经上线', '고객 피드백 정리',
+  '予算の見直し', '代码审查完成', '東京タワーの写真', '来月の計画', '全文検索のテスト',
+  '午後の会議を延期', '东京的天气很好', '번역 작업 진행 중', '出張の報告書', '東京へ出張します',
+  '设计稿已更新', '週末の予定', '新しいメンバー', '検索インデックス', '最终版本确认']
 
 function sentences() {
   const words = vocabulary(VOCAB)
@@ -46,7 +56,9 @@ function sentences() {
   const out = []
   for (let n = 0; n < SENTENCES; n++) {
     const len = 4 + Math.floor(rand() * 22)
-    out.push({ n, text: Array.from({ length: len }, pick).join(' ') })
+    const text = Array.from({ length: len }, pick).join(' ')
+    // Every 10th sentence ends in CJK text (no spaces between words), for the CJK search queries.
+    out.push({ n, text: n % 10 === 0 ? `${text} ${CJK[(n / 10) % CJK.length]}` : text })
   }
   return { words, rows: out }
 }
@@ -120,6 +132,30 @@ export async function seedMillion({ total }) {
   return { reader: users[0], readerToken: await signToken(users[0]), bigId, bigCount, smallCount, perSmall, tableRows: count, seconds, words }
 }
 
+/**
+ * The seed an earlier run left in the database (`--reuse-seed`), or null when it holds no seed of
+ * exactly `total` messages; its reader gets a fresh token.
+ */
+export async function findSeed({ total }) {
+  const db = sql({ max: 1 })
+  try {
+    const [big] = await db`select id, last_seq from conversations where title = 'bench-big'`
+    const [{ count }] = await db`select count(*)::int as count from messages`
+    if (!big || count !== total) return null
+    const [reader] = await db`select p.id, p.email, p.display_name, s.id as session_id from bench_seed_users u
+      join profiles p on p.id = u.id join auth_sessions s on s.user_id = p.id where u.n = 0 limit 1`
+    const [small] = await db`select count(*)::int as n, max(last_seq)::int as per from conversations where title like 'bench-small-%'`
+    const user = { id: reader.id, email: reader.email, displayName: reader.display_name, sessionId: reader.session_id }
+    log(`  reusing the seed of an earlier run: ${count} messages`)
+    const seconds = { setup: 0, insert: 0, indexes: 0, vacuumAnalyze: 0, total: 0 }
+    return { reader: user, readerToken: await signToken(user), bigId: big.id, bigCount: Number(big.last_seq), smallCount: small.n, perSmall: small.per, tableRows: count, seconds, reused: true }
+  } catch {
+    return null // no schema or no seed tables yet
+  } finally {
+    await db.end({ timeout: 5 })
+  }
+}
+
 /** Sequential history requests at random cursors; one latency sample per request. */
 async function historyPass({ url, token, bigId, bigCount, requests }) {
   const lat = []
@@ -152,7 +188,8 @@ async function historySqlPass(db, { bigId, bigCount, samples }) {
 
 /** Search terms by document frequency, measured on the sentence table (every sentence is used equally often). */
 async function pickTerms(db) {
-  const stats = await db.unsafe(`select word, ndoc from ts_stat('select to_tsvector(''english'', text) from bench_sentences') order by ndoc desc`)
+  // Latin words only: the CJK endings have queries of their own.
+  const stats = await db.unsafe(`select word, ndoc from ts_stat('select to_tsvector(''english'', text) from bench_sentences') where word ~ '^[a-z]+$' order by ndoc desc, word`)
   const byRank = stats.map(s => s.word)
   const at = r => byRank[Math.min(byRank.length - 1, r)]
   const frac = r => stats[Math.min(stats.length - 1, r)].ndoc / 4000
@@ -163,47 +200,36 @@ async function pickTerms(db) {
   return [...singles, ...pairs, ...phrases, ...none]
 }
 
-// Query shapes a /api/search endpoint would run (scope: the conversations the caller is in).
-const SEARCH_SQL = {
-  newest20: `select m.id, m.conversation_id, m.seq, m.created_at,
-      ts_headline('english', m.content, q, 'MaxFragments=1,MaxWords=12,MinWords=4') as highlight
-    from (select m.*, q from messages m, websearch_to_tsquery('english', $1) q
-          where m.search @@ q and m.deleted_at is null
-            and m.conversation_id in (select conversation_id from conversation_participants where user_id = $2)
-          order by m.created_at desc limit 20) m`,
-  rank20: `select m.id, m.conversation_id, m.seq, ts_rank(m.search, q) as rank
-    from messages m, websearch_to_tsquery('english', $1) q
-    where m.search @@ q and m.deleted_at is null
-      and m.conversation_id in (select conversation_id from conversation_participants where user_id = $2)
-    order by rank desc limit 20`,
-  total: `select count(*) from messages m, websearch_to_tsquery('english', $1) q
-    where m.search @@ q and m.deleted_at is null
-      and m.conversation_id in (select conversation_id from conversation_participants where user_id = $2)`
+/** Parts of words (prefixes and infixes of 3–5 letters, common to rare) and CJK text, which full text cannot match. */
+function partialAndCjkTerms(terms) {
+  const words = terms.filter(t => t.kind === 'word').map(t => t.q)
+  const partial = [words[0].slice(0, 3), words[2].slice(1, 4), words[5].slice(0, 4), words[8].slice(1, 5), words[9].slice(0, 5)]
+    .map(q => ({ q, kind: 'partial word', fraction: NaN }))
+  const cjk = ['東京', 'タワー', '検索', '議事録', '마이그레이션', '不存在的词']
+    .map(q => ({ q, kind: 'CJK', fraction: NaN }))
+  return [...partial, ...cjk]
 }
 
-// Candidate fixes, measured on the same data: a capped count ("1000+") instead of an exact total,
-// and the newest-20 query with a btree index on created_at (built inside a transaction that is
-// rolled back, so the schema stays as the migrations made it).
-const FIX_SQL = {
-  totalCapped1000: `select count(*) from (select 1 from messages m, websearch_to_tsquery('english', $1) q
-    where m.search @@ q and m.deleted_at is null
-      and m.conversation_id in (select conversation_id from conversation_participants where user_id = $2) limit 1001) x`,
-  newest20WithCreatedAtIndex: SEARCH_SQL.newest20
-}
-
-async function searchPass(db, { terms, readerId, shapes = SEARCH_SQL }) {
+/**
+ * GET /api/search over HTTP, one request at a time, for every query in three scopes: all the
+ * reader's conversations, inside the big conversation, inside one small one.
+ */
+async function searchHttpPass({ url, token, terms, scopes }) {
   const out = {}
-  for (const [shape, text] of Object.entries(shapes)) {
+  for (const [scope, params] of Object.entries(scopes)) {
     const times = []
     const perTerm = []
     for (const t of terms) {
-      const [row] = await db.unsafe(`explain (analyze, format json) ${text}`, [t.q, readerId])
-      const plan = row['QUERY PLAN'][0]
-      const ms = plan['Planning Time'] + plan['Execution Time']
+      const query = new URLSearchParams({ q: t.q, limit: '20', ...params })
+      const t0 = performance.now()
+      const res = await fetch(`${url}/api/search?${query}`, { headers: { authorization: `Bearer ${token}` } })
+      const body = await res.json()
+      const ms = performance.now() - t0
+      if (res.status !== 200) throw new Error(`search ${scope} "${t.q}": ${res.status} ${JSON.stringify(body).slice(0, 300)}`)
       times.push(ms)
-      perTerm.push({ q: t.q, kind: t.kind, fraction: t.fraction, ms, rows: plan.Plan['Actual Rows'] })
+      perTerm.push({ q: t.q, kind: t.kind, fraction: t.fraction, ms, results: body.results.length, total: body.total, totalCapped: body.totalCapped })
     }
-    out[shape] = { p50: pct(times, 50), p95: pct(times, 95), max: pct(times, 100), perTerm }
+    out[scope] = { p50: pct(times, 50), p95: pct(times, 95), max: pct(times, 100), perTerm }
   }
   return out
 }
@@ -225,29 +251,21 @@ export async function historySuite({ server, seeded, requests, reps, searchReps 
     runs.push({ rep, loadBefore, http, sql: sqlTimes })
     log(`  rep ${rep + 1} history HTTP p50/p95/p99 ${http.p50.toFixed(1)}/${http.p95.toFixed(1)}/${http.p99.toFixed(1)} ms (${http.failures} failed, other processes ${http.othersCores.toFixed(2)} cores), main query SQL p50/p99 ${sqlTimes.p50.toFixed(2)}/${sqlTimes.p99.toFixed(2)} ms, load ${loadBefore[0]}`)
   }
-  const terms = await pickTerms(db)
+  const wordTerms = await pickTerms(db)
+  const terms = [...wordTerms, ...partialAndCjkTerms(wordTerms)]
+  const [small] = await db`select c.id from conversations c join conversation_participants p on p.conversation_id = c.id
+    where p.user_id = ${seeded.reader.id} and c.id <> ${seeded.bigId} order by c.title limit 1`
+  const scopes = { all: {}, inBig: { conversationId: seeded.bigId }, inSmall: { conversationId: small.id } }
   const searchRuns = []
-  await searchPass(db, { terms, readerId: seeded.reader.id }) // warm-up
+  await searchHttpPass({ url: server.url, token, terms, scopes }) // warm-up
   for (let rep = 0; rep < searchReps; rep++) {
     const loadBefore = load()
-    const r = await searchPass(db, { terms, readerId: seeded.reader.id })
-    searchRuns.push({ rep, loadBefore, ...r })
-    log(`  rep ${rep + 1} search (${terms.length} queries) ${Object.entries(r).map(([k, v]) => `${k} p50/p95 ${v.p50.toFixed(1)}/${v.p95.toFixed(1)} ms`).join(', ')}, load ${loadBefore[0]}`)
+    const meter = cpuMeter({ server: server.pid })
+    const r = await searchHttpPass({ url: server.url, token, terms, scopes })
+    const cpu = meter()
+    searchRuns.push({ rep, loadBefore, othersCores: cpu.othersCores, ...r })
+    log(`  rep ${rep + 1} search over HTTP (${terms.length} queries × ${Object.keys(scopes).length} scopes) ${Object.entries(r).map(([k, v]) => `${k} p50/p95/max ${v.p50.toFixed(1)}/${v.p95.toFixed(1)}/${v.max.toFixed(1)} ms`).join(', ')}, load ${loadBefore[0]}, other processes ${cpu.othersCores.toFixed(2)} cores`)
   }
-  // The fixes: one pass for warm-up, then reps, all inside one rolled-back transaction.
-  const fixRuns = []
-  await db.begin(async (tx) => {
-    await tx.unsafe('create index bench_tmp_created_at_idx on messages (created_at desc)')
-    await tx.unsafe('analyze messages')
-    await searchPass(tx, { terms, readerId: seeded.reader.id, shapes: FIX_SQL })
-    for (let rep = 0; rep < searchReps; rep++) {
-      const r = await searchPass(tx, { terms, readerId: seeded.reader.id, shapes: FIX_SQL })
-      fixRuns.push(r)
-      log(`  rep ${rep + 1} search fixes ${Object.entries(r).map(([k, v]) => `${k} p50/p95 ${v.p50.toFixed(1)}/${v.p95.toFixed(1)} ms`).join(', ')}`)
-    }
-    throw new Error('bench-rollback') // postgres.js rolls back: no index left behind
-  }).catch((e) => { if (e.message !== 'bench-rollback') throw e })
-  await db.unsafe('analyze messages')
   await db.end({ timeout: 5 })
   const med = (xs, k) => median(xs.map(k))
   return {
@@ -258,16 +276,12 @@ export async function historySuite({ server, seeded, requests, reps, searchReps 
       failures: runs.reduce((n, r) => n + r.http.failures, 0), load: med(runs, r => r.loadBefore[0]),
       othersCores: med(runs, r => r.http.othersCores), serverCpuMsPerReq: med(runs, r => r.http.serverCpuMsPerReq)
     },
-    search: Object.fromEntries(Object.keys(SEARCH_SQL).map(shape => [shape, {
-      p50: med(searchRuns, r => r[shape].p50), p95: med(searchRuns, r => r[shape].p95), max: med(searchRuns, r => r[shape].max),
-      queries: terms.length, load: med(searchRuns, r => r.loadBefore[0])
-    }])),
-    searchFixes: Object.fromEntries(Object.keys(FIX_SQL).map(shape => [shape, {
-      p50: med(fixRuns, r => r[shape].p50), p95: med(fixRuns, r => r[shape].p95), max: med(fixRuns, r => r[shape].max), queries: terms.length
+    search: Object.fromEntries(Object.keys(searchRuns[0] ?? {}).filter(k => !['rep', 'loadBefore', 'othersCores'].includes(k)).map(scope => [scope, {
+      p50: med(searchRuns, r => r[scope].p50), p95: med(searchRuns, r => r[scope].p95), max: med(searchRuns, r => r[scope].max),
+      queries: terms.length, load: med(searchRuns, r => r.loadBefore[0]), othersCores: med(searchRuns, r => r.othersCores)
     }])),
     terms,
     runs,
-    searchRuns,
-    fixRuns
+    searchRuns
   }
 }

@@ -42,9 +42,11 @@ async function open(): Promise<DbHandle> {
     return { db: drizzle(client, { schema }) as unknown as Db, kind: 'postgres' }
   }
   const { PGlite } = await import('@electric-sql/pglite')
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
   const { drizzle } = await import('drizzle-orm/pglite')
   mkdirSync(config.dataDir, { recursive: true })
-  const client = await PGlite.create(join(config.dataDir, 'pglite'))
+  // Message search indexes the text with pg_trgm (partial words, CJK): the migrations create it.
+  const client = await PGlite.create(join(config.dataDir, 'pglite'), { extensions: { pg_trgm } })
   return { db: drizzle(client, { schema }) as unknown as Db, kind: 'pglite' }
 }
 

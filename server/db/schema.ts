@@ -9,6 +9,7 @@ import {
   REPORT_ACTIONS, REPORT_SOURCES, REPORT_STATUSES, SANCTION_KINDS, USER_ROLES
 } from '../../shared/enums'
 import { AUTOMOD_ACTIONS, AUTOMOD_KINDS, type AutomodConfig } from '../../shared/automod-enums'
+import { CJK_SQL_CLASS } from '../../shared/search-query'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 const seq = (name: string) => bigint(name, { mode: 'number' })
@@ -170,13 +171,25 @@ export const messages = pgTable('messages', {
   retentionDeletedAt: timestamp('retention_deleted_at', { withTimezone: true }),
   /** An admin brought it back from retention: later runs leave it alone. */
   retentionRestoredAt: timestamp('retention_restored_at', { withTimezone: true }),
-  search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('english', coalesce("content", ''))`)
+  search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('english', coalesce("content", ''))`),
+  /**
+   * The CJK characters of the content, one token each in order (everything else dropped): CJK text
+   * has no spaces between words, so search finds it by any run of characters as a phrase query.
+   */
+  cjk: tsvector('cjk').generatedAlwaysAs(sql`to_tsvector('simple', regexp_replace(regexp_replace(coalesce("content", ''), ${sql.raw(`'[^${CJK_SQL_CLASS}]+'`)}, ' ', 'g'), '(.)', '\\1 ', 'g'))`)
 }, t => [
   uniqueIndex('messages_conversation_seq_idx').on(t.conversationId, t.seq),
   uniqueIndex('messages_sender_client_idx').on(t.senderId, t.clientId),
   index('messages_conversation_updated_seq_idx').on(t.conversationId, t.updatedSeq),
   index('messages_thread_root_idx').on(t.threadRootId),
   index('messages_search_idx').using('gin', t.search),
+  // Partial words ("deploy" in "redeployment") and CJK, which the english tsvector cannot split (pg_trgm).
+  index('messages_content_trgm_idx').using('gin', t.content.op('gin_trgm_ops')),
+  index('messages_cjk_idx').using('gin', t.cjk),
+  // Newest-first search walks these and stops after the capped candidate set: across the caller's
+  // conversations, and inside one.
+  index('messages_created_idx').on(t.createdAt, t.id),
+  index('messages_conversation_created_idx').on(t.conversationId, t.createdAt, t.id),
   index('messages_retention_deleted_idx').on(t.retentionDeletedAt)
 ])
 

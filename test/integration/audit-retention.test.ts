@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { parse } from 'csv-parse/sync'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditLogEntry, AuditVerifyResult } from '#admin-shared/audit-schemas'
@@ -244,7 +245,7 @@ describe('the restore list names conversations as the other admin screens do', (
 
     closeAllSockets()
     await server.stop()
-    const db = await PGlite.create(join(dataDir, 'pglite'))
+    const db = await PGlite.create(join(dataDir, 'pglite'), { extensions: { pg_trgm } })
     try {
       await db.query('update messages set deleted_at = now(), retention_deleted_at = now() where id = $1', [sent.id])
     } finally {

@@ -4,6 +4,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Attachment, Message } from '#shared/types'
 import { startInstance, type Instance } from '../support/instance.mjs'
@@ -42,7 +43,7 @@ const user = (name: string) => signUp(name, server.url)
 async function editDatabaseOffline(statements: [string, unknown[]][]) {
   closeAllSockets()
   await server.stop()
-  const db = await PGlite.create(join(dataDir, 'pglite'))
+  const db = await PGlite.create(join(dataDir, 'pglite'), { extensions: { pg_trgm } })
   try {
     for (const [query, params] of statements) await db.query(query, params)
   } finally {

@@ -14,8 +14,11 @@ registerEndpoint('/api/search/suggest', (event) => {
   return { people: [OTHER], conversations: [DESIGN] }
 })
 registerEndpoint('/api/search', (event) => {
-  searchQueries.push(getQuery(event))
-  return { results: [{ message: message(7, { content: 'other stuff' }), highlight: '<mark>other</mark> stuff' }], total: 1, totalCapped: false, nextCursor: null }
+  const query = getQuery(event)
+  searchQueries.push(query)
+  // "common": more matches than the server counts.
+  const capped = query.q === 'common'
+  return { results: [{ message: message(7, { content: 'other stuff' }), highlight: '<mark>other</mark> stuff' }], total: capped ? 1000 : 1, totalCapped: capped, nextCursor: null }
 })
 
 const $ = (testid: string) => document.body.querySelector<HTMLElement>(`[data-testid="${testid}"]`)
@@ -88,6 +91,15 @@ describe('search suggestions', () => {
     await wait(50)
     expect(searchQueries.at(-1)!.conversationId).toBeUndefined()
     expect($('search-scope')).toBeNull()
+    wrapper.unmount()
+  })
+
+  it('counts results, and shows "1,000+" when the server stopped counting', async () => {
+    const wrapper = await mountInApp(ChatSearchModal, { open: true, projectId: PROJECT_ID })
+    await type('from:other')
+    expect($('search-total')?.textContent?.trim()).toBe('1 result')
+    await type('common')
+    expect($('search-total')?.textContent?.trim()).toBe('1,000+ results')
     wrapper.unmount()
   })
 

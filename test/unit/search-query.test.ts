@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isSearchDate, nextSearchDay, parseSearchQuery, type SearchQuery } from '#shared/search-query'
+import { isSearchDate, nextSearchDay, parseSearchQuery, partialTerms, type SearchQuery } from '#shared/search-query'
 import { SEARCH_PAGE_DEFAULT, searchQuerySchema } from '#shared/search-schemas'
 import { parseInput, toErrorBody } from '../../server/utils/errors'
 
@@ -98,5 +98,22 @@ describe('search query schema', () => {
     expect(parseInput(searchQuerySchema, { q: 'x', limit: '50' }).limit).toBe(50)
     expect(validationFields({ q: 'x', limit: '51' }).fields).toEqual(['limit'])
     expect(validationFields({ q: 'x', conversationId: 'nope', projectId: 'nope' }).fields.sort()).toEqual(['conversationId', 'projectId'])
+  })
+})
+
+describe('partialTerms', () => {
+  it('searches inside words from three letters, and inside CJK text from one character', () => {
+    expect(partialTerms(parsed('Deploy notes'))).toEqual({ include: ['deploy', 'notes'], exclude: [] })
+    expect(partialTerms(parsed('deploy -friday "Release Plan" from:me'))).toEqual({ include: ['deploy', 'release plan'], exclude: ['friday'] })
+    expect(partialTerms(parsed('東京'))).toEqual({ include: ['東京'], exclude: [] })
+    expect(partialTerms(parsed('京'))).toEqual({ include: ['京'], exclude: [] })
+  })
+
+  it('leaves short Latin terms, alternatives and filters-only queries to full text', () => {
+    expect(partialTerms(parsed('go deploy'))).toBeNull()
+    expect(partialTerms(parsed('deploy -go'))).toBeNull()
+    expect(partialTerms(parsed('deploy or release'))).toBeNull()
+    expect(partialTerms(parsed('from:me'))).toBeNull()
+    expect(partialTerms(parsed('-friday'))).toBeNull()
   })
 })

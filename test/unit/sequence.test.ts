@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/pglite'
 import { migrate } from 'drizzle-orm/pglite/migrator'
@@ -19,7 +20,7 @@ let userId: string
 let conversationId: string
 
 beforeAll(async () => {
-  client = await PGlite.create()
+  client = await PGlite.create({ extensions: { pg_trgm } })
   db = drizzle(client, { schema }) as unknown as Db
   await migrate(db as never, { migrationsFolder: 'drizzle' })
   const [user] = await db.insert(profiles).values({ email: 'seq@example.com', displayName: 'Seq' }).returning()

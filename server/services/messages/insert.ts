@@ -7,11 +7,11 @@ import { advanceSeq } from './sequence'
 /** A new message as its writer describes it; the seq (and first updatedSeq) come from the counter. */
 type NewMessage = Omit<typeof messages.$inferInsert, 'id' | 'seq' | 'updatedSeq'> & { conversationId: string, senderId: string }
 
-/** A stored message as written: every column but the search vector, which the database derives and no reader needs back. */
-export type StoredMessage = Omit<MessageRow, 'search'>
+/** A stored message as written: every column but the search vectors, which the database derives and no reader needs back. */
+export type StoredMessage = Omit<MessageRow, 'search' | 'cjk'>
 
-const { search: _search, ...columns } = getTableColumns(messages)
-/** The columns a write returns: all but the search vector. */
+const { search: _search, cjk: _cjk, ...columns } = getTableColumns(messages)
+/** The columns a write returns: all but the search vectors. */
 export const storedColumns = columns
 
 /**

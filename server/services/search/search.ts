@@ -1,8 +1,8 @@
 import { and, desc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm'
-import { hasSearchText, nextSearchDay, type SearchQuery } from '#shared/search-query'
+import { hasCjk, hasSearchText, nextSearchDay, partialTerms, type SearchQuery } from '#shared/search-query'
 import { SEARCH_TOTAL_CAP, type SearchCursor, type SearchRequest, type SearchResponse } from '#shared/search-schemas'
-import { useDb } from '../../db/client'
-import { attachments, conversations, messages, profiles } from '../../db/schema'
+import { rowsOf, useDb, type Db } from '../../db/client'
+import { attachments, conversationParticipants, conversations, messages, profiles } from '../../db/schema'
 import { readableBy, requireParticipant } from '../access'
 import { loadMessages } from '../messages/view'
 import type { Actor } from '../../domain/actor'
@@ -33,6 +33,34 @@ function preview(content: string): string {
   return escapeHtml(flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}…` : flat)
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** The content as escaped HTML with every case-insensitive occurrence of `terms` in `<mark>`; long ones cut around the first. */
+function markTerms(content: string, terms: string[]): string {
+  const flat = content.replace(/[\uE000\uE001]/g, '').replace(/\s+/g, ' ').trim()
+  const pattern = new RegExp(terms.map(escapeRegExp).join('|'), 'giu')
+  const first = flat.search(pattern)
+  let text = flat
+  let before = ''
+  let afterText = ''
+  if (flat.length > WHOLE_CHARS && first >= 0) {
+    const start = Math.max(0, first - 60)
+    text = flat.slice(start, start + PREVIEW_CHARS)
+    before = start > 0 ? '…' : ''
+    afterText = start + PREVIEW_CHARS < flat.length ? '…' : ''
+  } else if (flat.length > WHOLE_CHARS) {
+    return preview(content)
+  }
+  let out = ''
+  let at = 0
+  for (const m of text.matchAll(pattern)) {
+    if (!m[0]) continue
+    out += `${escapeHtml(text.slice(at, m.index))}<mark>${escapeHtml(m[0])}</mark>`
+    at = m.index + m[0].length
+  }
+  return before + out + escapeHtml(text.slice(at)) + afterText
+}
+
 const encodeCursor = (c: SearchCursor) => Buffer.from(JSON.stringify([c.rank, c.createdAt, c.id])).toString('base64url')
 
 /** The tsquery for the words and phrases, or null for a filters-only query. */
@@ -44,15 +72,32 @@ function textQuery(q: SearchQuery): SQL | null {
   return sql`(${sql.join(parts, sql` && `)})`
 }
 
-/** Every condition but the cursor: the caller's conversations, not deleted, no system lines, then the filters. */
-function conditions(actor: Actor, q: SearchQuery, tsquery: SQL | null, scope: { projectId?: string, conversationId?: string }): SQL[] {
+/** `%` and `_` typed by the user are letters, not wildcards. */
+const likeInfix = (term: string) => `%${term.replace(/[\\%_]/g, c => `\\${c}`)}%`
+
+/** CJK text as the `cjk` column holds it: one token per character, so a phrase query matches a run of them. */
+const cjkPhrase = (term: string) => sql`${messages.cjk} @@ phraseto_tsquery('simple', ${[...term.replace(/\s+/g, '')].join(' ')})`
+
+/**
+ * What the text matches beyond whole words: every term as a part of a word (trigram index) or as
+ * a run of CJK characters (the `cjk` index), and no excluded term. Null when the query has none.
+ */
+function partialMatch(q: SearchQuery): SQL | null {
+  const partial = partialTerms(q)
+  if (!partial) return null
+  const parts = [
+    ...partial.include.map(t => [...t].every(c => hasCjk(c) || /\s/.test(c)) ? cjkPhrase(t) : sql`${messages.content} ilike ${likeInfix(t)}`),
+    ...partial.exclude.map(t => sql`${messages.content} not ilike ${likeInfix(t)}`)
+  ]
+  return sql.join(parts, sql` and `)
+}
+
+/** Every condition but the text, the access gate and the time window: not deleted, no system lines, then the filters. */
+function conditions(actor: Actor, q: SearchQuery, scope: { projectId?: string, conversationId?: string }): SQL[] {
   const where: SQL[] = [
     isNull(messages.deletedAt),
-    ne(messages.type, 'system'),
-    // Through the access gate: a conversation of a project closed to the caller by a ban never matches.
-    readableBy(actor.id, messages.conversationId)
+    ne(messages.type, 'system')
   ]
-  if (tsquery) where.push(sql`${messages.search} @@ ${tsquery}`)
   if (scope.conversationId) where.push(eq(messages.conversationId, scope.conversationId))
   if (scope.projectId) {
     where.push(sql`exists (select 1 from ${conversations} c where c.id = ${messages.conversationId} and c.project_id = ${scope.projectId})`)
@@ -77,34 +122,143 @@ function conditions(actor: Actor, q: SearchQuery, tsquery: SQL | null, scope: { 
   return where
 }
 
+/** Results come from at most this many of the newest matches; one more tells that `total` is capped. */
+const CANDIDATES = SEARCH_TOTAL_CAP + 1
+/** The first window: the newest this many messages of the scope. */
+const FIRST_WINDOW = 4_000
+/** Each later window reaches this many times further back in time than the first (then the rest). */
+const WINDOW_GROWTH = [10, 100]
+
+interface Candidate { id: string, rank: string, createdAt: string, micros: number }
+
+/** Microseconds since the epoch of a timestamp in Postgres' text form (the cursor carries that form). */
+function pgMicros(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(text)
+  if (!m) return 0
+  const [, y, mo, d, h, mi, sec, frac = '', sign, oh, om = '0', os = '0'] = m
+  const offset = (Number(oh) * 3600 + Number(om) * 60 + Number(os)) * (sign === '-' ? -1 : 1)
+  const seconds = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) / 1000 - offset
+  // Exact as a double: today's epoch microseconds stay below 2^53.
+  return seconds * 1_000_000 + Number(frac.padEnd(6, '0'))
+}
+
+/** Best first: rank, then newest, then id, as the cursor orders them. */
+function compareCandidates(a: { rank: number, micros: number, id: string }, b: { rank: number, micros: number, id: string }): number {
+  if (a.rank !== b.rank) return b.rank - a.rank
+  if (a.micros !== b.micros) return a.micros > b.micros ? -1 : 1
+  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
+}
+
 /**
- * Full-text search over the messages of the caller's conversations, best match first (then
- * newest); a filters-only query lists newest first. Deleted messages never match, and an edited
+ * Time windows over the scope, newest first, each starting at a created_at (text) or null for
+ * "everything older": the newest FIRST_WINDOW messages, then spans WINDOW_GROWTH times as long.
+ * Windows, not one ordered scan: each is searched through whichever index suits it, and a rare
+ * word costs the few rows it matches while a common one stops in the first window.
+ */
+async function searchWindows(db: Db, conversationId: string | undefined): Promise<(string | null)[]> {
+  const scope = conversationId ? eq(messages.conversationId, conversationId) : undefined
+  const newest = () => db.select({ at: sql<string>`${messages.createdAt}::text` }).from(messages).where(scope)
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+  const [[first], [latest]] = await Promise.all([newest().offset(FIRST_WINDOW - 1).limit(1), newest().limit(1)])
+  if (!first || !latest) return [null]
+  const newestMs = pgMicros(latest.at) / 1000
+  const spanMs = newestMs - pgMicros(first.at) / 1000
+  const starts = WINDOW_GROWTH.map(k => new Date(newestMs - spanMs * k).toISOString())
+  return [first.at, ...starts, null]
+}
+
+/** A condition the planner cannot take to an index, so a scan stays on the created_at walk it was given. */
+const unindexed = (condition: SQL) => sql`(${condition}) is true`
+
+/**
+ * The newest matches of `match` (and `where`) in the caller's `readable` conversations, up to
+ * `wanted`, window by window. The first window is walked newest first. If matches were dense
+ * there, the later windows are walked too, stopping as soon as there are enough (a common word
+ * stops after a few thousand rows); if sparse, the text index finds the matches of each later
+ * window, so only the rows that match are fetched.
+ */
+async function collect(db: Db, match: SQL | null, where: SQL[], rank: SQL, readable: string[], windows: (string | null)[], wanted: number): Promise<Candidate[]> {
+  const found: Candidate[] = []
+  const inReadable = (column: SQL | typeof messages.conversationId) => sql`${column} in ${readable}`
+  const add = (rows: { id: string, rank: string, created_at: string }[]) => {
+    for (const r of rows) found.push({ id: r.id, rank: r.rank, createdAt: r.created_at, micros: pgMicros(r.created_at) })
+  }
+  const walk = async (from: string | null, to: string | null) => add(rowsOf(await db.execute(sql`
+    select ${messages.id} as id, (${rank})::text as rank, ${messages.createdAt}::text as created_at from ${messages}
+    where ${and(...where, match ? unindexed(match) : undefined,
+      // One conversation walks its own (conversation_id, created_at) index; several walk created_at.
+      readable.length === 1 ? eq(messages.conversationId, readable[0]!) : unindexed(inReadable(messages.conversationId)),
+      from ? sql`${messages.createdAt} >= ${from}::timestamptz` : undefined,
+      to ? sql`${messages.createdAt} < ${to}::timestamptz` : undefined)}
+    order by ${messages.createdAt} desc, ${messages.id} desc
+    limit ${wanted - found.length}`)))
+
+  let dense = true
+  let newer: string | null = null
+  for (const [i, start] of windows.entries()) {
+    if (found.length >= wanted) break
+    if (dense) {
+      await walk(start, newer)
+      // At least one match in 40 messages: walking on stays within some 40,000 rows.
+      if (i === 0) dense = found.length * 40 >= FIRST_WINDOW
+    } else {
+      // Materialized: the window's matches come from the text index (and the time range) alone;
+      // only then the caller's conversations, newest first, up to what is missing.
+      add(rowsOf(await db.execute(sql`
+        with hits as materialized (
+          select ${messages.id} as id, ${messages.conversationId} as conversation_id, ${messages.createdAt} as created_at, ${rank} as rank
+          from ${messages}
+          where ${and(...where, match ?? undefined,
+            start ? sql`${messages.createdAt} >= ${start}::timestamptz` : undefined,
+            newer ? sql`${messages.createdAt} < ${newer}::timestamptz` : undefined)}
+        )
+        select id, rank::text as rank, created_at::text as created_at from hits
+        where ${inReadable(sql`hits.conversation_id`)}
+        order by created_at desc, id desc
+        limit ${wanted - found.length}`)))
+    }
+    newer = start
+  }
+  return found
+}
+
+/**
+ * Search over the messages of the caller's conversations: the newest matches (up to
+ * SEARCH_TOTAL_CAP) are found newest first, stopping there, and ranked, best match first (then
+ * newest); a filters-only query lists them newest first. Whole words match through full text,
+ * parts of words and CJK through their own indexes. Deleted messages never match, and an edited
  * one matches its current text only.
  */
 export async function searchMessages(actor: Actor, request: SearchRequest): Promise<SearchResponse> {
   const { q, projectId, conversationId, limit, cursor } = request
-  const after = cursor ?? null
   const db = await useDb()
   if (conversationId) await requireParticipant(db, actor, conversationId)
 
   const tsquery = textQuery(q)
+  const partial = tsquery ? partialTerms(q) : null
   const rank = tsquery ? sql`ts_rank(${messages.search}, ${tsquery})` : sql`0::real`
-  const where = conditions(actor, q, tsquery, { projectId, conversationId })
-  const page = await db.select({ id: messages.id, rank: sql<string>`(${rank})::text`, createdAt: sql<string>`${messages.createdAt}::text` })
-    .from(messages)
-    .where(and(...where, after
-      ? sql`(${rank}, ${messages.createdAt}, ${messages.id}) < (${after.rank}::real, ${after.createdAt}::timestamptz, ${after.id}::uuid)`
-      : undefined))
-    .orderBy(sql`${rank} desc`, desc(messages.createdAt), desc(messages.id))
-    .limit(limit + 1)
+  const where = conditions(actor, q, { projectId, conversationId })
+  // Through the access gate: a conversation of a project closed to the caller by a ban never matches.
+  const readable = conversationId
+    ? [conversationId]
+    : (await db.select({ id: conversationParticipants.conversationId }).from(conversationParticipants)
+        .where(and(eq(conversationParticipants.userId, actor.id), readableBy(actor.id, conversationParticipants.conversationId)))).map(r => r.id)
+  const windows = readable.length ? await searchWindows(db, conversationId) : []
+  const fullText = tsquery ? sql`${messages.search} @@ ${tsquery}` : null
+  const candidates = windows.length ? await collect(db, fullText, where, rank, readable, windows, CANDIDATES) : []
+  // Parts of words and CJK only while whole words leave room: they would rank after them anyway.
+  const more = fullText && windows.length && candidates.length < CANDIDATES ? partialMatch(q) : null
+  if (fullText && more) candidates.push(...await collect(db, sql`not (${fullText}) and ${more}`, where, sql`0::real`, readable, windows, CANDIDATES - candidates.length))
+
+  const ranked = candidates.map(c => ({ ...c, rankValue: Number(c.rank) }))
+    .sort((a, b) => compareCandidates({ rank: a.rankValue, micros: a.micros, id: a.id }, { rank: b.rankValue, micros: b.micros, id: b.id }))
+  const after = cursor ? { rank: Number(cursor.rank), micros: pgMicros(cursor.createdAt), id: cursor.id.toLowerCase() } : null
+  const page = (after ? ranked.filter(c => compareCandidates(after, { rank: c.rankValue, micros: c.micros, id: c.id }) < 0) : ranked).slice(0, limit + 1)
   const kept = page.slice(0, limit)
   const last = kept.at(-1)
-  const nextCursor = page.length > limit && last ? encodeCursor(last) : null
+  const nextCursor = page.length > limit && last ? encodeCursor({ rank: last.rank, createdAt: last.createdAt, id: last.id }) : null
 
-  const counted = db.select({ one: sql`1` }).from(messages).where(and(...where)).limit(SEARCH_TOTAL_CAP + 1).as('counted')
-  const [[count], loaded, headlines] = await Promise.all([
-    db.select({ n: sql<number>`count(*)::int` }).from(counted),
+  const [loaded, headlines] = await Promise.all([
     kept.length ? loadMessages(db, inArray(messages.id, kept.map(r => r.id)), [], kept.length) : Promise.resolve([]),
     tsquery && kept.length
       ? db.select({
@@ -116,13 +270,17 @@ export async function searchMessages(actor: Actor, request: SearchRequest): Prom
   ])
   const byId = new Map(loaded.map(m => [m.id, m]))
   const headlineById = new Map(headlines.map(h => [h.id, h.headline]))
-  const n = Number(count?.n ?? 0)
+  const n = candidates.length
   return {
     results: kept.flatMap((r) => {
       const message = byId.get(r.id)
       if (!message || message.deletedAt) return [] // deleted between the two reads
       const headline = headlineById.get(r.id)
-      return [{ message, highlight: headline === undefined ? preview(message.content) : markHighlight(headline) }]
+      // A match on part of a word (or CJK) has nothing for ts_headline to mark: mark the terms here.
+      const highlight = headline?.includes(MARK_OPEN)
+        ? markHighlight(headline)
+        : partial ? markTerms(message.content, partial.include) : preview(message.content)
+      return [{ message, highlight }]
     }),
     total: Math.min(n, SEARCH_TOTAL_CAP),
     totalCapped: n > SEARCH_TOTAL_CAP,
