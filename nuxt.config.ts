@@ -8,6 +8,9 @@ import type { Nuxt, NuxtConfig } from 'nuxt/schema'
 
 const nitro: NitroConfig = {
   experimental: { websocket: true },
+  // Built assets are compressed once at build time and served as .br/.gz next to the originals
+  // (Content-Encoding per Accept-Encoding); per-response compression is server/plugins/08.compress-responses.ts.
+  compressPublicAssets: { brotli: true, gzip: true },
   ...(process.env.NUXT_OUTPUT_DIR ? { output: { dir: process.env.NUXT_OUTPUT_DIR } } : {}),
   hooks: {
     // The built server applies migrations on start, so it must carry them.
@@ -15,6 +18,22 @@ const nitro: NitroConfig = {
       await cp(resolve(nitro.options.rootDir, 'drizzle'), resolve(nitro.options.output.serverDir, 'migrations'), { recursive: true })
     }
   }
+}
+
+/** Libraries loaded only where they are used (admin tables and charts, Supabase sign-in, emoji data). */
+const ON_DEMAND_LIBRARIES = /[\\/]node_modules[\\/](?:echarts|zrender|vue-echarts|@supabase|emojibase-data|@tanstack[\\/](?:vue-table|table-core))[\\/]/
+
+function isVendor(id: string): boolean {
+  return /[\\/]node_modules[\\/]/.test(id) && !ON_DEMAND_LIBRARIES.test(id)
+}
+
+/** The member's chat screen: its layout, page, components and logic, all needed for the first paint. */
+const CHAT_SCREEN = /[\\/](?:components[\\/](?:chat|notifications)|composables|stores|utils|layouts)[\\/]|[\\/]pages[\\/](?:c[\\/]|index\.vue)/
+/** Loaded when opened (defineAsyncComponent or a `Lazy` prefix): never part of the first paint. */
+const ON_DEMAND_COMPONENTS = /(?:Modal|EmojiPicker|ThreadPanel|MessageEditor|ScheduledList|FirstRun|FilesGallery)\.vue/
+
+function isChatScreen(id: string): boolean {
+  return !id.includes('node_modules') && !id.includes('layers') && CHAT_SCREEN.test(id) && !ON_DEMAND_COMPONENTS.test(id)
 }
 
 /** Socket error codes that mean the other end went away: routine for browsers, no server fault. */
@@ -57,7 +76,10 @@ export default defineNuxtConfig({
         { rel: 'icon', type: 'image/svg+xml', href: '/icons/icon.svg' },
         { rel: 'apple-touch-icon', href: '/icons/apple-touch-icon.png' }
       ],
-      meta: [{ name: 'theme-color', content: '#16a34a' }]
+      meta: [{ name: 'theme-color', content: '#16a34a' }],
+      // The page CSP forbids eval. zod probes `new Function` when its first object schema is built,
+      // which a shared chunk may do before any plugin runs: this runs first (it carries the nonce).
+      script: [{ innerHTML: 'globalThis.__zod_globalConfig={jitless:true}', tagPosition: 'head' }]
     }
   },
   css: ['~/assets/css/main.css'],
@@ -71,6 +93,23 @@ export default defineNuxtConfig({
   // Pre-bundled when `nuxt dev` starts: found only on a page's first visit, each of these made Vite
   // re-optimize and reload the page under a newcomer's hands (sign-in reloaded three times).
   vite: {
+    build: {
+      rolldownOptions: {
+        output: {
+          // A chunk per component meant ~150 requests for the first screen, each a round trip and
+          // ~0.5 KB of headers. Three chunks instead: what the entry imports, the libraries, and the
+          // member's chat screen. Whatever is imported lazily (modals, pickers, the thread panel,
+          // admin, ECharts, the Supabase client, emoji data) keeps a chunk of its own.
+          codeSplitting: {
+            groups: [
+              { name: 'entry', tags: ['$initial'], priority: 3 },
+              { name: 'vendor', test: id => isVendor(id), priority: 2 },
+              { name: 'chat', test: id => isChatScreen(id), priority: 1 }
+            ]
+          }
+        }
+      }
+    },
     optimizeDeps: {
       include: [
         '@supabase/ssr', 'socket.io-client', 'zod', 're2js',
@@ -80,7 +119,15 @@ export default defineNuxtConfig({
   },
   typescript: { strict: true },
   telemetry: false,
-  hooks: { ready: settleDevUpgrades },
+  hooks: {
+    ready: settleDevUpgrades,
+    // The shell named every lazily loaded chunk for prefetching (admin, the charts, the Supabase
+    // client, ~50 files): a newcomer on a phone downloaded them all. Pages load their chunks when
+    // opened; the service worker keeps what was loaded for offline use.
+    'build:manifest'(manifest) {
+      for (const chunk of Object.values(manifest)) if (chunk.isEntry) chunk.dynamicImports = []
+    }
+  },
   // Lint follows the project's style: no semicolons, single quotes, two spaces, no trailing commas.
   eslint: { config: { stylistic: { commaDangle: 'never', braceStyle: '1tbs' } } },
   // The icon endpoint sits outside /api, where unknown paths answer the contract's NOT_FOUND.

@@ -1,4 +1,5 @@
-import ChatCreateProjectModal from '~/components/chat/CreateProjectModal.vue'
+// Opened on demand: its code loads with the first opening, not with the page.
+const ChatCreateProjectModal = defineAsyncComponent(() => import('~/components/chat/CreateProjectModal.vue'))
 
 /**
  * Opens the new-project modal; a created project is selected and its first conversation opens.

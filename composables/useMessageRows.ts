@@ -17,6 +17,8 @@ export interface MessageRowContext {
   /** Emoji the reader has put on this message. */
   myReactions: string[]
   senderPresence: PresenceStatus | null
+  /** When an offline sender was last seen (the dot's tooltip); null otherwise. */
+  senderLastSeenAt: string | null
   /** The socket is up: a pending message is being sent rather than waiting. */
   connected: boolean
   /** Emoji one click away on the toolbar: the fixed quick reactions and recent ones. */
@@ -30,7 +32,7 @@ const sameRecord = <T extends object>(a: T | null, b: T | null) =>
 /** Equal contexts keep the row's props unchanged, so a presence change elsewhere re-renders no row. */
 function sameContext(a: MessageRowContext, b: MessageRowContext): boolean {
   return a.systemTarget === b.systemTarget && a.names === b.names && a.myId === b.myId && a.senderPresence === b.senderPresence
-    && a.connected === b.connected && a.quick === b.quick && sameRecord(a.permissions, b.permissions) && sameRecord(a.quote, b.quote)
+    && a.senderLastSeenAt === b.senderLastSeenAt && a.connected === b.connected && a.quick === b.quick && sameRecord(a.permissions, b.permissions) && sameRecord(a.quote, b.quote)
     && sameList(a.myReactions, b.myReactions)
 }
 
@@ -80,6 +82,7 @@ export function useMessageRows(conversationId: MaybeRefOrGetter<string>) {
       myId,
       myReactions: myId ? message.reactions.filter(r => r.userIds.includes(myId)).map(r => r.emoji) : [],
       senderPresence: presence.presenceOf(message.senderId),
+      senderLastSeenAt: presence.lastSeenOf(message.senderId),
       connected: presence.connected,
       quick: emoji.quick.value
     }

@@ -2,6 +2,7 @@ import type { Attachment, QuotedMessage } from '#shared/types'
 import type { ChatMessage } from '~/utils/chat/timeline'
 import { entryFromMessage, flushOrder, messageFromEntry } from '~/utils/offline/outbox-entries'
 import { deleteOutboxEntry, outboxEntries, putOutboxEntry } from '~/utils/offline/offline-db'
+import { isOutboxNote, openOutboxChannel, type OutboxNote } from '~/utils/offline/outbox-tabs'
 
 /**
  * Sending with exactly-once delivery: a message shows at once as a local copy, goes out with its
@@ -32,6 +33,12 @@ function onDevice(what: string, write: () => Promise<void>) {
   return deviceWrites
 }
 
+/** This tab's end of the channel to its sibling tabs, opened on first use (undefined: not yet). */
+let channel: BroadcastChannel | null | undefined
+const outboxChannel = () => (channel === undefined ? (channel = openOutboxChannel()) : channel)
+/** Tells the browser's other tabs, once the write it follows has landed, that the outbox changed. */
+const tellOtherTabs = (note: OutboxNote) => outboxChannel()?.postMessage(note)
+
 /** The flush running in this tab, if any (shared by every useOutbox()). */
 let flushing: Promise<void> | null = null
 
@@ -58,7 +65,11 @@ export function useOutbox() {
   /** The member's copy of this send on the device: written on send, rewritten on failure, gone on ack. */
   function keep(message: ChatMessage) {
     const userId = auth.user?.id
-    if (userId) void onDevice('keeping an unsent message', () => putOutboxEntry(entryFromMessage(message, userId)))
+    if (!userId) return
+    void onDevice('keeping an unsent message', async () => {
+      await putOutboxEntry(entryFromMessage(message, userId))
+      tellOtherTabs({ kind: 'kept', userId, clientId: message.clientId, conversationId: message.conversationId })
+    })
   }
   const forget = (clientId: string) => void onDevice('dropping a sent message', () => deleteOutboxEntry(clientId))
 
@@ -180,7 +191,11 @@ export function useOutbox() {
   function discard(message: ChatMessage) {
     retries.delete(message.clientId)
     store.discardLocal(message)
-    forget(message.clientId)
+    const userId = auth.user?.id
+    void onDevice('dropping a discarded message', async () => {
+      await deleteOutboxEntry(message.clientId)
+      if (userId) tellOtherTabs({ kind: 'discarded', userId, clientId: message.clientId, conversationId: message.conversationId, threadRootId: message.threadRootId })
+    })
   }
 
   /**
@@ -204,6 +219,34 @@ export function useOutbox() {
     }
   }
 
+  /** A sibling tab kept a send: show it here too, with the status the device holds (pending, or failed and why). */
+  async function showKept(clientId: string) {
+    await restore()
+    const user = auth.user
+    const entry = user ? (await outboxEntries(user.id).catch(() => [])).find(e => e.clientId === clientId) : undefined
+    if (entry && held(clientId).local && !store.sending[clientId]) store.setLocalStatus(entry, entry.status, entry.errorMessage)
+  }
+
+  /**
+   * Follows the outbox writes of the browser's other tabs (see utils/offline/outbox-tabs.ts).
+   * Their sends once acked need no note: the server's copy reaches every tab and replaces the local one.
+   * Returns the function that stops listening.
+   */
+  function listenToOtherTabs(): () => void {
+    const open = outboxChannel()
+    if (!open) return () => {}
+    const onNote = ({ data }: MessageEvent<unknown>) => {
+      if (!isOutboxNote(data) || data.userId !== auth.user?.id) return
+      if (data.kind === 'kept') void showKept(data.clientId).catch(logFailure('showing a message queued in another tab'))
+      else if (held(data.clientId).local) {
+        retries.delete(data.clientId)
+        store.discardLocal(data)
+      }
+    }
+    open.addEventListener('message', onNote)
+    return () => open.removeEventListener('message', onNote)
+  }
+
   /** Sends what waits, oldest first, one at a time so the order holds; re-reads the queue after each send. */
   async function drain() {
     const tried = new Set<string>()
@@ -224,5 +267,5 @@ export function useOutbox() {
     return flushing
   }
 
-  return { send, retry, discard, flush, restore }
+  return { send, retry, discard, flush, restore, listenToOtherTabs }
 }

@@ -1,4 +1,3 @@
-import { createBrowserClient } from '@supabase/ssr'
 import type { User } from '#shared/types'
 import type { AuthBackend, SupabaseClient } from '~/composables/useAuthBackend'
 import { rememberedUser } from '~/utils/offline/offline-db'
@@ -119,7 +118,9 @@ export default defineNuxtPlugin({
     const config = useClientConfig()
     let backend = localBackend()
     if (config.auth === 'supabase' && config.supabaseUrl && config.supabaseAnonKey) {
-      // Supabase keeps and refreshes its own session; a magic link also lands here with one.
+      // Supabase keeps and refreshes its own session; a magic link also lands here with one. Its
+      // client is imported here only, so local sign-in never downloads it.
+      const { createBrowserClient } = await import('@supabase/ssr')
       backend = supabaseBackend(createBrowserClient(config.supabaseUrl, config.supabaseAnonKey))
     } else {
       scheduleLocalRefresh()

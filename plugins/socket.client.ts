@@ -203,6 +203,11 @@ export default defineNuxtPlugin({
     socket.on('read:update', payload => receipts.applyRead(payload))
     socket.on('delivered:update', payload => receipts.applyDelivered(payload))
     socket.on('presence:change', payload => presence.setPresence(payload))
+    socket.on('project:updated', ({ project }) => {
+      conversations.upsertProject(project)
+      // A member's first project opens by itself, as after signing in.
+      if (!conversations.currentProjectId) learnProjects()
+    })
     socket.on('conversation:updated', ({ conversation }) => {
       const known = !!conversations.conversations[conversation.id]
       conversations.upsertConversation(conversation)
@@ -254,6 +259,8 @@ export default defineNuxtPlugin({
       if (openConversationId.value) offlineCache.savePage(openConversationId.value).catch(logFailure('keeping the page on this device'))
     }, 2000))
     nuxtApp.hook('app:mounted', () => {
+      // A message queued in another tab of this browser shows here at once.
+      effects().outbox.listenToOtherTabs()
       watch(() => auth.signedIn ? auth.user?.id : null, (id) => {
         if (!id) return
         void effects().outbox.restore()

@@ -11,7 +11,7 @@ import type {
   clientStateSchema, deleteMessageEventSchema, editMessageEventSchema, presenceUpdateSchema, readMarkEventSchema, sendMessageEventSchema, syncRequestSchema,
   typingEventSchema
 } from './schemas'
-import type { Conversation, Message, ProjectUnread, UserSummary } from './types'
+import type { Conversation, Message, Project, ProjectUnread, UserSummary } from './types'
 
 export interface SyncResult {
   conversationId: string
@@ -117,6 +117,8 @@ export interface ServerToClientEvents {
   'project:unread': (payload: ProjectUnreadPayload) => void
   'thread:unread': (payload: ThreadUnreadPayload) => void
   'conversation:updated': (payload: { conversation: Conversation }) => void
+  /** The user was added to a project (or their role in it changed): the switcher lists it at once. */
+  'project:updated': (payload: { project: Project }) => void
   'notification': (payload: NotificationPayload) => void
   /** The user lost access to a conversation (removed by an admin): drop it from view. */
   'conversation:removed': (payload: { conversationId: string }) => void

@@ -48,6 +48,13 @@ export const useConversationsStore = defineStore('conversations', () => {
     projects.value = list
   }
 
+  /** A project the member was added to, or whose name or role changed; its unread totals stay this tab's own. */
+  function upsertProject(project: Project) {
+    const known = projects.value.find(p => p.id === project.id)
+    if (known) Object.assign(known, { name: project.name, myRole: project.myRole })
+    else projects.value = [...projects.value, project]
+  }
+
   function selectProject(projectId: string) {
     currentProjectId.value = projectId
     rememberedProjectId.value = projectId
@@ -161,7 +168,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   return {
     projects, currentProjectId, rememberedProjectId, bootstrap, conversations, members, participants, readSeq, loadedProjectIds,
     currentProject, channels, directMessages,
-    reset, setBootstrap, setProjects, selectProject, setConversations, upsertConversation, removeConversation, removeProject, applyUser,
+    reset, setBootstrap, setProjects, upsertProject, selectProject, setConversations, upsertConversation, removeConversation, removeProject, applyUser,
     setMembers, setParticipants, touchPreview, countUnread, previewDeleted, setUnread, setProjectUnread, markRead
   }
 })

@@ -30,8 +30,14 @@ revoke all on all sequences in schema public from anon, authenticated;
 alter default privileges in schema public revoke all on tables from anon, authenticated;
 alter default privileges in schema public revoke all on sequences from anon, authenticated;
 grant select on public.profiles, public.projects, public.project_members, public.conversations,
-  public.conversation_participants, public.messages, public.reactions,
-  public.attachments, public.mentions to authenticated;
+  public.messages, public.reactions, public.attachments, public.mentions to authenticated;
+-- conversation_participants: who takes part and with which role, nothing more. Read receipts
+-- (last_read_seq, delivered_seq, read_at) are left out because a member may opt out of sharing
+-- them, and a column grant cannot tell whose row it is; the app reads receipts through the
+-- server's API (GET /api/conversations/:id/receipts), which honours that choice. A member's
+-- notification settings (muted, muted_until, notification_level) are theirs alone, also read
+-- through the server. service_role keeps every column (grant all below).
+grant select (conversation_id, user_id, role, joined_at) on public.conversation_participants to authenticated;
 grant all on all tables in schema public to service_role;
 grant all on all sequences in schema public to service_role;
 

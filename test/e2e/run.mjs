@@ -28,6 +28,7 @@ import { pwaInstallAndPush } from './scenarios/pwa.mjs'
 import { notificationsInApp } from './scenarios/notifications.mjs'
 import { offlineThatLosesNothing } from './scenarios/offline.mjs'
 import { receiptsInDmAndGroup } from './scenarios/receipts.mjs'
+import { pageWeight } from './scenarios/page-weight.mjs'
 
 const SCENARIOS = [
   ['1 two members chat: send both ways, edit, delete, scroll history', twoMembersChat, 90_000],
@@ -51,6 +52,7 @@ const SCENARIOS = [
   ['12 installable app: manifest, service worker, a push shown as a notification', pwaInstallAndPush, 60_000],
   ['13 notifications: a toast and the title for a mention elsewhere, muting stops them, settings, unreads and threads', notificationsInApp, 90_000],
   ['13b offline: a message written offline survives a reload without a network and is delivered once, two tabs, the banner on a phone', offlineThatLosesNothing, 120_000],
+  ['15 page weight: sign-in and the first conversation on Fast 4G, bytes on the wire and LCP', pageWeight, 90_000],
   ['14 no Vue warnings on a development build: sign-in, conversation, thread, emoji picker, history', devBuildVueWarnings, 150_000]
 ]
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000)

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Conversation, Message } from '#shared/types'
-import { api, closeAllSockets, connect, nextEvent, send, setupConversation, signUp, type Session } from '../support/helpers'
+import type { AddedMember, Invitation } from '#shared/invitation-schemas'
+import type { Conversation, Message, Project } from '#shared/types'
+import { api, closeAllSockets, collect, connect, must, nextEvent, send, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 
@@ -19,6 +20,60 @@ describe('joining', () => {
     const { projectId } = await setupConversation(alice, [bob])
     const lines = (await history(alice, (await general(alice, projectId)).id)).filter(m => m.type === 'system')
     expect(lines.map(m => m.content)).toEqual(['Alice added Bob'])
+  })
+})
+
+describe('being added to a project, live', () => {
+  const projectEvent = (socket: Awaited<ReturnType<typeof connect>>, projectId: string) =>
+    nextEvent<{ project: Project }>(socket, 'project:updated', p => p.project.id === projectId)
+
+  it('lists the project in every open tab of the newcomer, and follows a role change; nobody else is told', async () => {
+    const alice = await signUp('Alice')
+    const bob = await signUp('Bob')
+    const carol = await signUp('Carol')
+    // Sharing a project, Alice adds Bob directly (no invitation) to her next one.
+    await setupConversation(alice, [bob, carol])
+    const [tab1, tab2, other] = await Promise.all([connect(bob), connect(bob), connect(carol)])
+    const { project } = must(await api<{ project: Project }>(alice.base, 'POST', '/api/projects', { token: alice.token, body: { name: 'Book club' } }), 'create project')
+    const overheard = collect<{ project: Project }>(other, 'project:updated')
+    const seen = [projectEvent(tab1, project.id), projectEvent(tab2, project.id)]
+    const rooms = [tab1, tab2].map(tab => nextEvent<{ conversation: Conversation }>(tab, 'conversation:updated', p => p.conversation.projectId === project.id))
+    const added = await api<{ member: AddedMember }>(alice.base, 'POST', `/api/projects/${project.id}/members`, { token: alice.token, body: { email: bob.user.email, role: 'member' } })
+    expect(added.body.member?.status).toBe('active')
+    // Just as the switcher lists it after a reload (the "Alice added Bob" line is unread).
+    const listed = must(await api<{ projects: Project[] }>(bob.base, 'GET', '/api/projects', { token: bob.token }), 'projects').projects.find(p => p.id === project.id)
+    expect(listed).toMatchObject({ id: project.id, name: 'Book club', myRole: 'member', unreadCount: 1 })
+    for (const event of await Promise.all(seen)) expect(event.project).toEqual(listed)
+    // Its project-wide conversation too, and the tabs' sockets are in its room already.
+    for (const { conversation } of await Promise.all(rooms)) expect(conversation).toMatchObject({ type: 'project', title: 'general' })
+    const general = (await rooms[0]!).conversation
+    const line = nextEvent<{ message: Message }>(tab2, 'message:new', p => p.message.conversationId === general.id && p.message.content === 'welcome')
+    expect((await send(await connect(alice), general.id, 'welcome')).ok).toBe(true)
+    await line
+
+    // Made an admin: the switcher's role follows, with no conversation joined.
+    const promoted = [projectEvent(tab1, project.id), projectEvent(tab2, project.id)]
+    must(await api(alice.base, 'POST', `/api/projects/${project.id}/members`, { token: alice.token, body: { email: bob.user.email, role: 'admin' } }), 'promote')
+    for (const event of await Promise.all(promoted)) expect(event.project.myRole).toBe('admin')
+    await sleep(200)
+    expect(overheard.items).toEqual([])
+  })
+
+  it('tells the invitee\'s other tabs when they accept in one, and tells nothing while the invitation is pending', async () => {
+    const owner = await signUp('Owner')
+    const vera = await signUp('Vera')
+    const { project } = must(await api<{ project: Project }>(owner.base, 'POST', '/api/projects', { token: owner.token, body: { name: 'Guild' } }), 'create project')
+    const [tab1, tab2] = await Promise.all([connect(vera), connect(vera)])
+    const early = collect<{ project: Project }>(tab2, 'project:updated')
+    const invited = nextEvent<{ invitation: Invitation }>(tab1, 'invitation:new')
+    const added = await api<{ member: AddedMember }>(owner.base, 'POST', `/api/projects/${project.id}/members`, { token: owner.token, body: { email: vera.user.email, role: 'member' }, keepInvitation: true })
+    expect(added.body.member?.status).toBe('invited')
+    const { invitation } = await invited
+    await sleep(200)
+    expect(early.items).toEqual([])
+    const seen = projectEvent(tab2, project.id)
+    must(await api(vera.base, 'POST', `/api/invitations/${invitation.id}/accept`, { token: vera.token }), 'accept')
+    expect((await seen).project).toMatchObject({ id: project.id, name: 'Guild', myRole: 'member' })
   })
 })
 

@@ -41,4 +41,17 @@ describe('being added to a project shows at once', () => {
     await vi.waitFor(() => expect(store.currentProjectId).toBe(OTHER_PROJECT), { timeout: 3000 })
     expect(store.channels.map(c => c.id)).toEqual(['00000000-0000-4000-8000-0000000000f1'])
   })
+
+  it('lists a project that has no project-wide conversation, from the project event alone', async () => {
+    inApp(() => useSession().signIn('token', ME))
+    const store = useConversationsStore()
+    store.setProjects([project(PROJECT_ID, 'Demo')])
+    store.selectProject(PROJECT_ID)
+    serverSends('project:updated', { project: project(OTHER_PROJECT, 'Quiet corner') })
+    expect(store.projects.map(p => p.name)).toEqual(['Demo', 'Quiet corner'])
+    expect(store.currentProjectId).toBe(PROJECT_ID)
+    // Promoted there later: the switcher's role follows, listed once.
+    serverSends('project:updated', { project: { ...project(OTHER_PROJECT, 'Quiet corner'), myRole: 'admin' } })
+    expect(store.projects.map(p => [p.name, p.myRole])).toEqual([['Demo', 'member'], ['Quiet corner', 'admin']])
+  })
 })

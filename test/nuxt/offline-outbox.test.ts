@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { forgetDevice, outboxEntries } from '~/utils/offline/offline-db'
+import { forgetDevice, outboxEntries, putOutboxEntry } from '~/utils/offline/offline-db'
 import { CONVERSATION_ID, ME, conversation, message } from './fixtures'
 import { inApp } from './mount'
 
@@ -119,5 +119,73 @@ describe('outbox on the device (IndexedDB)', () => {
     inApp(useOutbox).discard(timeline()[0]!)
     expect(timeline()).toHaveLength(0)
     await vi.waitFor(async () => expect(await onDevice()).toEqual([]))
+  })
+})
+
+describe('the outbox across tabs of one browser', () => {
+  const sibling = new BroadcastChannel('chat-outbox')
+  const heard: unknown[] = []
+  sibling.addEventListener('message', ({ data }) => heard.push(data))
+  let stop = () => {}
+
+  beforeEach(async () => {
+    await forgetDevice({ keepOutbox: false })
+    reload()
+    useMessagesStore().applyLatestPage(CONVERSATION_ID, [], false)
+    heard.length = 0
+    stop = inApp(useOutbox).listenToOtherTabs()
+  })
+  afterEach(() => {
+    stop()
+    useSocket().connected = false
+    vi.restoreAllMocks()
+  })
+
+  /** What another tab does when the member writes offline there: the device entry, then the note. */
+  async function queuedInAnotherTab(content: string, userId = ME.id) {
+    const clientId = crypto.randomUUID()
+    await putOutboxEntry({ clientId, userId, conversationId: CONVERSATION_ID, content, threadRootId: null, alsoToConversation: false, replyTo: null, attachments: [], createdAt: new Date().toISOString(), status: 'pending' })
+    sibling.postMessage({ kind: 'kept', userId, clientId, conversationId: CONVERSATION_ID })
+    return clientId
+  }
+
+  it('tells the other tabs once a message queued offline is on the device', async () => {
+    fakeServer().online(false)
+    inApp(useOutbox).send(CONVERSATION_ID, 'typed in this tab')
+    const clientId = timeline()[0]!.clientId
+    await vi.waitFor(() => expect(heard).toEqual([{ kind: 'kept', userId: ME.id, clientId, conversationId: CONVERSATION_ID }]))
+    expect((await onDevice()).map(e => e.clientId)).toEqual([clientId])
+  })
+
+  it('shows a message queued in another tab at once as pending, and once when its server copy arrives', async () => {
+    const server = fakeServer()
+    server.online(false)
+    const clientId = await queuedInAnotherTab('typed in the other tab')
+    await vi.waitFor(() => expect(timeline()).toEqual([expect.objectContaining({ clientId, content: 'typed in the other tab', status: 'pending', seq: 0 })]))
+    // The other tab sent it: its server copy replaces the local one here.
+    useMessagesStore().receiveNew(message(50, { clientId, senderId: ME.id, sender: ME, content: 'typed in the other tab' }), ME.id)
+    expect(timeline()).toEqual([expect.objectContaining({ clientId, seq: 50, status: 'sent' })])
+    // A late note for the same send changes nothing.
+    sibling.postMessage({ kind: 'kept', userId: ME.id, clientId, conversationId: CONVERSATION_ID })
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(timeline()).toHaveLength(1)
+    expect(server.sends).toHaveLength(0)
+  })
+
+  it('follows a failure and a discard made in another tab, and ignores another member\'s notes', async () => {
+    fakeServer().online(false)
+    const clientId = await queuedInAnotherTab('refused later')
+    await vi.waitFor(() => expect(timeline()).toHaveLength(1))
+    const [entry] = await onDevice()
+    await putOutboxEntry({ ...entry!, status: 'failed', errorMessage: 'You are muted' })
+    sibling.postMessage({ kind: 'kept', userId: ME.id, clientId, conversationId: CONVERSATION_ID })
+    await vi.waitFor(() => expect(timeline()[0]).toMatchObject({ status: 'failed', errorMessage: 'You are muted' }))
+    sibling.postMessage({ kind: 'discarded', userId: ME.id, clientId, conversationId: CONVERSATION_ID, threadRootId: null })
+    await vi.waitFor(() => expect(timeline()).toHaveLength(0))
+
+    // Someone else signed in here before: their queue is not shown to this member.
+    await queuedInAnotherTab('not mine', '00000000-0000-4000-8000-0000000000ee')
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(timeline()).toHaveLength(0)
   })
 })

@@ -190,6 +190,50 @@ describe('supabase SQL', () => {
   })
 })
 
+describe('RLS: read receipts and notification settings of participants', () => {
+  const HIDDEN = ['last_read_seq', 'delivered_seq', 'read_at', 'muted', 'muted_until', 'notification_level']
+
+  beforeAll(async () => {
+    // Bob read A up to 2 on his devices, muted it, and does not share receipts.
+    await sql`update conversation_participants set last_read_seq = 2, delivered_seq = 2, read_at = now(), muted = true
+      where conversation_id = ${id.convA} and user_id = ${id.bob}`
+    await sql`update profiles set read_receipts = false where id = ${id.bob}`
+  })
+
+  it('a fellow participant reads who takes part, but no column of their receipts or settings, however asked', async () => {
+    const rows = await as('authenticated', id.alice, tx => tx`select user_id, role, joined_at from conversation_participants where conversation_id = ${id.convA}`)
+    expect(rows.map(r => r.user_id).sort()).toEqual([id.alice, id.bob, id.mallory].sort())
+    for (const column of HIDDEN) {
+      expect(await outcome(as('authenticated', id.alice, tx => tx.unsafe(`select ${column} from conversation_participants where user_id = '${id.bob}'`))), column).toBe('42501')
+    }
+    const attacks: [string, string][] = [
+      ['every column', 'select * from conversation_participants'],
+      ['the whole row as JSON', 'select to_jsonb(cp) from conversation_participants cp'],
+      ['a filter on the read position', `select user_id from conversation_participants where last_read_seq >= 2`],
+      ['an order by the read time', 'select user_id from conversation_participants order by read_at'],
+      ['a filter on delivery', 'select count(*) from conversation_participants where delivered_seq > 0'],
+      ['thread read positions', 'select * from thread_reads']
+    ]
+    for (const [what, query] of attacks) {
+      expect(await outcome(as('authenticated', id.alice, tx => tx.unsafe(query))), what).toBe('42501')
+    }
+  })
+
+  it('holds for one\'s own row too (the server\'s API serves it) and for anon', async () => {
+    expect(await outcome(as('authenticated', id.bob, tx => tx`select last_read_seq from conversation_participants where user_id = ${id.bob}`))).toBe('42501')
+    expect(await outcome(as('anon', null, tx => tx`select user_id from conversation_participants`))).toBe('42501')
+  })
+
+  it('the service role and the server (table owner) still read every column', async () => {
+    const [viaService] = await as('service_role', null, tx => tx`select last_read_seq::int, delivered_seq::int, read_at, muted from conversation_participants
+      where conversation_id = ${id.convA} and user_id = ${id.bob}`)
+    expect(viaService).toMatchObject({ last_read_seq: 2, delivered_seq: 2, muted: true })
+    expect(viaService!.read_at).toBeInstanceOf(Date)
+    const [viaOwner] = await sql`select last_read_seq::int from conversation_participants where conversation_id = ${id.convA} and user_id = ${id.bob}`
+    expect(viaOwner!.last_read_seq).toBe(2)
+  })
+})
+
 describe('RLS: reading', () => {
   it('a participant reads the messages of their conversations and only those', async () => {
     await as('authenticated', id.alice, async (tx) => {

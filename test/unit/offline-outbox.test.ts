@@ -3,6 +3,7 @@ import type { Message } from '#shared/types'
 import { entryFromMessage, flushOrder, messageFromEntry, type OutboxEntry } from '../../utils/offline/outbox-entries'
 import { cacheablePage, pagesToEvict } from '../../utils/offline/page-cache'
 import { connectionState, heartbeatDeadlineMs } from '../../utils/offline/connection-state'
+import { isOutboxNote } from '../../utils/offline/outbox-tabs'
 import type { ChatMessage } from '../../utils/chat/timeline'
 
 const ME = { id: 'u1', displayName: 'Me', avatarUrl: null }
@@ -79,5 +80,19 @@ describe('connection state', () => {
   it('gives up on a silent link a little after the server\'s ping interval', () => {
     expect(heartbeatDeadlineMs(5000)).toBe(7500)
     expect(heartbeatDeadlineMs(5000, 1000)).toBe(6000)
+  })
+})
+
+describe('notes between tabs about the outbox', () => {
+  const base = { userId: 'u', clientId: 'c', conversationId: 'k' }
+  it('takes the two kinds this app posts and nothing else', () => {
+    expect(isOutboxNote({ kind: 'kept', ...base })).toBe(true)
+    expect(isOutboxNote({ kind: 'discarded', ...base, threadRootId: null })).toBe(true)
+    expect(isOutboxNote({ kind: 'discarded', ...base, threadRootId: 'r' })).toBe(true)
+    expect(isOutboxNote({ kind: 'discarded', ...base })).toBe(false)
+    expect(isOutboxNote({ kind: 'sent', ...base })).toBe(false)
+    expect(isOutboxNote({ kind: 'kept', userId: 'u', clientId: 3, conversationId: 'k' })).toBe(false)
+    expect(isOutboxNote('kept')).toBe(false)
+    expect(isOutboxNote(null)).toBe(false)
   })
 })

@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm'
+import type { Project } from '#shared/types'
 import type { DbOrTx, Tx } from '../../db/client'
-import { conversationParticipants, conversations } from '../../db/schema'
+import { conversationParticipants, conversations, projectMembers, projects } from '../../db/schema'
 import type { StoredMessage } from '../messages/insert'
-import { setConversationMembership } from '../../infra/realtime'
+import { publishToUser, setConversationMembership } from '../../infra/realtime'
+import { projectTotalsFor } from '../messages/reads-counts'
 import { openToInProject } from '../access'
 import { announceConversation } from '../conversations/conversations'
 import { insertSystemMessage, publishSystemMessages } from '../messages/system-messages'
@@ -30,13 +32,29 @@ export async function enterProjectWideConversations(tx: Tx, actor: Pick<Actor, '
   return { conversationIds: wide.map(c => c.id), notices }
 }
 
+/** The project as the member's switcher lists it (`GET /api/projects`), or undefined when they are not in it. */
+export async function projectOfMember(db: DbOrTx, projectId: string, userId: string): Promise<Project | undefined> {
+  const [row] = await db.select({ id: projects.id, name: projects.name, myRole: projectMembers.role })
+    .from(projectMembers).innerJoin(projects, eq(projects.id, projectMembers.projectId))
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
+  if (!row) return undefined
+  const [totals] = await projectTotalsFor(db, [userId], [projectId])
+  return { ...row, unreadCount: totals?.unreadCount ?? 0, mentionCount: totals?.mentionCount ?? 0 }
+}
+
 /**
- * After commit: the newcomer's sockets join the rooms and their sidebar learns of them, and the
- * system lines reach everyone. A member banned from the project gets nothing until the ban is lifted.
+ * After commit: the newcomer's sockets join the rooms and every one of their tabs and devices learns
+ * of the project (`project:updated`, whether or not it has a project-wide conversation) and its
+ * rooms, and the system lines reach everyone. A member banned from the project gets nothing until
+ * the ban is lifted.
  */
 export async function announceJoin(db: DbOrTx, projectId: string, userId: string, joined: ProjectJoin): Promise<void> {
-  const reachable = await openToInProject(db, [userId], projectId)
-  for (const conversationId of reachable.length ? joined.conversationIds : []) {
+  const reachable = (await openToInProject(db, [userId], projectId)).length > 0
+  if (reachable) {
+    const project = await projectOfMember(db, projectId, userId)
+    if (project) publishToUser(userId, 'project:updated', { project })
+  }
+  for (const conversationId of reachable ? joined.conversationIds : []) {
     setConversationMembership([userId], conversationId, true)
     await announceConversation(db, conversationId, [userId])
   }

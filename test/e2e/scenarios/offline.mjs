@@ -1,6 +1,7 @@
 // Scenario 15: offline that loses nothing. A message written offline survives a reload without a
 // network (the app opens from the service worker and the device's IndexedDB) and is delivered once
-// on reconnect; with two tabs offline then online it is still delivered once; the connection
+// on reconnect; with two tabs offline, a message typed in one shows at once as pending in the other,
+// and once online it is delivered once; the connection
 // banner shows on a phone-sized screen; the network loss is noticed within seconds.
 import { assert, messagesWithText, newContext, newPage, nonce, poll, screenshot, sendAndConfirm, sendMessage, sleep } from '../lib/helpers.mjs'
 
@@ -89,8 +90,15 @@ export async function offlineThatLosesNothing(env) {
     await waitForBanner(bob, 'offline', 5_000)
     await waitForBanner(second, 'offline', 5_000)
     const twoTabs = `Two tabs offline ${nonce()}`
+    const typedAt = Date.now()
     await sendMessage(second, twoTabs)
     await messagesWithText(second, twoTabs).waitFor()
+    // The other tab shows it at once, waiting too, before any flush could have sent it.
+    await messagesWithText(bob, twoTabs).waitFor({ timeout: 3_000 })
+    env.log(`  queued message shown in the other tab after ${Date.now() - typedAt} ms`)
+    assert(await messagesWithText(bob, twoTabs).getAttribute('data-status') === 'pending', 'the other tab shows the queued message as pending')
+    assert(await messagesWithText(bob, twoTabs).count() === 1, 'the other tab shows the queued message more than once')
+    assert(await storedCount(env, twoTabs) === 0, 'the server has the two-tab message before the tabs reconnected')
     await sleep(500)
     await context.setOffline(false)
     await poll(async () => await messagesWithText(second, twoTabs).getAttribute('data-status') === 'sent', { timeout: 25_000, message: 'the two-tab message is sent' })
