@@ -34,7 +34,7 @@ import { killAll, loadInstanceEnv, startInstance } from './lib/instances.mjs'
 import { Metrics } from './lib/metrics.mjs'
 import { createLab, labUnavailable, removeStale } from './lib/netns.mjs'
 import { destroyScratchPostgres, startScratchPostgres, startScratchRedis } from './lib/scratch-services.mjs'
-import { Session, sleep } from './lib/session.mjs'
+import { Session, sleep, steadySends } from './lib/session.mjs'
 import { connect } from './lib/socket-ws.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -221,19 +221,10 @@ async function main() {
   if (!opened.every(Boolean)) throw new Error(`${opened.filter(x => !x).length} sessions did not open`)
   log(`${sessions.length} member sessions (rooms of 10, half of each on each instance); sending ${RATE} messages/s`)
 
-  let sending = true
-  /** @type {Promise<unknown>[]} */
-  const sends = []
-  const load = (async () => {
-    const interval = 1000 / RATE
-    let next = Date.now()
-    while (sending) {
-      await sleep(next - Date.now())
-      next += interval
-      const i = Math.floor(Math.random() * sessions.length)
-      sends.push(/** @type {Session} */ (sessions[i]).send(/** @type {string} */ (users[i]?.conversations.team)))
-    }
-  })()
+  const { sends, stop: stopSending } = steadySends(RATE, () => {
+    const i = Math.floor(Math.random() * sessions.length)
+    return /** @type {Session} */ (sessions[i]).send(/** @type {string} */ (users[i]?.conversations.team))
+  })
 
   await sleep(STEADY_S * 1000)
   const cutAt = Date.now()
@@ -247,8 +238,7 @@ async function main() {
   log('healed')
   await sleep(AFTER_S * 1000)
 
-  sending = false
-  await load
+  await stopSending()
   const stoppedAt = Date.now()
   log(`load stopped after ${sends.length} sends; waiting for acks (up to ${ACK_WAIT_S} s), draining, final sync`)
   await Promise.race([Promise.all(sends), sleep(ACK_WAIT_S * 1000)])

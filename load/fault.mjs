@@ -25,7 +25,7 @@ import { auditDeliveries } from './lib/audit.mjs'
 import { killAll, loadInstanceEnv, startInstance } from './lib/instances.mjs'
 import { Metrics } from './lib/metrics.mjs'
 import { startScratchPostgres, startScratchRedis, whenPostgresAnswers } from './lib/scratch-services.mjs'
-import { Session, sleep } from './lib/session.mjs'
+import { Session, sleep, steadySends } from './lib/session.mjs'
 import { connect } from './lib/socket-ws.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -138,22 +138,13 @@ async function main() {
   if (!opened.every(Boolean)) throw new Error(`${opened.filter(x => !x).length} sessions did not open`)
   log(`${sessions.length} member sessions connected; sending ${RATE} messages/s`)
 
-  let sending = true
-  /** @type {Promise<unknown>[]} */
-  const sends = []
-  const load = (async () => {
-    const interval = 1000 / RATE
-    let next = Date.now()
-    while (sending) {
-      await sleep(next - Date.now())
-      next += interval
-      const s = /** @type {Session} */ (sessions[Math.floor(Math.random() * sessions.length)])
-      const rooms = /** @type {Record<string, string>} */ (fixture.users.find((/** @type {any} */ u) => u.id === s.o.user.id).conversations)
-      let r = Math.random()
-      const room = MIX.find(([, w]) => (r -= w) < 0)?.[0] ?? 'pair'
-      sends.push(s.send(/** @type {string} */ (rooms[room])))
-    }
-  })()
+  const { sends, stop: stopSending } = steadySends(RATE, () => {
+    const s = /** @type {Session} */ (sessions[Math.floor(Math.random() * sessions.length)])
+    const rooms = /** @type {Record<string, string>} */ (fixture.users.find((/** @type {any} */ u) => u.id === s.o.user.id).conversations)
+    let r = Math.random()
+    const room = MIX.find(([, w]) => (r -= w) < 0)?.[0] ?? 'pair'
+    return s.send(/** @type {string} */ (rooms[room]))
+  })
 
   await sleep(4000)
   const watch = watchInstances(instances, `/api/projects/${fixture.projectId}/conversations`, fixture.users[MEMBERS].token)
@@ -184,8 +175,7 @@ async function main() {
   log(`Redis down ${redisUpAt - redisStopAt} ms`)
   await sleep(5000)
 
-  sending = false
-  await load
+  await stopSending()
   log(`load stopped after ${sends.length} sends; waiting for acks, draining, final sync`)
   await Promise.all(sends)
   const members = await Promise.all(sessions.map(s => s.close()))

@@ -38,6 +38,34 @@ const WORDS = ('deploy release invoice roadmap budget meeting standup design rev
 
 export const sleep = (/** @type {number} */ ms) => new Promise(r => setTimeout(r, Math.max(0, ms)))
 
+/**
+ * Sends at a fixed arrival rate (open model) until stopped: `sendOne` picks who sends what and
+ * returns the send's promise. `stop` resolves once the loop has ended; `sends` holds every promise.
+ * @param {number} rate sends per second
+ * @param {() => Promise<unknown>} sendOne
+ */
+export function steadySends(rate, sendOne) {
+  let sending = true
+  /** @type {Promise<unknown>[]} */
+  const sends = []
+  const loop = (async () => {
+    const interval = 1000 / rate
+    let next = Date.now()
+    while (sending) {
+      await sleep(next - Date.now())
+      next += interval
+      sends.push(sendOne())
+    }
+  })()
+  return {
+    sends,
+    stop: async () => {
+      sending = false
+      await loop
+    }
+  }
+}
+
 /** Message text with the send timestamp receivers read for send→deliver (as in the k6 suite). @param {string} tag @param {number} sentAt */
 export function makeContent(tag, sentAt) {
   const count = 3 + Math.floor(Math.random() * 25)
