@@ -10,7 +10,8 @@ export interface LimiterOptions { keyPrefix: string, points: number, duration: n
 /**
  * One named limiter per process: Redis-backed (shared by every instance) when configured, else in
  * memory. While Redis is down the in-memory insurance limiter answers at once instead of queueing
- * behind a reconnect.
+ * behind a reconnect. Each call touches one key (`<keyPrefix>:<key>`), so a Redis Cluster needs
+ * nothing more.
  */
 export function sharedLimiter(opts: LimiterOptions): RateLimiterAbstract {
   return lazy(`limiter:${opts.keyPrefix}`, (): RateLimiterAbstract => {

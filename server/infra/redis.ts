@@ -1,14 +1,18 @@
-import { Redis } from 'ioredis'
+import { Cluster, Redis, type ClusterOptions } from 'ioredis'
 import { getConfig } from '../utils/config'
 import { lazy } from './lazy'
 import { logger } from './logger'
+import { parseRedisTarget, type ClusterRedisTarget, type RedisTarget } from './redis-target'
+
+/** A connection to one Redis server or to a Redis Cluster: the commands this app uses are the same on both. */
+export type RedisClient = Redis | Cluster
 
 /**
  * Logs a Redis outage once when it starts and once when it ends. Without an 'error' listener
  * ioredis prints every failed reconnect attempt; while Redis is down, delivery stays local to each
  * instance (clients fill the gap with sync) and rate limits fall back to per-instance memory.
  */
-function reportOutages(client: Redis, name: string): Redis {
+function reportOutages<T extends RedisClient>(client: T, name: string): T {
   let down = false
   client.on('error', (err: Error) => {
     if (down) return
@@ -32,17 +36,50 @@ function reportOutages(client: Redis, name: string): Redis {
  */
 export const REDIS_COMMAND_TIMEOUT_MS = 2000
 
-/** The shared Redis client when REDIS_URL is set, otherwise null (in-memory mode). */
-export const getRedis = lazy('redis', (): Redis | null => {
+/** Where REDIS_URL points (REDIS_CLUSTER=true, or several nodes in the URL, make it a cluster); null without Redis. */
+export const getRedisTarget = lazy('redis-target', (): RedisTarget | null => {
   const url = getConfig().redisUrl
-  // Auto-pipelining: the commands of one event-loop turn (every send's rate limit, presence, client
-  // state) leave in one write instead of one each.
-  return url ? reportOutages(new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, enableAutoPipelining: true }), 'commands') : null
+  return url ? parseRedisTarget(url, process.env.REDIS_CLUSTER) : null
 })
 
-/** A second connection for subscribers (a subscribed ioredis connection cannot issue other commands). */
-export function createRedisConnection(): Redis {
-  const url = getConfig().redisUrl
-  if (!url) throw new Error('REDIS_URL is not set')
-  return reportOutages(new Redis(url, { maxRetriesPerRequest: null }), 'dedicated')
+/** Whether REDIS_URL names a Redis Cluster (keys of one operation must then share a hash slot). */
+export const isRedisCluster = () => getRedisTarget()?.kind === 'cluster'
+
+/** ioredis takes the options of each node's connection apart from the cluster's own. */
+function cluster(target: ClusterRedisTarget, nodeOptions: NonNullable<ClusterOptions['redisOptions']>, options: ClusterOptions = {}): Cluster {
+  return new Cluster(target.nodes, {
+    ...options,
+    redisOptions: {
+      ...nodeOptions,
+      ...(target.username ? { username: target.username } : {}),
+      ...(target.password ? { password: target.password } : {}),
+      ...(target.tls ? { tls: {} } : {})
+    }
+  })
+}
+
+/** The shared Redis client when REDIS_URL is set, otherwise null (in-memory mode). */
+export const getRedis = lazy('redis', (): RedisClient | null => {
+  const target = getRedisTarget()
+  if (!target) return null
+  // Auto-pipelining: the commands of one event-loop turn (every send's rate limit, presence, client
+  // state) leave in one write instead of one each (on a cluster, one write per node).
+  const client = target.kind === 'cluster'
+    ? cluster(target, { maxRetriesPerRequest: 3, commandTimeout: REDIS_COMMAND_TIMEOUT_MS }, { enableOfflineQueue: true, enableAutoPipelining: true })
+    : new Redis(target.url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, enableAutoPipelining: true })
+  return reportOutages(client, 'commands')
+})
+
+/**
+ * A second connection for subscribers and blocking reads (a subscribed ioredis connection cannot
+ * issue other commands). `shardedPubSub`: on a cluster, SSUBSCRIBE each sharded channel on the node
+ * that owns it (ioredis keeps one subscriber per master for that, so only ask where it is used).
+ */
+export function createRedisConnection({ shardedPubSub = false }: { shardedPubSub?: boolean } = {}): RedisClient {
+  const target = getRedisTarget()
+  if (!target) throw new Error('REDIS_URL is not set')
+  const client = target.kind === 'cluster'
+    ? cluster(target, { maxRetriesPerRequest: null }, shardedPubSub ? { shardedSubscribers: true } : {})
+    : new Redis(target.url, { maxRetriesPerRequest: null })
+  return reportOutages(client, 'dedicated')
 }

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm'
+import { Cluster } from 'ioredis'
 import { isDatabaseDown, reportDatabaseFailure } from '../../db/availability'
 import { getDbHandle } from '../../db/client'
-import { getRedis } from '../../infra/redis'
+import { getRedis, type RedisClient } from '../../infra/redis'
 import { checkStorage } from '../../infra/storage'
 
 type Check = { status: 'ok' | 'error' | 'disabled', kind?: string, latencyMs?: number, error?: string }
@@ -35,12 +36,26 @@ async function checkDatabase(): Promise<Check> {
   }))), kind: handle.kind }
 }
 
+/**
+ * Redis answers. On a cluster every master must, and the cluster must call itself ok: a shard that
+ * is down takes its slots' keys (limits, presence, a queue) and sharded channels with it.
+ */
+async function pingRedis(client: RedisClient): Promise<void> {
+  if (!(client instanceof Cluster)) {
+    await client.ping()
+    return
+  }
+  const state = /cluster_state:(\w+)/.exec(await client.cluster('INFO'))?.[1]
+  if (state !== 'ok') throw new Error(`cluster_state:${state ?? 'unknown'}`)
+  await Promise.all(client.nodes('master').map(node => node.ping()))
+}
+
 /** Liveness of the engines this instance depends on. */
 export async function checkHealth(): Promise<{ status: 'ok' | 'degraded', db: Check, redis: Check, storage: Check }> {
   const redisClient = getRedis()
   const [db, redis, storage] = await Promise.all([
     checkDatabase(),
-    redisClient ? timed(() => redisClient.ping()) : Promise.resolve({ status: 'disabled' as const, kind: 'memory' }),
+    redisClient ? timed(() => pingRedis(redisClient)).then(check => redisClient instanceof Cluster ? { ...check, kind: 'cluster' } : check) : Promise.resolve({ status: 'disabled' as const, kind: 'memory' }),
     checkStorage()
   ])
   return { status: db.status === 'ok' && redis.status !== 'error' && storage.status === 'ok' ? 'ok' : 'degraded', db, redis, storage }

@@ -17,6 +17,9 @@ export interface UserVisibility {
 // sees every client: one hash per user, field = socket id. A closing socket removes its field; an
 // instance that dies cannot, so each instance re-stamps its own fields every REFRESH_MS and readers
 // ignore fields older than STALE_MS; the hash itself expires when nobody writes to it.
+// Calls that span users are one command per user's hash, never one pipeline or multi-key command:
+// on a Redis Cluster the hashes live on different nodes. Auto-pipelining still sends the commands of
+// one turn together (one write per node).
 const REFRESH_MS = 60_000
 const STALE_MS = 3 * REFRESH_MS
 const KEY_TTL_SECONDS = 24 * 3600
@@ -33,12 +36,11 @@ function startRefresher() {
     const redis = getRedis()
     if (!redis || local.size === 0) return
     const at = Date.now()
-    const pipeline = redis.pipeline()
-    for (const [userId, sockets] of local) {
-      for (const [socketId, state] of sockets) pipeline.hset(key(userId), socketId, JSON.stringify({ ...state, at } satisfies Stored))
-      pipeline.expire(key(userId), KEY_TTL_SECONDS)
-    }
-    pipeline.exec().catch((err: unknown) => logger.warn({ err }, 'could not refresh client states'))
+    const writes = [...local].flatMap(([userId, sockets]) => {
+      const fields = Object.fromEntries([...sockets].map(([socketId, state]) => [socketId, JSON.stringify({ ...state, at } satisfies Stored)]))
+      return [redis.hset(key(userId), fields), redis.expire(key(userId), KEY_TTL_SECONDS)]
+    })
+    Promise.all(writes).catch((err: unknown) => logger.warn({ err }, 'could not refresh client states'))
   }, REFRESH_MS)
   refresher.unref?.()
 }
@@ -84,7 +86,7 @@ function summarize(states: Iterable<ClientState>): UserVisibility {
   return visibility
 }
 
-/** What the users' clients show, everywhere (one Redis round trip for all of them). */
+/** What the users' clients show, everywhere (one Redis round trip for all of them, per node). */
 export async function visibilityOf(userIds: readonly string[]): Promise<Map<string, UserVisibility>> {
   const result = new Map<string, UserVisibility>()
   const redis = getRedis()
@@ -93,13 +95,15 @@ export async function visibilityOf(userIds: readonly string[]): Promise<Map<stri
     return result
   }
   if (userIds.length === 0) return result
-  const pipeline = redis.pipeline()
-  for (const userId of userIds) pipeline.hgetall(key(userId))
-  const replies = (await pipeline.exec()) ?? []
+  // A hash Redis refuses to read (an error reply) counts as no client; a lost connection fails the call.
+  const replies = await Promise.all(userIds.map(userId => redis.hgetall(key(userId)).catch((err: unknown) => {
+    if (err instanceof Error && err.name === 'ReplyError') return null
+    throw err
+  })))
   const now = Date.now()
   userIds.forEach((userId, i) => {
-    const [err, fields] = replies[i] ?? []
-    const states = err || !fields ? [] : Object.values(fields as Record<string, string>).map(raw => parse(raw, now)).filter(s => s !== null)
+    const fields = replies[i]
+    const states = fields ? Object.values(fields).map(raw => parse(raw, now)).filter(s => s !== null) : []
     result.set(userId, summarize(states))
   })
   return result

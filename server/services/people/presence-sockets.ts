@@ -1,5 +1,5 @@
-import type { Redis, Result } from 'ioredis'
-import { getRedis } from '../../infra/redis'
+import type { Result } from 'ioredis'
+import { getRedis, isRedisCluster, type RedisClient } from '../../infra/redis'
 import { lazy } from '../../infra/lazy'
 
 // Every open socket has a heartbeat that runs out unless its instance renews it: a user is connected
@@ -11,6 +11,12 @@ import { lazy } from '../../infra/lazy'
 // TTL of the instance that wrote it dates the last heartbeat whoever sweeps it),
 // `presence:live:<userId>` (the user's socket ids scored by expiry) and `presence:idle:<userId>` (those
 // of them the client said were idle: auto-away).
+// On a Redis Cluster each script below touches the sweep's zset and a user's keys at once, and one
+// pipeline spans many users, so every key of such a call must hash to one slot: there the keys carry
+// the `{heartbeats}` hash tag (`presence:{heartbeats}:live:<userId>`, …). That keeps the heartbeats on
+// one node (a few small writes per socket per refresh) and each script atomic, so a user's "offline"
+// is still announced once however many instances sweep. One server keeps the untagged names, which
+// an upgrade finds as they are.
 
 /** One socket's heartbeat. */
 export interface SocketBeat { userId: string, socketId: string }
@@ -32,9 +38,16 @@ export interface LiveSockets {
   counts: (userIds: readonly string[], now: number) => Promise<LiveCount[]>
 }
 
-const GLOBAL = 'presence:sockets'
-const liveKey = (userId: string) => `presence:live:${userId}`
-const idleKey = (userId: string) => `presence:idle:${userId}`
+/** The key names of the heartbeats, hash-tagged into one slot on a cluster. */
+export function heartbeatKeys(cluster: boolean) {
+  const base = cluster ? 'presence:{heartbeats}' : 'presence'
+  return {
+    global: cluster ? base : `${base}:sockets`,
+    live: (userId: string) => `${base}:live:${userId}`,
+    idle: (userId: string) => `${base}:idle:${userId}`
+  }
+}
+
 const member = ({ userId, socketId }: SocketBeat, ttlMs: number) => `${userId}:${Math.round(ttlMs)}:${socketId}`
 
 // Each script is atomic, so two instances sweeping the same heartbeat announce "offline" once.
@@ -79,8 +92,8 @@ declare module 'ioredis' {
   }
 }
 
-const scripted = new WeakSet<Redis>()
-function withScripts(redis: Redis): Redis {
+const scripted = new WeakSet<RedisClient>()
+function withScripts(redis: RedisClient): RedisClient {
   if (scripted.has(redis)) return redis
   for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script)
   scripted.add(redis)
@@ -96,8 +109,9 @@ async function replies<T>(pipeline: { exec: () => Promise<[Error | null, unknown
   })
 }
 
-function redisSockets(client: Redis): LiveSockets {
+function redisSockets(client: RedisClient, cluster: boolean): LiveSockets {
   const redis = withScripts(client)
+  const { global: GLOBAL, live: liveKey, idle: idleKey } = heartbeatKeys(cluster)
   return {
     async beat(beats, ttlMs, now) {
       if (beats.length === 0) return []
@@ -187,5 +201,5 @@ const memory = lazy('presence-sockets-memory', memorySockets)
 /** The heartbeats: Redis when configured, this process's memory otherwise. */
 export function liveSockets(): LiveSockets {
   const redis = getRedis()
-  return redis ? redisSockets(redis) : memory()
+  return redis ? redisSockets(redis, isRedisCluster()) : memory()
 }

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis'
-import { createRedisConnection, getRedis } from '../../../infra/redis'
+import { createRedisConnection, getRedis, type RedisClient } from '../../../infra/redis'
 import { logger } from '../../../infra/logger'
 import { invalidateRuleCache } from './cache'
 
@@ -7,11 +6,13 @@ import { invalidateRuleCache } from './cache'
  * Rule changes reach every instance over Redis pub/sub rather than Socket.IO's serverSideEmit:
  * the engine is a service with no tie to the socket layer (it runs for REST sends and scheduled
  * jobs too, and in processes without a Socket.IO server), and a plain channel needs no adapter.
- * Without Redis there is one instance, and invalidating in-process is all it takes.
+ * Without Redis there is one instance, and invalidating in-process is all it takes. On a Redis
+ * Cluster a plain PUBLISH reaches the subscribers of every node: rule changes are rare, so the
+ * copy to each node costs nothing worth sharding.
  */
 const CHANNEL = 'automod:rules:changed'
 
-let subscriber: Redis | null = null
+let subscriber: RedisClient | null = null
 
 /** Every instance subscribes at start-up; a reconnect drops the cache too, since a notice may have been missed meanwhile. */
 export async function listenForRuleChanges(): Promise<void> {
