@@ -16,30 +16,36 @@ interface DbHandle {
   kind: 'pglite' | 'postgres'
 }
 
+/** A postgres.js pool as every instance opens one, for the primary and for the read replica alike. */
+async function connectPostgres(url: string): Promise<{ client: Sql, db: Db, size: number }> {
+  const { default: postgres } = await import('postgres')
+  const { drizzle } = await import('drizzle-orm/postgres-js')
+  // The Supabase transaction pooler (port 6543) does not keep prepared statements between transactions.
+  const pooled = /:6543\b/.test(url) || process.env.DATABASE_PREPARE === 'false'
+  const size = Number(process.env.DATABASE_POOL_SIZE ?? 10)
+  const client = postgres(url, {
+    max: size,
+    prepare: !pooled,
+    onnotice: () => {},
+    // Seconds. A database that does not answer fails the request in 2 s, not postgres.js's 30.
+    connect_timeout: 2,
+    // Seconds before a closed connection may connect again. postgres.js's default grows with every
+    // failed attempt up to 20 s, which kept requests queued long after a restarted database was
+    // back; the breaker (availability.ts) is what keeps a down database from being hammered.
+    backoff: (retries: number) => Math.min(0.05 * retries, 0.2),
+    // Connections left idle are closed, so a pool never hands out many connections a restart or a
+    // network change quietly killed.
+    idle_timeout: 120
+  })
+  return { client, db: drizzle(client, { schema }) as unknown as Db, size }
+}
+
 async function open(): Promise<DbHandle> {
   const config = getConfig()
   if (config.databaseUrl) {
-    const { default: postgres } = await import('postgres')
-    const { drizzle } = await import('drizzle-orm/postgres-js')
-    // The Supabase transaction pooler (port 6543) does not keep prepared statements between transactions.
-    const pooled = /:6543\b/.test(config.databaseUrl) || process.env.DATABASE_PREPARE === 'false'
-    const size = Number(process.env.DATABASE_POOL_SIZE ?? 10)
-    const client = postgres(config.databaseUrl, {
-      max: size,
-      prepare: !pooled,
-      onnotice: () => {},
-      // Seconds. A database that does not answer fails the request in 2 s, not postgres.js's 30.
-      connect_timeout: 2,
-      // Seconds before a closed connection may connect again. postgres.js's default grows with every
-      // failed attempt up to 20 s, which kept requests queued long after a restarted database was
-      // back; the breaker (availability.ts) is what keeps a down database from being hammered.
-      backoff: (retries: number) => Math.min(0.05 * retries, 0.2),
-      // Connections left idle are closed, so a pool never hands out many connections a restart or a
-      // network change quietly killed.
-      idle_timeout: 120
-    })
+    const { client, db, size } = await connectPostgres(config.databaseUrl)
     watchDatabase(() => probePool(client, size), databasePort(config.databaseUrl))
-    return { db: drizzle(client, { schema }) as unknown as Db, kind: 'postgres' }
+    return { db, kind: 'postgres' }
   }
   const { PGlite } = await import('@electric-sql/pglite')
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
@@ -59,6 +65,25 @@ export async function useDb(): Promise<Db> {
   assertDatabaseUp()
   return db
 }
+
+/** The streaming replica's pool (DATABASE_READ_URL); `sql` asks it where its replay stands. */
+export interface ReplicaHandle {
+  db: Db
+  sql: Sql
+  /** Its TCP port, to tell its socket errors from the primary's. */
+  port: number | null
+}
+
+/**
+ * The read replica, or null without DATABASE_READ_URL (PGlite included): every read then goes to
+ * the primary. Routing between the two lives in read-routing.ts; nothing else should reach for it.
+ */
+export const getReplicaHandle = lazy('db-replica', async (): Promise<ReplicaHandle | null> => {
+  const url = getConfig().databaseReadUrl
+  if (!url) return null
+  const { client, db } = await connectPostgres(url)
+  return { db, sql: client, port: databasePort(url) }
+})
 
 /**
  * The breaker's probe: the database answers, and so does every connection of the pool. postgres.js

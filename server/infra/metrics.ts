@@ -28,6 +28,8 @@ function create() {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers: [registry]
     }),
+    // With DATABASE_READ_URL: how much of the read load the replica takes, and how often it falls back.
+    replicaReads: new Counter({ name: 'chat_routed_reads_total', help: 'History, thread, search and sync reads by where they ran: the replica, or the primary and why (own-write, replica-behind, replica-down)', labelNames: ['target'], registers: [registry] }),
     errors: new Counter({ name: 'chat_errors_total', help: 'Errors returned to clients by code', labelNames: ['code'], registers: [registry] })
   }
 }

@@ -10,6 +10,8 @@ const int = (value: string | undefined, fallback: number) => {
 export interface ServerConfig {
   dataDir: string
   databaseUrl: string | null
+  /** A streaming replica of DATABASE_URL for history, thread and search reads; null: they read the primary. */
+  databaseReadUrl: string | null
   redisUrl: string | null
   supabase: { url: string, anonKey: string, serviceRoleKey: string, jwtSecret: string } | null
   rateLimitPerMinute: number
@@ -46,6 +48,8 @@ export const getConfig = lazy('config', (): ServerConfig => {
   return {
     dataDir: resolve(env.DATA_DIR || '.data'),
     databaseUrl: env.DATABASE_URL || null,
+    // Only beside DATABASE_URL: PGlite has no replica, and one without the other would split reads from writes.
+    databaseReadUrl: (env.DATABASE_URL && env.DATABASE_READ_URL) || null,
     redisUrl: env.REDIS_URL || null,
     supabase: supabaseUrl
       ? {

@@ -84,6 +84,13 @@ describe('history pages', () => {
     expect(t).toMatchObject({ loaded: true, hasMoreBefore: true })
   })
 
+  it('keeps messages that arrived live after the newest page was read', () => {
+    // Delivered live while the page was on its way, or the page came from a replica a moment behind.
+    const live = addLocal(upsertMessages(emptyTimeline(), [msg(3), msg(12)]), local('a'))
+    const t = applyLatestPage(live, [msg(10), msg(11)], true)
+    expect(t.messages.map(m => m.id)).toEqual(['m-10', 'm-11', 'm-12', 'local-a'])
+  })
+
   it('an older page goes in front and says whether there is more', () => {
     const t = applyOlderPage(loaded([msg(5), msg(6)], true), [msg(3), msg(4)], false)
     expect(seqs(t)).toEqual([3, 4, 5, 6])

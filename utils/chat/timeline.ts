@@ -101,9 +101,15 @@ export function upsertMessages(timeline: Timeline, list: Message[], options: Ups
   return list.reduce((t, m) => upsertMessage(t, m, options), timeline)
 }
 
-/** The newest page of history: replaces what was confirmed (it may be stale) and keeps unsent local copies. */
+/**
+ * The newest page of history: replaces what was confirmed up to the page's newest message (it may be
+ * stale) and keeps unsent local copies. Confirmed messages newer than the page arrived live after
+ * the page was read (or the page came from a read replica a moment behind): they stay, since the
+ * cursor has already passed them and no sync would bring them back.
+ */
 export function applyLatestPage(timeline: Timeline, page: Message[], hasMore: boolean): Timeline {
-  const kept = { ...timeline, messages: timeline.messages.filter(isLocal) }
+  const newest = page.reduce((max, m) => Math.max(max, m.seq), 0)
+  const kept = { ...timeline, messages: timeline.messages.filter(m => isLocal(m) || m.seq > newest) }
   return { ...upsertMessages(kept, page), loaded: true, hasMoreBefore: hasMore }
 }
 

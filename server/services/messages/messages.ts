@@ -3,7 +3,9 @@ import type { Message } from '#shared/types'
 import type { MessageDeletedPayload, SendMessageReply, SyncResult } from '#shared/events'
 import type { DeleteMessageInput, EditMessageInput, HistoryQuery, SendMessageInput, SyncRequest } from '#shared/schemas'
 import { SYNC_PAGE_MAX } from '#shared/limits'
-import { useDb, type DbOrTx, type Tx } from '../../db/client'
+import { useDb, type Db, type DbOrTx, type Tx } from '../../db/client'
+import { readFor, ReplicaBehindError } from '../../db/read-routing'
+import { noteWrite } from '../../db/write-markers'
 import { conversations, messageEdits, messages, profiles } from '../../db/schema'
 import { consumeSyncBudget } from '../../infra/rate-limit'
 import { publishToConversation } from '../../infra/realtime'
@@ -119,6 +121,8 @@ export async function sendMessage(actor: Actor, data: SendMessageInput, options:
     }
     throw error
   }
+  // Before the ack: the sender's next history or search read must see this message.
+  noteWrite(actor.id)
 
   // Publish straight after commit, with nothing awaited in between, so fan-out follows commit order as closely as it can.
   const message = toMessage(row, { id: actor.id, displayName: actor.displayName, avatarUrl: actor.avatarUrl })
@@ -158,6 +162,7 @@ export async function editMessage(actor: Actor, { messageId, content }: EditMess
     await tx.update(messages).set({ content, contentHtml, editedAt: sql`now()`, updatedSeq }).where(eq(messages.id, messageId))
     await storeMentions(tx, messageId, found, true)
   })
+  noteWrite(actor.id)
   const message = (await loadMessage(db, messageId))!
   publishToConversation(message.conversationId, 'message:updated', { message })
   await recordContentFlags(messageId, verdict.flags)
@@ -175,6 +180,7 @@ export async function deleteMessage(actor: Actor, { messageId }: DeleteMessageIn
     throw new AppError('FORBIDDEN', 'only the author or a moderator can delete this message')
   }
   const { payload } = await db.transaction(tx => softDeleteInTx(tx, actor.id, messageId))
+  noteWrite(actor.id)
   publishToConversation(payload.conversationId, 'message:deleted', payload)
   return payload
 }
@@ -200,16 +206,17 @@ export async function softDeleteInTx(tx: Tx, actorId: string, messageId: string)
  * `beforeSeq`, or after `afterSeq`. Thread replies live in their thread, unless also sent here.
  */
 export async function listHistory(actor: Actor, conversationId: string, { limit, beforeSeq, afterSeq }: HistoryQuery): Promise<{ messages: Message[], hasMore: boolean }> {
-  const db = await useDb()
-  await requireParticipant(db, actor, conversationId)
+  await requireParticipant(await useDb(), actor, conversationId)
   const inConversation = and(eq(messages.conversationId, conversationId), or(isNull(messages.threadRootId), eq(messages.alsoInConversation, true)))
-  if (afterSeq !== undefined) {
-    const page = await loadMessages(db, and(inConversation, gt(messages.seq, afterSeq)), [asc(messages.seq)], limit + 1)
-    return { messages: page.slice(0, limit), hasMore: page.length > limit }
-  }
-  const where = beforeSeq !== undefined ? and(inConversation, lt(messages.seq, beforeSeq)) : inConversation
-  const page = await loadMessages(db, where, [desc(messages.seq)], limit + 1)
-  return { messages: page.slice(0, limit).reverse(), hasMore: page.length > limit }
+  return readFor(actor.id, async (db) => {
+    if (afterSeq !== undefined) {
+      const page = await loadMessages(db, and(inConversation, gt(messages.seq, afterSeq)), [asc(messages.seq)], limit + 1)
+      return { messages: page.slice(0, limit), hasMore: page.length > limit }
+    }
+    const where = beforeSeq !== undefined ? and(inConversation, lt(messages.seq, beforeSeq)) : inConversation
+    const page = await loadMessages(db, where, [desc(messages.seq)], limit + 1)
+    return { messages: page.slice(0, limit).reverse(), hasMore: page.length > limit }
+  })
 }
 
 /**
@@ -225,12 +232,24 @@ export async function syncConversations(actor: Actor, { conversations: wanted }:
     await requireParticipant(db, actor, conversationId)
     // Read the counter before the page: every value up to it is committed, so it is a safe cursor.
     const [counter] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
-    const page = await loadMessages(db, and(eq(messages.conversationId, conversationId), gt(messages.updatedSeq, afterSeq)),
-      [asc(messages.updatedSeq)], SYNC_PAGE_MAX + 1)
+    const lastSeqNow = counter?.lastSeq ?? 0
+    // The answer promises everything up to that counter, whoever asks: a replica serves the page only
+    // once its own counter has reached the primary's (replay is in commit order, so it then holds every change up to it).
+    const page = await readFor(actor.id, async (reader, onReplica) => {
+      if (onReplica && await counterOf(reader, conversationId) < lastSeqNow) throw new ReplicaBehindError()
+      return loadMessages(reader, and(eq(messages.conversationId, conversationId), gt(messages.updatedSeq, afterSeq)),
+        [asc(messages.updatedSeq)], SYNC_PAGE_MAX + 1)
+    })
     const hasMore = page.length > SYNC_PAGE_MAX
     const kept = page.slice(0, SYNC_PAGE_MAX)
-    const lastSeq = hasMore ? kept.at(-1)!.updatedSeq : Math.max(counter?.lastSeq ?? 0, kept.at(-1)?.updatedSeq ?? 0)
+    const lastSeq = hasMore ? kept.at(-1)!.updatedSeq : Math.max(lastSeqNow, kept.at(-1)?.updatedSeq ?? 0)
     results.push({ conversationId, messages: kept, hasMore, lastSeq })
   }
   return results
+}
+
+/** A conversation's counter as this database has it (-1 when it does not have the conversation yet). */
+async function counterOf(db: Db, conversationId: string): Promise<number> {
+  const [row] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
+  return row?.lastSeq ?? -1
 }

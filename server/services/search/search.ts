@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'driz
 import { hasCjk, hasSearchText, nextSearchDay, partialTerms, type SearchQuery } from '#shared/search-query'
 import { SEARCH_TOTAL_CAP, type SearchCursor, type SearchRequest, type SearchResponse } from '#shared/search-schemas'
 import { rowsOf, useDb, type Db } from '../../db/client'
+import { readFor } from '../../db/read-routing'
 import { attachments, conversationParticipants, conversations, messages, profiles } from '../../db/schema'
 import { readableBy, requireParticipant } from '../access'
 import { loadMessages } from '../messages/view'
@@ -231,8 +232,9 @@ async function collect(db: Db, match: SQL | null, where: SQL[], rank: SQL, reada
  */
 export async function searchMessages(actor: Actor, request: SearchRequest): Promise<SearchResponse> {
   const { q, projectId, conversationId, limit, cursor } = request
-  const db = await useDb()
-  if (conversationId) await requireParticipant(db, actor, conversationId)
+  // Access on the primary (who may read what, as of now); the search itself on the read replica when there is one.
+  const primary = await useDb()
+  if (conversationId) await requireParticipant(primary, actor, conversationId)
 
   const tsquery = textQuery(q)
   const partial = tsquery ? partialTerms(q) : null
@@ -241,8 +243,21 @@ export async function searchMessages(actor: Actor, request: SearchRequest): Prom
   // Through the access gate: a conversation of a project closed to the caller by a ban never matches.
   const readable = conversationId
     ? [conversationId]
-    : (await db.select({ id: conversationParticipants.conversationId }).from(conversationParticipants)
+    : (await primary.select({ id: conversationParticipants.conversationId }).from(conversationParticipants)
         .where(and(eq(conversationParticipants.userId, actor.id), readableBy(actor.id, conversationParticipants.conversationId)))).map(r => r.id)
+  return readFor(actor.id, db => searchReadable(db, { q, limit, cursor, conversationId, tsquery, partial, rank, where, readable }))
+}
+
+interface SearchPlan extends Pick<SearchRequest, 'q' | 'limit' | 'cursor' | 'conversationId'> {
+  tsquery: SQL | null
+  partial: ReturnType<typeof partialTerms> | null
+  rank: SQL
+  where: SQL[]
+  readable: string[]
+}
+
+/** The matches among the `readable` conversations, ranked and paged: everything searchMessages does after the access gate. */
+async function searchReadable(db: Db, { q, limit, cursor, conversationId, tsquery, partial, rank, where, readable }: SearchPlan): Promise<SearchResponse> {
   const windows = readable.length ? await searchWindows(db, conversationId) : []
   const fullText = tsquery ? sql`${messages.search} @@ ${tsquery}` : null
   const candidates = windows.length ? await collect(db, fullText, where, rank, readable, windows, CANDIDATES) : []
