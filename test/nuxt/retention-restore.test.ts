@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { readBody } from 'h3'
 import AdminRetentionRestoreSlideover from '~~/layers/admin/components/admin/RetentionRestoreSlideover.vue'
@@ -27,7 +27,6 @@ registerEndpoint(`/api/admin/projects/${PROJECT}/retention/restore`, {
   }
 })
 
-const wait = (ms: number) => new Promise(r => setTimeout(r, ms))
 const all = (testid: string) => [...document.body.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)]
 const one = (testid: string) => document.body.querySelector<HTMLButtonElement>(`[data-testid="${testid}"]`)!
 
@@ -41,7 +40,7 @@ describe('retention restore panel', () => {
 
   it('lists what can still be restored, with when it is purged, and restores the selection', async () => {
     const wrapper = await mountInApp(AdminRetentionRestoreSlideover, { open: true, projectId: PROJECT, projectName: 'Demo' })
-    await wait(200)
+    await vi.waitFor(() => expect(all('admin-retention-deleted-row')).toHaveLength(3))
     expect(all('admin-retention-deleted-row').map(r => r.textContent)).toEqual([
       expect.stringContaining('old text 1'), expect.stringContaining('old text 2'), expect.stringContaining('old text 3')
     ])
@@ -49,19 +48,17 @@ describe('retention restore panel', () => {
     expect(one('admin-retention-restore-selected').disabled).toBe(true)
 
     all('admin-retention-deleted-row')[1]!.querySelector<HTMLElement>('button[role="checkbox"]')!.click()
-    await wait(50)
-    expect(one('admin-retention-restore-selected').textContent).toContain('Restore 1 selected')
+    await vi.waitFor(() => expect(one('admin-retention-restore-selected').textContent).toContain('Restore 1 selected'))
     one('admin-retention-restore-selected').click()
-    await wait(200)
+    // Waits for the list to change rather than a fixed time: the machine may be busy.
+    await vi.waitFor(() => expect(all('admin-retention-deleted-row')).toHaveLength(2))
     expect(restores).toEqual([{ ids: [deleted(2).id] }])
-    expect(all('admin-retention-deleted-row')).toHaveLength(2)
     expect(document.body.textContent).toContain('Restored 1 message')
 
     // Without a range, everything still in the window comes back.
     one('admin-retention-restore-range').click()
-    await wait(200)
+    await vi.waitFor(() => expect(all('admin-retention-deleted-row')).toHaveLength(0))
     expect(restores.at(-1)).toEqual({})
-    expect(all('admin-retention-deleted-row')).toHaveLength(0)
     expect(document.body.textContent).toContain('Nothing to restore')
     wrapper.unmount()
   })

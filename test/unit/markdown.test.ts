@@ -49,5 +49,5 @@ describe('renderMarkdown', () => {
     await prepareCodeLanguages(source)
     const blocks = renderMarkdown(source).match(/<pre class="shiki/g) ?? []
     expect(blocks).toHaveLength(fences.length)
-  })
+  }, 30_000) // fourteen grammars compiled at once: seconds on a busy two-core machine
 })

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Runs vitest groups side by side, one process each, and fails if any group fails. The integration
+// files run one at a time against a shared server (fileParallelism: false), and vitest then runs
+// every project of the same process one file at a time too: the component tests waited for the
+// last integration file although they need nothing from it. Apart, the integration group mostly
+// waits on its server while the other group keeps the CPU busy.
+//
+//   node scripts/test-suites.mjs "--project unit --project tooling --project nuxt" "--project integration"
+//
+// Each argument is one group's vitest arguments. Output lines carry the group's name; a summary of
+// each group's result and time closes the run.
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+
+const groups = process.argv.slice(2).map(arg => arg.split(/\s+/).filter(Boolean))
+if (groups.length === 0) {
+  console.error('usage: test-suites.mjs "<vitest args of group 1>" ["<vitest args of group 2>" …]')
+  process.exit(2)
+}
+
+const nameOf = args => args.filter((_, i) => args[i - 1] === '--project').join('+') || args.join(' ')
+
+const children = new Set()
+// A ceiling (CI's timeout) or Ctrl-C stops every group, not just this process.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal)
+    process.exit(1)
+  })
+}
+
+const started = Date.now()
+const results = await Promise.all(groups.map(args => new Promise((resolve) => {
+  const name = nameOf(args)
+  const child = spawn('npx', ['vitest', 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env })
+  children.add(child)
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', line => console.log(`[${name}] ${line}`))
+  }
+  child.on('close', (code, signal) => resolve({ name, code: code ?? (signal ? 1 : 0), seconds: Math.round((Date.now() - started) / 1000) }))
+})))
+
+console.log()
+for (const r of results) console.log(`${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`}  ${r.name}  after ${r.seconds} s`)
+process.exit(results.some(r => r.code !== 0) ? 1 : 0)
