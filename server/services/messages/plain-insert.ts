@@ -1,0 +1,95 @@
+import { getTableColumns, is, sql, SQL } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import { messages } from '../../db/schema'
+import { storedColumns, type StoredMessage } from './insert'
+
+/** What a plain message is made of; its seq and updatedSeq come from the counter. */
+export interface PlainMessage {
+  conversationId: string
+  senderId: string
+  clientId: string
+  content: string
+  contentHtml: string
+}
+
+const conversationIds = sql.placeholder('conversationIds')
+const senderIds = sql.placeholder('senderIds')
+const clientIds = sql.placeholder('clientIds')
+const contents = sql.placeholder('contents')
+const contentHtmls = sql.placeholder('contentHtmls')
+
+/** The columns the statement writes itself; every other one takes its schema default. */
+const written: Partial<Record<keyof typeof messages.$inferInsert, SQL>> = {
+  conversationId: sql`conversation_id`,
+  senderId: sql`sender_id`,
+  clientId: sql`client_id`,
+  content: sql`content`,
+  contentHtml: sql`content_html`,
+  type: sql`'text'`,
+  seq: sql`seq`,
+  updatedSeq: sql`seq`
+}
+
+/**
+ * INSERT … SELECT names every insertable column in table order, so the select list follows the
+ * schema: a column added later takes its declared default here too. Defaults the database cannot
+ * be handed as SQL (a JS function) fail at start-up, not on a member's send.
+ */
+function selectList(): SQL {
+  const list = Object.entries(getTableColumns(messages))
+    // Generated columns (the search vectors) are the database's to write, as in drizzle's own insert.
+    .filter(([, column]) => !column.generated || column.generated.type === 'byDefault')
+    .map(([key, column]) => {
+      const own = written[key as keyof typeof written]
+      if (own) return own
+      if (column.defaultFn || column.onUpdateFn) throw new Error(`messages.${key}: a JS default cannot be written by the plain-message statement`)
+      if (column.default === undefined) return sql`null`
+      if (is(column.default, SQL)) return column.default
+      if (typeof column.default === 'boolean' || typeof column.default === 'number') return sql.raw(String(column.default))
+      throw new Error(`messages.${key}: default ${JSON.stringify(column.default)} needs a case in the plain-message statement`)
+    })
+  return sql.join(list, sql`, `)
+}
+
+/**
+ * One statement, prepared once per database handle, for any number of plain messages in any mix of
+ * conversations (arrays, one element per message, in arrival order): each conversation's counter
+ * advances once by its number of messages, every row is inserted with its seq (arrival order within
+ * its conversation), and each sender's read marker moves past their last one. All or nothing. Its
+ * text never changes with the batch, so Postgres parses and plans it once per connection.
+ */
+function prepare(db: Db) {
+  const batch = db.$with('batch', {}).as(sql`select * from unnest(${conversationIds}::uuid[], ${senderIds}::uuid[], ${clientIds}::uuid[],
+    ${contents}::text[], ${contentHtmls}::text[]) with ordinality as b(conversation_id, sender_id, client_id, content, content_html, ord)`)
+  const counter = db.$with('counter', {}).as(sql`update conversations c
+    set last_seq = c.last_seq + t.n, last_message_at = now()
+    from (select conversation_id, count(*)::int as n from ${batch} group by conversation_id) t
+    where c.id = t.conversation_id
+    returning c.id, c.last_seq, t.n`)
+  const numbered = db.$with('numbered', {}).as(sql`select b.*, k.last_seq - k.n
+      + row_number() over (partition by b.conversation_id order by b.ord) as seq
+    from ${batch} b join ${counter} k on k.id = b.conversation_id`)
+  const marked = db.$with('marked', {}).as(sql`update conversation_participants cp
+    set last_read_seq = greatest(cp.last_read_seq, r.seq)
+    from (select conversation_id, sender_id, max(seq) as seq from ${numbered} group by conversation_id, sender_id) r
+    where cp.conversation_id = r.conversation_id and cp.user_id = r.sender_id`)
+  return db.with(batch, counter, numbered, marked).insert(messages)
+    .select(sql`select ${selectList()} from ${numbered} order by ord`)
+    .returning(storedColumns)
+    .prepare('plain_messages_insert')
+}
+
+const prepared = new WeakMap<Db, ReturnType<typeof prepare>>()
+
+/** Inserts plain messages in one statement; rows come back in no particular order. */
+export function insertPlainMessages(db: Db, values: readonly PlainMessage[]): Promise<StoredMessage[]> {
+  let statement = prepared.get(db)
+  if (!statement) prepared.set(db, statement = prepare(db))
+  return statement.execute({
+    conversationIds: values.map(v => v.conversationId),
+    senderIds: values.map(v => v.senderId),
+    clientIds: values.map(v => v.clientId),
+    contents: values.map(v => v.content),
+    contentHtmls: values.map(v => v.contentHtml)
+  })
+}
