@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream'
 import type { Nitro, NitroConfig } from 'nitropack'
 import { useLogger } from 'nuxt/kit'
 import type { Nuxt, NuxtConfig } from 'nuxt/schema'
+import { EARLY_REQUESTS_SCRIPT } from './utils/boot/early-requests'
 
 const nitro: NitroConfig = {
   experimental: { websocket: true },
@@ -31,6 +32,9 @@ function isVendor(id: string): boolean {
 const CHAT_SCREEN = /[\\/](?:components[\\/](?:chat|notifications)|composables|stores|utils|layouts)[\\/]|[\\/]pages[\\/](?:c[\\/]|index\.vue)/
 /** Loaded when opened (defineAsyncComponent or a `Lazy` prefix): never part of the first paint. */
 const ON_DEMAND_COMPONENTS = /(?:Modal|EmojiPicker|ThreadPanel|MessageEditor|ScheduledList|FirstRun|FilesGallery)\.vue/
+
+/** The chunks (codeSplitting groups below) that every first screen loads: the shell preloads them. */
+const FIRST_SCREEN_CHUNKS = ['vendor', 'chat']
 
 function isChatScreen(id: string): boolean {
   return !id.includes('node_modules') && !id.includes('layers') && CHAT_SCREEN.test(id) && !ON_DEMAND_COMPONENTS.test(id)
@@ -79,7 +83,11 @@ export default defineNuxtConfig({
       meta: [{ name: 'theme-color', content: '#16a34a' }],
       // The page CSP forbids eval. zod probes `new Function` when its first object schema is built,
       // which a shared chunk may do before any plugin runs: this runs first (it carries the nonce).
-      script: [{ innerHTML: 'globalThis.__zod_globalConfig={jitless:true}', tagPosition: 'head' }]
+      script: [
+        { innerHTML: 'globalThis.__zod_globalConfig={jitless:true}', tagPosition: 'head' },
+        // /api/config and the session refresh, asked while the scripts download (utils/boot/early-requests.ts).
+        { innerHTML: EARLY_REQUESTS_SCRIPT, tagPosition: 'head' }
+      ]
     }
   },
   css: ['~/assets/css/main.css'],
@@ -124,8 +132,25 @@ export default defineNuxtConfig({
     // The shell named every lazily loaded chunk for prefetching (admin, the charts, the Supabase
     // client, ~50 files): a newcomer on a phone downloaded them all. Pages load their chunks when
     // opened; the service worker keeps what was loaded for offline use.
+    // Every first screen (sign-in included) needs the libraries and the chat chunk (layouts, stores),
+    // which the entry only imports dynamically: without a hint the browser asks for them after the
+    // entry has loaded and run (~0.4 s later on Fast 4G). Listed as the entry's imports, the shell
+    // names them as modulepreload links and their stylesheets as links, fetched beside the entry.
+    // They import the entry back, a cycle the renderer resolves by dropping one of them from the
+    // shell, so that edge (the entry is loaded first anyway) goes.
     'build:manifest'(manifest) {
-      for (const chunk of Object.values(manifest)) if (chunk.isEntry) chunk.dynamicImports = []
+      const entries = Object.keys(manifest).filter(key => manifest[key]?.isEntry)
+      // In import order (libraries first), as their stylesheets were applied when loaded on demand.
+      const firstScreen = FIRST_SCREEN_CHUNKS.flatMap(name => Object.keys(manifest).filter(key => manifest[key]?.name === name))
+      for (const key of firstScreen) {
+        const chunk = manifest[key]!
+        chunk.imports = chunk.imports?.filter(id => !entries.includes(id))
+      }
+      for (const key of entries) {
+        const chunk = manifest[key]!
+        chunk.dynamicImports = []
+        chunk.imports = [...new Set([...chunk.imports ?? [], ...firstScreen])]
+      }
     }
   },
   // Lint follows the project's style: no semicolons, single quotes, two spaces, no trailing commas.

@@ -1,5 +1,11 @@
 import type { Conversation, Participant, Project, ProjectMember } from '#shared/types'
+import { takeEarlyConversation } from '~/utils/boot/early-requests'
 import { isNetworkError } from '~/utils/offline/network'
+
+interface Details { conversation: Conversation, participants: Participant[] }
+
+const isDetails = (answer: unknown): answer is Details =>
+  typeof answer === 'object' && answer !== null && typeof (answer as Details).conversation?.id === 'string' && Array.isArray((answer as Details).participants)
 
 /** Projects and conversations over REST: the sidebar, opening one, creating one, starting a DM. */
 export function useConversations() {
@@ -51,11 +57,22 @@ export function useConversations() {
 
   /** A conversation's details and participants; switches to its project when it lives in another one. */
   async function open(conversationId: string) {
+    // The details are read beside the sidebar, not after it: a cold load shows the conversation one
+    // round trip sooner. They are applied again once the sidebar is in, which replaces its project's list.
+    const details = (async () => {
+      // The page shell may have asked already (utils/boot/early-requests.ts).
+      const early = await takeEarlyConversation('details', conversationId)
+      const read = isDetails(early) ? early : await api<Details>(`/api/conversations/${conversationId}`)
+      store.upsertConversation(read.conversation)
+      store.setParticipants(conversationId, read.participants)
+      return read.conversation
+    })()
+    const [sidebar, read] = await Promise.allSettled([bootstrap(), details])
     try {
-      await bootstrap()
-      const { conversation, participants } = await api<{ conversation: Conversation, participants: Participant[] }>(`/api/conversations/${conversationId}`)
+      if (sidebar.status === 'rejected') throw sidebar.reason
+      if (read.status === 'rejected') throw read.reason
+      const conversation = read.value
       store.upsertConversation(conversation)
-      store.setParticipants(conversationId, participants)
       if (conversation.projectId !== store.currentProjectId) await selectProject(conversation.projectId)
     } catch (error) {
       // Without a network a conversation of the cached sidebar opens read-only from the device.

@@ -1,9 +1,13 @@
 import type { Message } from '#shared/types'
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '#shared/limits'
 import { oldestConfirmed } from '~/utils/chat/timeline'
+import { takeEarlyConversation } from '~/utils/boot/early-requests'
 import { isNetworkError } from '~/utils/offline/network'
 
 interface HistoryPage { messages: Message[], hasMore: boolean }
+
+const isPage = (answer: unknown): answer is HistoryPage =>
+  typeof answer === 'object' && answer !== null && Array.isArray((answer as HistoryPage).messages) && typeof (answer as HistoryPage).hasMore === 'boolean'
 
 /** Reads a conversation's history over REST: the newest page, older pages, and back to a given seq. */
 export function useHistory() {
@@ -21,7 +25,9 @@ export function useHistory() {
     if (store.timelineOf(conversationId).loaded) return
     let page: HistoryPage
     try {
-      page = await fetchPage(conversationId, { limit: HISTORY_PAGE_DEFAULT })
+      // The page shell may have asked already (utils/boot/early-requests.ts).
+      const early = await takeEarlyConversation('messages', conversationId)
+      page = isPage(early) ? early : await fetchPage(conversationId, { limit: HISTORY_PAGE_DEFAULT })
     } catch (error) {
       // Without a network the page kept on this device shows; the sync after reconnecting catches it up.
       if (isNetworkError(error) && await offlineCache.restorePage(conversationId).catch(() => false)) return

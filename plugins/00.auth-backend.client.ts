@@ -1,5 +1,6 @@
 import type { User } from '#shared/types'
 import type { AuthBackend, SupabaseClient } from '~/composables/useAuthBackend'
+import { REFRESH_LOCK, takeEarly } from '~/utils/boot/early-requests'
 import { rememberedUser } from '~/utils/offline/offline-db'
 
 async function fetchMe(accessToken: string): Promise<User> {
@@ -16,7 +17,7 @@ function localBackend(): AuthBackend {
   // Tabs share the refresh cookie: one rotation at a time across them, or a tab would replay a spent token.
   async function rotate(): Promise<LocalSession | null> {
     const run = () => post<LocalSession>('/api/auth/refresh', {}).catch(() => null)
-    return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('chat-auth-refresh', run) : run()
+    return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request(REFRESH_LOCK, run) : run()
   }
   const refreshOnce = () => (inFlight ??= rotate().finally(() => { inFlight = null }))
 
@@ -38,6 +39,16 @@ function localBackend(): AuthBackend {
       await post('/api/auth/logout', {}).catch(logFailure('ending the session on the server'))
     }
   }
+}
+
+/** The shell's refresh answer, when it has the shape of a session. */
+function earlySession(): Promise<LocalSession | null> | null {
+  const early = takeEarly('session')
+  if (!early) return null
+  return early.then((answer) => {
+    const session = answer as Partial<LocalSession> | null
+    return typeof session?.accessToken === 'string' && typeof session.user === 'object' && session.user ? session as LocalSession : null
+  }, () => null)
 }
 
 /** Renews local access tokens shortly before they expire, so REST calls and reconnects never carry a dead one. */
@@ -113,10 +124,14 @@ function supabaseBackend(client: SupabaseClient): AuthBackend {
 export default defineNuxtPlugin({
   name: 'auth-backend',
   parallel: false,
-  dependsOn: ['client-config'],
   async setup() {
-    const config = useClientConfig()
-    let backend = localBackend()
+    // The session is asked for beside /api/config, not after it (one round trip less before the
+    // first screen): in local mode, or on a device that has not learnt the mode yet, the page shell
+    // has rotated the refresh cookie already (utils/boot/early-requests.ts), or the refresh starts now.
+    const local = localBackend()
+    const early = keptClientConfig()?.auth === 'supabase' ? null : earlySession() ?? local.restore().catch(() => null)
+    const config = await readClientConfig()
+    let backend = local
     if (config.auth === 'supabase' && config.supabaseUrl && config.supabaseAnonKey) {
       // Supabase keeps and refreshes its own session; a magic link also lands here with one. Its
       // client is imported here only, so local sign-in never downloads it.
@@ -126,7 +141,7 @@ export default defineNuxtPlugin({
       scheduleLocalRefresh()
     }
     // The access token lives in memory only: every page load resumes the session from the backend.
-    const session = await backend.restore().catch(() => null)
+    const session = await (backend === local && early ? early : backend.restore().catch(() => null))
     if (session) useAuthStore().setSession(session.accessToken, session.user)
     else if (!navigator.onLine) {
       // No network: the member last signed in here gets their cached app; reconnecting renews the session or ends it.

@@ -19,7 +19,8 @@ const PROBE_INTERVAL_MS = 500
 /** How often the markers the replica has passed are swept out. */
 const PRUNE_EVERY_MS = 1000
 /** The answer of a server that is not a standby (the primary itself, or a promoted replica): nothing is missing. */
-const NOT_A_STANDBY = 1n << 64n
+// BigInt() calls, not literals: the dev server compiles for a target that predates them (it warns).
+const NOT_A_STANDBY = BigInt(1) << BigInt(64)
 /** SQLSTATE of a standby query cancelled because replay needed what it was reading. */
 const RECOVERY_CONFLICT = '40001'
 
@@ -34,7 +35,7 @@ interface ReplicaState {
 
 // On globalThis like the other process-wide singletons (server/infra/lazy.ts).
 const state: ReplicaState = ((globalThis as { __chatReplicaState?: ReplicaState }).__chatReplicaState ??= {
-  down: false, replayed: 0n, replayedAt: 0, asking: null, prunedAt: 0, probe: null
+  down: false, replayed: BigInt(0), replayedAt: 0, asking: null, prunedAt: 0, probe: null
 })
 
 /** Thrown from inside a read that found the replica lacking what the primary has: the read runs again there. */

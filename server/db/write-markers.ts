@@ -50,7 +50,7 @@ let scheduled = false
 /** A pg_lsn (`16/B374D848`) as a number that orders like it. */
 export function parseLsn(text: string): bigint {
   const [hi = '0', lo = '0'] = text.split('/')
-  return (BigInt(`0x${hi}`) << 32n) | BigInt(`0x${lo}`)
+  return (BigInt(`0x${hi}`) << BigInt(32)) | BigInt(`0x${lo}`)
 }
 
 // Zero-padded hex orders as the number does, so Redis (Lua strings) can keep the highest of two.
@@ -62,7 +62,7 @@ return 1`
 /** Notes that `userId` has just committed a write; call it before the write is acknowledged. No-op without a read replica. */
 export function noteWrite(userId: string): void {
   if (!getConfig().databaseReadUrl) return
-  const marker = markers.get(userId) ?? { lsn: 0n, pending: 0, pendingSince: 0 }
+  const marker = markers.get(userId) ?? { lsn: BigInt(0), pending: 0, pendingSince: 0 }
   marker.pending++
   marker.pendingSince = Date.now()
   markers.set(userId, marker)
@@ -123,7 +123,7 @@ export async function writeMarkerOf(userId: string): Promise<bigint | 'pending' 
     marker.pending = 0
   }
   // Redis too when this instance knows a position: a later write may have gone through another instance.
-  const local = marker && marker.lsn > 0n ? marker.lsn : null
+  const local = marker && marker.lsn > BigInt(0) ? marker.lsn : null
   const shared = await sharedMarkerOf(userId)
   if (local === null || shared === null) return local ?? shared
   return local > shared ? local : shared

@@ -3,10 +3,9 @@
 // the page fetched is summed as it crossed the wire (Network.loadingFinished's encodedDataLength:
 // headers and compressed bodies) and as decoded, requests are counted, and the Largest Contentful
 // Paint is read on two cold loads: the sign-in page, and a signed-in member opening a conversation
-// by its address. Targets: at most 450 KB on the wire (held here), LCP at most 1.5 s (not yet: on an idle
-// 2-core box the sign-in page paints at ~1.8 s and a conversation at ~2.8 s, behind the chain of requests
-// before the first message shows). Until then the run holds LCP to the ceilings below, so it cannot
-// get worse unnoticed, and prints how far each is from the target.
+// by its address, each three times in a fresh context (the median counts). Targets, asserted: at most
+// 450 KB on the wire and LCP at most 1.5 s for both (measured ~1.0 s and ~1.2 s on an idle 2-core box).
+// E2E_WATERFALL=1 prints each load's requests (start → end, ms after the page's request) up to its LCP.
 //
 // Network profile "Fast 4G": 9 Mbps down, 1.5 Mbps up, 60 ms latency per request (CDP
 // Network.emulateNetworkConditions), fresh browser context (empty cache), no CPU throttling. Service
@@ -22,9 +21,9 @@ export const FAST_4G = Object.freeze({
   uploadThroughput: 1_500_000 / 8
 })
 export const MAX_WIRE_BYTES = 450 * 1024
-export const TARGET_LCP_MS = 1500
-/** What the build does today with headroom for a loaded CI box: a regression fails the run. */
-export const LCP_CEILING_MS = Object.freeze({ signIn: 3000, conversation: 4500 })
+/** Largest Contentful Paint, median of LCP_SAMPLES cold loads, for the sign-in page and for a conversation. */
+export const MAX_LCP_MS = 1500
+export const LCP_SAMPLES = 3
 
 const kb = bytes => `${(bytes / 1024).toFixed(1)} KB`
 
@@ -45,7 +44,7 @@ async function meteredPage(env, label, { refreshCookie } = {}) {
     window.__lcp = []
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
-        window.__lcp.push({ time: entry.startTime, size: entry.size, element: entry.element?.tagName ?? null, text: entry.element?.textContent?.slice(0, 40) ?? null })
+        window.__lcp.push({ time: entry.startTime, size: entry.size, element: entry.element?.tagName ?? null, text: entry.element?.textContent?.slice(0, 40) ?? null, testid: entry.element?.closest('[data-testid]')?.getAttribute('data-testid') ?? null })
       }
     }).observe({ type: 'largest-contentful-paint', buffered: true })
   })
@@ -59,12 +58,12 @@ async function meteredPage(env, label, { refreshCookie } = {}) {
 
   const cdp = await context.newCDPSession(page)
   const requests = new Map()
-  cdp.on('Network.requestWillBeSent', ({ requestId, request }) => {
+  cdp.on('Network.requestWillBeSent', ({ requestId, request, timestamp }) => {
     if (request.url.startsWith('data:')) return
     const known = requests.get(requestId)
     // A redirect reuses the request id: the hop before it is one more request on the wire.
     if (known) known.redirects += 1
-    else requests.set(requestId, { url: request.url, wire: 0, decoded: 0, type: '', encoding: '', done: false, redirects: 0 })
+    else requests.set(requestId, { url: request.url, method: request.method, wire: 0, decoded: 0, type: '', encoding: '', done: false, redirects: 0, start: timestamp, end: null })
   })
   cdp.on('Network.responseReceived', ({ requestId, type, response }) => {
     const r = requests.get(requestId)
@@ -77,15 +76,19 @@ async function meteredPage(env, label, { refreshCookie } = {}) {
     const r = requests.get(requestId)
     if (r) r.decoded += dataLength
   })
-  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength, timestamp }) => {
     const r = requests.get(requestId)
     if (!r) return
     r.wire = encodedDataLength
     r.done = true
+    r.end = timestamp
   })
-  cdp.on('Network.loadingFailed', ({ requestId }) => {
+  cdp.on('Network.loadingFailed', ({ requestId, timestamp }) => {
     const r = requests.get(requestId)
-    if (r) r.done = true
+    if (r) {
+      r.done = true
+      r.end = timestamp
+    }
   })
   await cdp.send('Network.enable')
   await cdp.send('Network.emulateNetworkConditions', FAST_4G)
@@ -126,7 +129,17 @@ async function meteredPage(env, label, { refreshCookie } = {}) {
     return entries.at(-1)
   }
 
-  return { context, page, settled, totals, lcp }
+  /** Each request's start and end in ms after the document's request, up to `untilMs` (E2E_WATERFALL=1). */
+  function waterfall(untilMs = 4000) {
+    const all = [...requests.values()].sort((a, b) => a.start - b.start)
+    const origin = all.find(r => r.type === 'Document')?.start ?? all[0]?.start ?? 0
+    return all
+      .map(r => ({ start: (r.start - origin) * 1000, end: r.end === null ? null : (r.end - origin) * 1000, r }))
+      .filter(({ start }) => start <= untilMs)
+      .map(({ start, end, r }) => `${String(Math.round(start)).padStart(6)} → ${end === null ? '  open' : String(Math.round(end)).padStart(6)} ms  ${r.method.padEnd(5)} ${new URL(r.url).pathname.slice(0, 80)}`)
+  }
+
+  return { context, page, settled, totals, lcp, waterfall }
 }
 
 /** What a request fetched, for the breakdown: scripts, styles, the API, icons, the page, the rest. */
@@ -151,16 +164,41 @@ function printTotals(env, what, t) {
   }
 }
 
+/** The median of a few samples: one slow load (a cold server, a busy core) does not decide the figure. */
+const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+const describeLcp = entry => `${Math.round(entry.time)} ms (${entry.element}${entry.text ? ` "${entry.text.trim()}"` : ''}${entry.testid ? ` in ${entry.testid}` : ''})`
+
+/** One cold load of the sign-in page in a fresh context: its LCP entry, and the requests before it with E2E_WATERFALL=1. */
+async function signInPageLcp(env, label) {
+  const visit = await meteredPage(env, label)
+  await visit.page.goto('/login')
+  await visit.page.getByTestId('login-submit').waitFor()
+  await visit.settled(800)
+  const entry = await visit.lcp()
+  if (process.env.E2E_WATERFALL === '1') env.log(`  ${label} requests (ms after the page's request):\n    ${visit.waterfall(entry.time + 500).join('\n    ')}`)
+  return { visit, entry }
+}
+
+/** One cold load of a conversation by its address, signed in (a new device's first load). */
+async function conversationLcp(env, label) {
+  const visit = await meteredPage(env, label, { refreshCookie: await env.rest.refreshCookie(USERS.alice.email) })
+  await visit.page.goto(`/c/${env.ids.general}`)
+  await visit.page.getByTestId('message-item').first().waitFor({ timeout: 30_000 })
+  await visit.settled()
+  await sleep(200)
+  const entry = await visit.lcp()
+  if (process.env.E2E_WATERFALL === '1') env.log(`  ${label} requests (ms after the page's request):\n    ${visit.waterfall(entry.time + 500).join('\n    ')}`)
+  return { visit, entry }
+}
+
 export async function pageWeight(env) {
   env.log(`  network: ${FAST_4G.name}`)
 
   // 1. Cold sign-in and the first conversation, as one visit.
-  const visit = await meteredPage(env, 'weight-sign-in')
+  const first = await signInPageLcp(env, 'weight-sign-in')
+  const { visit, entry: loginLcp } = first
   const { page } = visit
-  await page.goto('/login')
-  await page.getByTestId('login-submit').waitFor()
-  await visit.settled(800)
-  const loginLcp = await visit.lcp()
   await page.getByTestId('login-email').fill(USERS.alice.email)
   await page.getByTestId('login-password').fill(PASSWORD)
   await page.getByTestId('login-submit').click()
@@ -171,30 +209,42 @@ export async function pageWeight(env) {
   await visit.settled()
   const signIn = await visit.totals()
   printTotals(env, 'sign-in + first conversation', signIn)
-  env.log(`  LCP sign-in page: ${Math.round(loginLcp.time)} ms (${loginLcp.element}${loginLcp.text ? ` "${loginLcp.text.trim()}"` : ''})`)
   assert(page.pageErrors.length === 0, `page errors: ${page.pageErrors.join('; ')}`)
   await visit.context.close()
 
-  // 2. A signed-in member opens a conversation by its address, cold (a new device's first load).
-  const reopen = await meteredPage(env, 'weight-conversation', { refreshCookie: await env.rest.refreshCookie(USERS.alice.email) })
-  await reopen.page.goto(`/c/${env.ids.general}`)
-  await reopen.page.getByTestId('message-item').first().waitFor({ timeout: 30_000 })
-  await reopen.settled()
-  await sleep(200)
-  const conversationLcp = await reopen.lcp()
-  const direct = await reopen.totals()
-  printTotals(env, 'signed-in cold load of a conversation', direct)
-  env.log(`  LCP conversation: ${Math.round(conversationLcp.time)} ms (${conversationLcp.element}${conversationLcp.text ? ` "${conversationLcp.text.trim()}"` : ''})`)
-  assert(reopen.page.pageErrors.length === 0, `page errors: ${reopen.page.pageErrors.join('; ')}`)
-  await reopen.context.close()
+  // 2. LCP of the sign-in page on two more cold loads.
+  const signInLcps = [loginLcp]
+  for (let i = 2; i <= LCP_SAMPLES; i++) {
+    const again = await signInPageLcp(env, `weight-sign-in-${i}`)
+    signInLcps.push(again.entry)
+    assert(again.visit.page.pageErrors.length === 0, `page errors: ${again.visit.page.pageErrors.join('; ')}`)
+    await again.visit.context.close()
+  }
 
-  env.log(`  PAGE-WEIGHT ${JSON.stringify({ profile: FAST_4G.name, signIn: { wire: signIn.wire, decoded: signIn.decoded, requests: signIn.requests, lcpMs: Math.round(loginLcp.time) }, conversation: { wire: direct.wire, decoded: direct.decoded, requests: direct.requests, lcpMs: Math.round(conversationLcp.time) } })}`)
+  // 3. A signed-in member opens a conversation by its address, cold, three times; the first load is weighed.
+  const conversationLcps = []
+  let direct
+  for (let i = 1; i <= LCP_SAMPLES; i++) {
+    const load = await conversationLcp(env, `weight-conversation-${i}`)
+    conversationLcps.push(load.entry)
+    if (i === 1) {
+      direct = await load.visit.totals()
+      printTotals(env, 'signed-in cold load of a conversation', direct)
+    }
+    assert(load.visit.page.pageErrors.length === 0, `page errors: ${load.visit.page.pageErrors.join('; ')}`)
+    await load.visit.context.close()
+  }
+
+  const lcp = {
+    signIn: median(signInLcps.map(e => e.time)),
+    conversation: median(conversationLcps.map(e => e.time))
+  }
+  env.log(`  LCP sign-in page, median of ${LCP_SAMPLES}: ${Math.round(lcp.signIn)} ms; loads: ${signInLcps.map(describeLcp).join(', ')}`)
+  env.log(`  LCP conversation, median of ${LCP_SAMPLES}: ${Math.round(lcp.conversation)} ms; loads: ${conversationLcps.map(describeLcp).join(', ')}`)
+  env.log(`  PAGE-WEIGHT ${JSON.stringify({ profile: FAST_4G.name, signIn: { wire: signIn.wire, decoded: signIn.decoded, requests: signIn.requests, lcpMs: Math.round(lcp.signIn), lcpLoadsMs: signInLcps.map(e => Math.round(e.time)) }, conversation: { wire: direct.wire, decoded: direct.decoded, requests: direct.requests, lcpMs: Math.round(lcp.conversation), lcpLoadsMs: conversationLcps.map(e => Math.round(e.time)) } })}`)
   const problems = []
   if (signIn.wire > MAX_WIRE_BYTES) problems.push(`sign-in + first conversation moved ${kb(signIn.wire)} (target ≤ ${kb(MAX_WIRE_BYTES)})`)
-  if (loginLcp.time > LCP_CEILING_MS.signIn) problems.push(`LCP of the sign-in page ${Math.round(loginLcp.time)} ms (ceiling ${LCP_CEILING_MS.signIn} ms)`)
-  if (conversationLcp.time > LCP_CEILING_MS.conversation) problems.push(`LCP of a conversation ${Math.round(conversationLcp.time)} ms (ceiling ${LCP_CEILING_MS.conversation} ms)`)
-  for (const [what, ms] of [['sign-in page', loginLcp.time], ['conversation', conversationLcp.time]]) {
-    if (ms > TARGET_LCP_MS) env.log(`  LCP ${what}: ${Math.round(ms - TARGET_LCP_MS)} ms above the ${TARGET_LCP_MS} ms target`)
-  }
+  if (lcp.signIn > MAX_LCP_MS) problems.push(`LCP of the sign-in page ${Math.round(lcp.signIn)} ms, median of ${LCP_SAMPLES} (target ≤ ${MAX_LCP_MS} ms)`)
+  if (lcp.conversation > MAX_LCP_MS) problems.push(`LCP of a conversation ${Math.round(lcp.conversation)} ms, median of ${LCP_SAMPLES} (target ≤ ${MAX_LCP_MS} ms)`)
   assert(!problems.length, problems.join('; '))
 }
