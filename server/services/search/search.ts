@@ -73,11 +73,38 @@ function textQuery(q: SearchQuery): SQL | null {
   return sql`(${sql.join(parts, sql` && `)})`
 }
 
+/** The pairs of adjacent words of a message, and of its CJK characters, as the pairs indexes hold them. */
+const wordPairs = sql`message_word_pairs(to_tsvector('english', coalesce(${messages.content}, '')))`
+const cjkPairs = sql`message_word_pairs(${messages.cjk})`
+
+/** A lexeme as tsquery input: quoted, so spaces and operators in it are part of it. */
+const quoteLexeme = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, '\'\'')}'`
+
+/**
+ * One pair of adjacent lexemes that every match must have, as `pairs` holds them, or null when
+ * the texts have none (one word, or words apart only around stopwords). A message that holds a
+ * phrase holds its pairs, so the pairs index narrows the phrase down to the rows with that pair,
+ * which the phrase query then checks. One pair, not all: the planner estimates one lexeme well
+ * (several, as if independent, far too low) and then also narrows by time.
+ */
+async function narrowByPair(db: Db, pairs: SQL, config: 'english' | 'simple', texts: string[]): Promise<SQL | null> {
+  if (!texts.length) return null
+  const [row] = rowsOf<{ pair: string | null }>(await db.execute(sql`
+    select pair from unnest(array[${sql.join(texts.map(t => sql`${t}`), sql`, `)}]::text[]) with ordinality as t(text, n),
+      unnest(tsvector_to_array(message_word_pairs(to_tsvector(${config}::regconfig, t.text)))) pair
+    order by t.n, char_length(pair) desc, pair limit 1`))
+  return row?.pair ? sql`${pairs} @@ ${quoteLexeme(row.pair)}::tsquery` : null
+}
+
+/** CJK text as the `cjk` column holds it: one token per character. */
+const cjkSpaced = (term: string) => [...term.replace(/\s+/g, '')].join(' ')
+const isCjkTerm = (term: string) => [...term].every(c => hasCjk(c) || /\s/.test(c))
+
 /** `%` and `_` typed by the user are letters, not wildcards. */
 const likeInfix = (term: string) => `%${term.replace(/[\\%_]/g, c => `\\${c}`)}%`
 
 /** CJK text as the `cjk` column holds it: one token per character, so a phrase query matches a run of them. */
-const cjkPhrase = (term: string) => sql`${messages.cjk} @@ phraseto_tsquery('simple', ${[...term.replace(/\s+/g, '')].join(' ')})`
+const cjkPhrase = (term: string) => sql`${messages.cjk} @@ phraseto_tsquery('simple', ${cjkSpaced(term)})`
 
 /**
  * What the text matches beyond whole words: every term as a part of a word (trigram index) or as
@@ -87,7 +114,7 @@ function partialMatch(q: SearchQuery): SQL | null {
   const partial = partialTerms(q)
   if (!partial) return null
   const parts = [
-    ...partial.include.map(t => [...t].every(c => hasCjk(c) || /\s/.test(c)) ? cjkPhrase(t) : sql`${messages.content} ilike ${likeInfix(t)}`),
+    ...partial.include.map(t => isCjkTerm(t) ? cjkPhrase(t) : sql`${messages.content} ilike ${likeInfix(t)}`),
     ...partial.exclude.map(t => sql`${messages.content} not ilike ${likeInfix(t)}`)
   ]
   return sql.join(parts, sql` and `)
@@ -125,10 +152,19 @@ function conditions(actor: Actor, q: SearchQuery, scope: { projectId?: string, c
 
 /** Results come from at most this many of the newest matches; one more tells that `total` is capped. */
 const CANDIDATES = SEARCH_TOTAL_CAP + 1
-/** The first window: the newest this many messages of the scope. */
+/** The first window: the newest this many messages of the scope, walked newest first. */
 const FIRST_WINDOW = 4_000
-/** Each later window reaches this many times further back in time than the first (then the rest). */
-const WINDOW_GROWTH = [10, 100]
+/** Walking on beats the text index while the missing matches are expected within this many rows. */
+const WALK_ROWS = 12_000
+/**
+ * The same for parts of words: a short term's trigrams are in a large share of all messages, so
+ * the trigram index costs more than walking that many rows with ILIKE.
+ */
+const PARTIAL_WALK_ROWS = 30_000
+/** A later window is sized for this many times the matches still missing, at the density seen so far. */
+const WINDOW_MARGIN = 1.5
+/** After this many sized windows, the rest of the scope at once. */
+const SIZED_WINDOWS = 2
 
 interface Candidate { id: string, rank: string, createdAt: string, micros: number }
 
@@ -150,75 +186,102 @@ function compareCandidates(a: { rank: number, micros: number, id: string }, b: {
   return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
 }
 
+/** The scope's time line: where its first window starts (null: it has no more messages than that) and how long that window is. */
+interface Timeline { first: string | null, newestMs: number, spanMs: number }
+
 /**
- * Time windows over the scope, newest first, each starting at a created_at (text) or null for
- * "everything older": the newest FIRST_WINDOW messages, then spans WINDOW_GROWTH times as long.
- * Windows, not one ordered scan: each is searched through whichever index suits it, and a rare
- * word costs the few rows it matches while a common one stops in the first window.
+ * The newest FIRST_WINDOW messages of the scope as a time span. Later windows are sized in such
+ * spans, each for the matches still missing, so a common word stops within the first window or
+ * two and a rare one takes the text index over the rest at once.
  */
-async function searchWindows(db: Db, conversationId: string | undefined): Promise<(string | null)[]> {
+async function searchTimeline(db: Db, conversationId: string | undefined): Promise<Timeline | null> {
   const scope = conversationId ? eq(messages.conversationId, conversationId) : undefined
   const newest = () => db.select({ at: sql<string>`${messages.createdAt}::text` }).from(messages).where(scope)
     .orderBy(desc(messages.createdAt), desc(messages.id))
   const [[first], [latest]] = await Promise.all([newest().offset(FIRST_WINDOW - 1).limit(1), newest().limit(1)])
-  if (!first || !latest) return [null]
+  if (!latest) return null
+  if (!first) return { first: null, newestMs: 0, spanMs: 0 }
   const newestMs = pgMicros(latest.at) / 1000
-  const spanMs = newestMs - pgMicros(first.at) / 1000
-  const starts = WINDOW_GROWTH.map(k => new Date(newestMs - spanMs * k).toISOString())
-  return [first.at, ...starts, null]
+  return { first: first.at, newestMs, spanMs: newestMs - pgMicros(first.at) / 1000 }
 }
 
 /** A condition the planner cannot take to an index, so a scan stays on the created_at walk it was given. */
 const unindexed = (condition: SQL) => sql`(${condition}) is true`
 
+interface CollectPlan {
+  match: SQL | null
+  /** Implied by `match`, for the text index only: what narrows a window's rows down before `match` checks them. */
+  narrow: SQL | null
+  where: SQL[]
+  rank: SQL
+  readable: string[]
+  timeline: Timeline
+  wanted: number
+  /** Walk on rather than take the index while the rest is expected within this many rows. */
+  walkRows: number
+}
+
 /**
  * The newest matches of `match` (and `where`) in the caller's `readable` conversations, up to
- * `wanted`, window by window. The first window is walked newest first. If matches were dense
- * there, the later windows are walked too, stopping as soon as there are enough (a common word
- * stops after a few thousand rows); if sparse, the text index finds the matches of each later
- * window, so only the rows that match are fetched.
+ * `wanted`. The first window is walked newest first; its density of matches sizes the next
+ * window. When the missing matches are expected within `walkRows` rows, the walk goes on and
+ * stops as soon as there are enough (a common word); otherwise the text index finds the
+ * window's matches, so only the rows that match are fetched (a rare word, a phrase).
  */
-async function collect(db: Db, match: SQL | null, where: SQL[], rank: SQL, readable: string[], windows: (string | null)[], wanted: number): Promise<Candidate[]> {
+async function collect(db: Db, { match, narrow, where, rank, readable, timeline, wanted, walkRows }: CollectPlan): Promise<Candidate[]> {
   const found: Candidate[] = []
   const inReadable = (column: SQL | typeof messages.conversationId) => sql`${column} in ${readable}`
   const add = (rows: { id: string, rank: string, created_at: string }[]) => {
     for (const r of rows) found.push({ id: r.id, rank: r.rank, createdAt: r.created_at, micros: pgMicros(r.created_at) })
   }
+  const within = (from: string | null, to: string | null) => [
+    from ? sql`${messages.createdAt} >= ${from}::timestamptz` : undefined,
+    to ? sql`${messages.createdAt} < ${to}::timestamptz` : undefined
+  ]
   const walk = async (from: string | null, to: string | null) => add(rowsOf(await db.execute(sql`
     select ${messages.id} as id, (${rank})::text as rank, ${messages.createdAt}::text as created_at from ${messages}
     where ${and(...where, match ? unindexed(match) : undefined,
       // One conversation walks its own (conversation_id, created_at) index; several walk created_at.
       readable.length === 1 ? eq(messages.conversationId, readable[0]!) : unindexed(inReadable(messages.conversationId)),
-      from ? sql`${messages.createdAt} >= ${from}::timestamptz` : undefined,
-      to ? sql`${messages.createdAt} < ${to}::timestamptz` : undefined)}
+      ...within(from, to))}
     order by ${messages.createdAt} desc, ${messages.id} desc
     limit ${wanted - found.length}`)))
+  // Materialized: the window's matches come from the text index (and the time range) alone; only
+  // then the caller's conversations, newest first, up to what is missing. The rank is computed for those only.
+  const indexed = async (from: string | null, to: string | null) => add(rowsOf(await db.execute(sql`
+    with hits as materialized (
+      select ${messages.id} as id, ${messages.conversationId} as conversation_id, ${messages.createdAt} as created_at
+      from ${messages}
+      where ${and(...where, ...(narrow && match
+        // The narrowing index alone: also taking the text index would only re-read every row with all the words.
+        ? [narrow, unindexed(match)]
+        : [match ?? undefined]), ...within(from, to))}
+    ), newest as (
+      select id, created_at from hits
+      where ${inReadable(sql`hits.conversation_id`)}
+      order by created_at desc, id desc
+      limit ${wanted - found.length}
+    )
+    select newest.id, (${rank})::text as rank, newest.created_at::text as created_at
+    from newest join ${messages} on ${messages.id} = newest.id
+    order by newest.created_at desc, newest.id desc`)))
 
-  let dense = true
-  let newer: string | null = null
-  for (const [i, start] of windows.entries()) {
-    if (found.length >= wanted) break
-    if (dense) {
-      await walk(start, newer)
-      // At least one match in 40 messages: walking on stays within some 40,000 rows.
-      if (i === 0) dense = found.length * 40 >= FIRST_WINDOW
-    } else {
-      // Materialized: the window's matches come from the text index (and the time range) alone;
-      // only then the caller's conversations, newest first, up to what is missing.
-      add(rowsOf(await db.execute(sql`
-        with hits as materialized (
-          select ${messages.id} as id, ${messages.conversationId} as conversation_id, ${messages.createdAt} as created_at, ${rank} as rank
-          from ${messages}
-          where ${and(...where, match ?? undefined,
-            start ? sql`${messages.createdAt} >= ${start}::timestamptz` : undefined,
-            newer ? sql`${messages.createdAt} < ${newer}::timestamptz` : undefined)}
-        )
-        select id, rank::text as rank, created_at::text as created_at from hits
-        where ${inReadable(sql`hits.conversation_id`)}
-        order by created_at desc, id desc
-        limit ${wanted - found.length}`)))
-    }
+  await walk(timeline.first, null)
+  let newer = timeline.first
+  // Time covered so far, in first-window spans.
+  let spans = 1
+  for (let sized = 0; newer !== null && found.length < wanted; sized++) {
+    const missing = wanted - found.length
+    // Half a match when there was none: the estimate stays finite and reaches far back.
+    const seen = Math.max(found.length, 0.5)
+    const more = WINDOW_MARGIN * missing * spans / seen
+    const start = sized < SIZED_WINDOWS && timeline.spanMs > 0
+      ? new Date(timeline.newestMs - timeline.spanMs * (spans + more)).toISOString()
+      : null
+    if (missing * FIRST_WINDOW * spans / seen <= walkRows) await walk(start, newer)
+    else await indexed(start, newer)
     newer = start
+    spans += more
   }
   return found
 }
@@ -258,12 +321,18 @@ interface SearchPlan extends Pick<SearchRequest, 'q' | 'limit' | 'cursor' | 'con
 
 /** The matches among the `readable` conversations, ranked and paged: everything searchMessages does after the access gate. */
 async function searchReadable(db: Db, { q, limit, cursor, conversationId, tsquery, partial, rank, where, readable }: SearchPlan): Promise<SearchResponse> {
-  const windows = readable.length ? await searchWindows(db, conversationId) : []
   const fullText = tsquery ? sql`${messages.search} @@ ${tsquery}` : null
-  const candidates = windows.length ? await collect(db, fullText, where, rank, readable, windows, CANDIDATES) : []
+  const [timeline, narrow] = readable.length
+    ? await Promise.all([searchTimeline(db, conversationId), fullText ? narrowByPair(db, wordPairs, 'english', q.phrases) : null])
+    : [null, null]
+  const candidates = timeline ? await collect(db, { match: fullText, narrow, where, rank, readable, timeline, wanted: CANDIDATES, walkRows: WALK_ROWS }) : []
   // Parts of words and CJK only while whole words leave room: they would rank after them anyway.
-  const more = fullText && windows.length && candidates.length < CANDIDATES ? partialMatch(q) : null
-  if (fullText && more) candidates.push(...await collect(db, sql`not (${fullText}) and ${more}`, where, sql`0::real`, readable, windows, CANDIDATES - candidates.length))
+  const more = fullText && timeline && candidates.length < CANDIDATES ? partialMatch(q) : null
+  if (fullText && timeline && more) {
+    const cjkTerms = partialTerms(q)?.include.filter(isCjkTerm).map(cjkSpaced) ?? []
+    const cjkNarrow = await narrowByPair(db, cjkPairs, 'simple', cjkTerms)
+    candidates.push(...await collect(db, { match: sql`not (${fullText}) and ${more}`, narrow: cjkNarrow, where, rank: sql`0::real`, readable, timeline, wanted: CANDIDATES - candidates.length, walkRows: PARTIAL_WALK_ROWS }))
+  }
 
   const ranked = candidates.map(c => ({ ...c, rankValue: Number(c.rank) }))
     .sort((a, b) => compareCandidates({ rank: a.rankValue, micros: a.micros, id: a.id }, { rank: b.rankValue, micros: b.micros, id: b.id }))
