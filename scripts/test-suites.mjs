@@ -8,8 +8,9 @@
 //   node scripts/test-suites.mjs "--project unit --project tooling --project nuxt" "--project integration"
 //
 // Each argument is one group's vitest arguments, optionally led by NAME=value settings for that
-// group's environment (a database of its own, say). Output lines carry the group's name; a summary
-// of each group's result and time closes the run.
+// group's environment (a database of its own, say); NICE=<n> runs the group at that niceness, so a
+// group that mostly waits on its servers leaves the CPU to one whose tests time the UI. Output lines
+// carry the group's name; a summary of each group's result and time closes the run.
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 
@@ -30,8 +31,9 @@ if (groups.length === 0) {
 const nameOf = (args) => {
   const projects = args.filter((_, i) => args[i - 1] === '--project').join('+')
   const paths = args.filter((w, i) => !w.startsWith('-') && args[i - 1] !== '--project')
-  // Several groups of one project are told apart by the folder each runs.
-  return [projects, paths.length && paths.every(p => !p.endsWith('.ts')) ? paths.join('+') : ''].filter(Boolean).join(':') || args.join(' ')
+  const shard = args.find(w => w.startsWith('--shard='))?.slice('--shard='.length)
+  // Several groups of one project are told apart by the folder or the shard each runs.
+  return [projects, paths.length && paths.every(p => !p.endsWith('.ts')) ? paths.join('+') : '', shard ?? ''].filter(Boolean).join(':') || args.join(' ')
 }
 
 const children = new Set()
@@ -46,7 +48,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 const started = Date.now()
 const results = await Promise.all(groups.map(({ env, args }) => new Promise((resolve) => {
   const name = nameOf(args)
-  const child = spawn('npx', ['vitest', 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  const { NICE: nice, ...own } = env
+  const command = [...(nice ? ['nice', '-n', nice] : []), 'npx', 'vitest', 'run', ...args]
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...own } })
   children.add(child)
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', line => console.log(`[${name}] ${line}`))

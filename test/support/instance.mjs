@@ -2,7 +2,7 @@
 // the benchmark and the load runs all start `<output>/server/index.mjs` through here. Plain ESM so
 // node scripts import it without a TypeScript loader; instance.d.mts types it for vitest.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -24,25 +24,74 @@ function newestMtime(path) {
   return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), stat.mtimeMs)
 }
 
+/** A lock older than this was left by a build that died; the next one takes it over. */
+const BUILD_LOCK_STALE_MS = 15 * 60_000
+
+/** Sleeps without giving up the thread (ensureBuilt is synchronous, and so are its callers' setups). */
+const sleepSync = ms => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+
+/**
+ * Runs fn while holding `<dir>.build-lock` (an atomic mkdir): suites started side by side build one
+ * output folder once instead of writing it at the same time.
+ */
+function withBuildLock(dir, log, fn) {
+  const lock = `${dir}.build-lock`
+  let told = false
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error
+    }
+    let age
+    try {
+      age = Date.now() - statSync(lock).mtimeMs
+    } catch {
+      continue // released meanwhile
+    }
+    if (age > BUILD_LOCK_STALE_MS) {
+      rmSync(lock, { recursive: true, force: true })
+      continue
+    }
+    if (!told) log(`waiting for the build another process is making in ${dir} …`)
+    told = true
+    sleepSync(500)
+  }
+  try {
+    return fn()
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
+}
+
 /**
  * Builds the production server unless its entry is newer than every source file. FORCE_BUILD=1
- * always builds; `useExisting` takes any existing build as it is.
+ * always builds (a build another process finished while this one waited for it counts);
+ * `useExisting` takes any existing build as it is.
  * @param {{ dir?: string, log?: (message: string) => void, useExisting?: boolean }} [options]
  */
 export function ensureBuilt({ dir = outputDir(), log = () => {}, useExisting = false } = {}) {
   const entry = serverEntry(dir)
-  const built = existsSync(entry) ? statSync(entry).mtimeMs : 0
-  const sources = Math.max(...SOURCES.map(s => newestMtime(join(ROOT, s))))
-  if ((built > sources || (built && useExisting)) && process.env.FORCE_BUILD !== '1') {
-    log(`using existing build ${entry}`)
-    return
-  }
-  log(`building the app into ${dir} (build dir ${process.env.NUXT_BUILD_DIR || '.nuxt'}) …`)
-  const started = Date.now()
-  const result = spawnSync('npx', ['nuxt', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
-  if (result.status !== 0) throw new Error(`nuxt build failed (exit ${result.status})`)
-  if (!existsSync(entry)) throw new Error(`nuxt build finished but ${entry} is missing`)
-  log(`built in ${Math.round((Date.now() - started) / 1000)} s`)
+  const requested = Date.now()
+  withBuildLock(dir, log, () => {
+    const built = existsSync(entry) ? statSync(entry).mtimeMs : 0
+    if (built > requested) {
+      log(`using the build another process just made in ${dir}`)
+      return
+    }
+    const sources = Math.max(...SOURCES.map(s => newestMtime(join(ROOT, s))))
+    if ((built > sources || (built && useExisting)) && process.env.FORCE_BUILD !== '1') {
+      log(`using existing build ${entry}`)
+      return
+    }
+    log(`building the app into ${dir} (build dir ${process.env.NUXT_BUILD_DIR || '.nuxt'}) …`)
+    const started = Date.now()
+    const result = spawnSync('npx', ['nuxt', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
+    if (result.status !== 0) throw new Error(`nuxt build failed (exit ${result.status})`)
+    if (!existsSync(entry)) throw new Error(`nuxt build finished but ${entry} is missing`)
+    log(`built in ${Math.round((Date.now() - started) / 1000)} s`)
+  })
 }
 
 /**
