@@ -11,6 +11,9 @@
 // Usage: node bench/run.mjs [--parts 1,2,3,4,5] [--reps 3] [--users 300] [--rate 100[,150]] [--duration 10]
 //          [--concurrency 32] [--pool 10] [--persist-seconds 6] [--idle 2000[,10000]]
 //          [--messages 1000000] [--history-requests 200] [--profile] [--reuse-seed] [--dry]
+//          [--idle-baseline <output dir>]
+// --idle: counts past one process's open-files limit are spread over several instances (one Redis).
+// --idle-baseline: part 3 also measures this second build of ours (e.g. the one before a change), same run.
 // --reuse-seed: keep the database (no reset) and part 4's messages when it already holds exactly --messages of them.
 // --dry: tiny sizes, one repetition — checks the harness end to end in about two minutes.
 // Needs: a build in .output-bench (NUXT_BUILD_DIR=.nuxt-bench NUXT_OUTPUT_DIR=.output-bench npx nuxt build),
@@ -18,7 +21,7 @@
 // Node driver (load/run.mjs); its own CPU per message is reported beside the servers'.
 // Uses its own database chat_perf (created if missing, schema dropped and re-created; BENCH_DATABASE_URL
 // overrides) and Redis db 7 (flushed; BENCH_REDIS_URL overrides).
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -42,6 +45,7 @@ const { values: a } = parseArgs({
     'pool': { type: 'string', default: '10' },
     'persist-seconds': { type: 'string' },
     'idle': { type: 'string' },
+    'idle-baseline': { type: 'string' },
     'messages': { type: 'string' },
     'history-requests': { type: 'string' },
     'profile': { type: 'boolean', default: false },
@@ -68,6 +72,7 @@ const opt = {
   pool: Number(a.pool),
   persistS: Number(pick(a['persist-seconds'], '6', '3')),
   idle: pick(a.idle, '2000', '100').split(',').map(Number),
+  idleBaseline: a['idle-baseline'],
   messages: Number(pick(a.messages, '1000000', '20000')),
   historyRequests: Number(pick(a['history-requests'], '200', '30')),
   profile: a.profile,
@@ -132,6 +137,9 @@ try {
     await sleep(500)
     const file = readdirSync(dir).find(n => n.endsWith('.cpuprofile'))
     result.profileFanout = { ...summarizeProfile(join(dir, file), { skipMs }), messages: r.sent, perSecond: r.sentPerS, deliveries: r.received }
+    // Kept beside the results, for a closer look in Chrome DevTools or speedscope.
+    mkdirSync(RESULTS_DIR, { recursive: true })
+    copyFileSync(join(dir, file), join(RESULTS_DIR, `fanout-${Date.now()}.cpuprofile`))
     rmSync(dir, { recursive: true, force: true })
   }
 
@@ -156,7 +164,7 @@ try {
 
   if (opt.parts.has(3)) {
     log(`part 3: idle sockets ${opt.idle.join(', ')} × ${opt.reps} (ours and bare)`)
-    result.idle = await idleSuite({ fixturePath, counts: opt.idle, reps: opt.reps })
+    result.idle = await idleSuite({ fixturePath, counts: opt.idle, reps: opt.reps, baselineOutputDir: opt.idleBaseline })
   }
 
   if (opt.parts.has(4)) {
@@ -241,11 +249,12 @@ if (result.idle) {
   p('')
   p('### Idle authenticated sockets (websocket transport; RSS of the server process)')
   p('')
-  p('| | sockets held | RSS before MiB | RSS after MiB | RSS KiB per socket | heap+external KiB per socket (after full GC) | projected RSS at 20,000 (GiB) | connects/s | load before |')
-  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  p('| | sockets held | instances | RSS before MiB | RSS after MiB | RSS KiB per socket | RSS KiB per socket just after full GC | heap+external KiB per socket (after full GC) | projected RSS at 20,000 (GiB) | connects/s | load before |')
+  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  const idleName = { ours: 'ours', base: `ours, baseline build (${opt.idleBaseline})`, bare: 'bare Socket.IO' }
   for (const v of Object.values(result.idle.summary)) {
-    const proj = (v.rssBeforeMiB * 2 ** 20 + 20000 * v.bytesPerSocket) / 2 ** 30
-    p(`| ${v.kind === 'ours' ? 'ours' : 'bare Socket.IO'} × ${v.count} | ${v.held} | ${f(v.rssBeforeMiB, 0)} | ${f(v.rssAfterMiB, 0)} | ${f(v.bytesPerSocket / 1024, 1)} | ${f(v.heapPerSocket / 1024, 1)} | ${f(proj, 2)} | ${f(v.connectPerS, 0)} | ${loadTxt(v.load)} |`)
+    const proj = (v.rssBeforeMiB * 2 ** 20 / v.instances + 20000 * v.bytesPerSocket) / 2 ** 30
+    p(`| ${idleName[v.kind]} × ${v.count} | ${v.held} | ${v.instances} | ${f(v.rssBeforeMiB, 0)} | ${f(v.rssAfterMiB, 0)} | ${f(v.bytesPerSocket / 1024, 1)} | ${f(v.rssAtGcPerSocket / 1024, 1)} | ${f(v.heapPerSocket / 1024, 1)} | ${f(proj, 2)} | ${f(v.connectPerS, 0)} | ${loadTxt(v.load)} |`)
   }
 }
 if (result.history) {

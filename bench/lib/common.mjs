@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
 import { SignJWT } from 'jose'
-import { ROOT, outputDir, serverEntry, servicesUp, startInstance } from '../../test/support/instance.mjs'
+import { ROOT, outputDir as resolveOutputDir, serverEntry, servicesUp, startInstance } from '../../test/support/instance.mjs'
 
 export { ROOT, servicesUp }
 export const BENCH_DIR = join(ROOT, 'bench')
@@ -19,7 +19,7 @@ export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://chat:c
 export const DATABASE_NAME = new URL(DATABASE_URL).pathname.slice(1)
 // Redis db 7 is the benchmark's own (tests use 1, scripts/bench-adapters.mjs uses 2).
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:63790/7'
-export const OUTPUT_DIR = outputDir(process.env.NUXT_OUTPUT_DIR || '.output-bench')
+export const OUTPUT_DIR = resolveOutputDir(process.env.NUXT_OUTPUT_DIR || '.output-bench')
 export const SERVER_ENTRY = serverEntry(OUTPUT_DIR)
 // Tokens are signed by the harness with the same secret the servers are started with.
 // Random per run: a production server refuses a guessable LOCAL_JWT_SECRET.
@@ -158,11 +158,11 @@ export function ensureBuild() {
 // Output kept per server: a long run's log is capped, its newest half kept.
 const LOG_LIMIT = 200_000
 
-/** Our built server (Nitro .output-bench) on Postgres + Redis, rate limit raised. */
-export function startChatServer({ env = {}, nodeArgs = [] } = {}) {
+/** Our built server (Nitro .output-bench, or `outputDir`) on Postgres + Redis, rate limit raised. */
+export function startChatServer({ env = {}, nodeArgs = [], outputDir } = {}) {
   return startInstance({
     name: 'bench',
-    outputDir: OUTPUT_DIR,
+    outputDir: outputDir ? resolveOutputDir(outputDir) : OUTPUT_DIR,
     nodeArgs,
     logLimit: LOG_LIMIT,
     env: { DATABASE_URL, REDIS_URL, LOCAL_JWT_SECRET: JWT_SECRET, CHAT_RATE_LIMIT_PER_MINUTE: '1000000', ...env }

@@ -3,12 +3,14 @@ import { clearClientState, setClientState } from '../services/notifications/clie
 import { onEvent, type ChatSocket } from './handle'
 
 /** client:state — what this client shows, so the notifier holds back what the user already sees. */
-export function registerClientStateHandlers(socket: ChatSocket) {
-  onEvent(socket, 'client:state', clientStateSchema, async (actor, input) => {
+export function registerClientStateHandlers() {
+  onEvent('client:state', clientStateSchema, async (actor, input, socket) => {
     await setClientState(actor.id, socket.id, input)
     return {}
   })
-  socket.on('disconnect', () => {
-    clearClientState(socket.data.userId, socket.id).catch(() => {})
-  })
+}
+
+/** The socket closed: what it showed no longer counts. */
+export function clientStateClosed(socket: ChatSocket) {
+  clearClientState(socket.data.userId, socket.id).catch(() => {})
 }

@@ -2,21 +2,35 @@ import { and, eq } from 'drizzle-orm'
 import { decodeJwt } from 'jose'
 import { useDb } from '../db/client'
 import { conversationParticipants, conversations } from '../db/schema'
-import { conversationRoom, userRoom } from '../infra/realtime'
+import { conversationRoom, userRoom, type ChatServer } from '../infra/realtime'
 import { useMetrics } from '../infra/metrics'
 import { notProjectBanned } from '../services/access'
 import { sessionRoom } from '../services/auth/sessions'
 import { receiptRoomsOf } from '../services/messages/receipts-sharing'
-import { registerClientStateHandlers } from './client-state'
-import type { ChatSocket } from './handle'
+import { clientStateClosed, registerClientStateHandlers } from './client-state'
+import { dispatchEvent, type ChatSocket } from './handle'
 import { registerMessageHandlers } from './messages'
-import { registerPresenceHandlers } from './presence'
+import { presenceClosing, presenceOpened, registerPresenceHandlers } from './presence'
 import { registerReactionHandlers } from './reactions'
 import { registerReadHandlers } from './reads'
 import { registerSyncHandlers } from './sync'
-import { registerTypingHandlers } from './typing'
+import { registerTypingHandlers, typingClosed } from './typing'
+
+/** How often token deadlines are checked: a socket outlives its token by at most this. */
+const EXPIRY_SWEEP_MS = 1000
 
 const initialRooms = new WeakMap<ChatSocket, string[]>()
+
+/** Fills the process-wide event table once; every socket then dispatches through it. */
+export function registerSocketEvents() {
+  registerMessageHandlers()
+  registerReactionHandlers()
+  registerSyncHandlers()
+  registerReadHandlers()
+  registerTypingHandlers()
+  registerClientStateHandlers()
+  registerPresenceHandlers()
+}
 
 /** The session named by the handshake token (already verified by the auth middleware), so a sign-out can drop its sockets. */
 function handshakeSessionRooms(socket: ChatSocket): string[] {
@@ -39,28 +53,44 @@ export async function prepareRooms(socket: ChatSocket) {
   initialRooms.set(socket, [userRoom(socket.data.userId), ...handshakeSessionRooms(socket), ...receiptRooms, ...memberships.map(m => conversationRoom(m.id))])
 }
 
-/** Wires a freshly authenticated socket: its rooms, its handlers, and its token's deadline. */
+// Shared by every socket (Socket.IO calls listeners with the socket as `this`): no closures per socket.
+function onDisconnecting(this: ChatSocket) {
+  presenceClosing(this)
+}
+
+function onDisconnect(this: ChatSocket) {
+  useMetrics().socketsConnected.dec()
+  clientStateClosed(this)
+  typingClosed(this)
+}
+
+/** Wires a freshly authenticated socket: its rooms, the shared dispatcher, and presence. */
 export async function onConnection(socket: ChatSocket) {
   socket.join(initialRooms.get(socket) ?? [userRoom(socket.data.userId), ...handshakeSessionRooms(socket)])
   initialRooms.delete(socket)
-  const metrics = useMetrics()
-  metrics.socketsConnected.inc()
-  socket.on('disconnect', () => metrics.socketsConnected.dec())
+  // The token was verified and its session noted; a reconnect sends a fresh one. Socket.IO would
+  // otherwise keep it in the handshake for the socket's lifetime.
+  delete (socket.handshake.auth as { token?: unknown }).token
+  useMetrics().socketsConnected.inc()
+  socket.on('disconnecting', onDisconnecting)
+  socket.on('disconnect', onDisconnect)
+  socket.onAny(dispatchEvent)
+  await presenceOpened(socket)
+}
 
-  registerMessageHandlers(socket)
-  registerReactionHandlers(socket)
-  registerSyncHandlers(socket)
-  registerReadHandlers(socket)
-  registerTypingHandlers(socket)
-  registerClientStateHandlers(socket)
-
-  await registerPresenceHandlers(socket)
-
-  // An expired token must not keep a live session: drop the socket; the client reconnects with a fresh token.
-  const msLeft = socket.data.tokenExp * 1000 - Date.now()
-  const expiry = setTimeout(() => {
-    socket.emit('session:expired', { code: 'UNAUTHENTICATED', message: 'access token expired' })
-    socket.disconnect(true)
-  }, Math.min(Math.max(msLeft, 0), 2 ** 31 - 1))
-  socket.on('disconnect', () => clearTimeout(expiry))
+/**
+ * An expired token must not keep a live session: one sweep over this instance's sockets drops
+ * those whose token ran out (the client reconnects with a fresh token). Returns its stop.
+ */
+export function startTokenExpirySweep(io: ChatServer): () => void {
+  const timer = setInterval(() => {
+    const now = Date.now()
+    for (const socket of io.of('/').sockets.values()) {
+      if (socket.data.tokenExp * 1000 > now) continue
+      socket.emit('session:expired', { code: 'UNAUTHENTICATED', message: 'access token expired' })
+      socket.disconnect(true)
+    }
+  }, EXPIRY_SWEEP_MS)
+  timer.unref()
+  return () => clearInterval(timer)
 }
