@@ -29,6 +29,7 @@ import { login, jwtExpMs, request } from './rest.mjs'
  * @property {(msg: string) => void} log
  * @property {(reply: SendReply) => void} [onSendReply]   sees every message:send attempt's answer (load/fault.mjs)
  * @property {(message: Message, via: 'realtime' | 'sync') => void} [onArrival]   sees every message:new and every synced message as it arrives (load/chaos.mjs times deliveries)
+ * @property {Record<string, (...args: any[]) => void>} [handlers]   more server events to listen to on every socket (typing:update, presence:change: load/lib/mix-worker.mjs counts them)
  */
 /** @typedef {{ code: string | null, at: number, ms: number, instance: string, clientId: string }} SendReply  code null: acked */
 
@@ -193,7 +194,8 @@ export class Session {
         'message:new': (/** @type {{ message: Message }} */ p) => this.onMessage(p.message),
         'message:updated': (/** @type {{ message: Message }} */ p) => this.ledger.onUpdated(p.message),
         'message:deleted': (/** @type {{ conversationId: string, updatedSeq: number }} */ p) => this.ledger.onDeleted(p),
-        'error': () => {}
+        'error': () => {},
+        ...this.o.handlers
       }, { ackTimeoutMs: this.o.settings.ackTimeoutMs, connectTimeoutMs: 10000 })
       this.sock = sock
     })
