@@ -7,7 +7,7 @@ names=()
 # A ceiling (CI's timeout) or Ctrl-C stops every command, not just this script.
 trap 'kill "${pids[@]}" 2>/dev/null; exit 1' TERM INT
 for command in "$@"; do
-  bash -c "$command" > >(sed -u "s|^|[$command] |") 2>&1 &
+  bash -c "$command" > >(awk -v label="[$command] " '{ print label $0; fflush() }') 2>&1 &
   pids+=($!)
   names+=("$command")
 done
