@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose'
 import { useDb } from '../db/client'
 import { conversationParticipants, conversations } from '../db/schema'
 import { conversationRoom, userRoom, type ChatServer } from '../infra/realtime'
+import { logger } from '../infra/logger'
 import { useMetrics } from '../infra/metrics'
 import { notProjectBanned } from '../services/access'
 import { sessionRoom } from '../services/auth/sessions'
@@ -75,7 +76,13 @@ export async function onConnection(socket: ChatSocket) {
   socket.on('disconnecting', onDisconnecting)
   socket.on('disconnect', onDisconnect)
   socket.onAny(dispatchEvent)
-  await presenceOpened(socket)
+  try {
+    await presenceOpened(socket)
+  } catch (error) {
+    // Redis (or the database) unreachable while the socket connects: the member keeps chatting, as
+    // during any outage; the heartbeat renewal records this socket once Redis answers again.
+    logger.warn({ err: error, socketId: socket.id, userId: socket.data.userId }, 'presence not recorded at connect')
+  }
 }
 
 /**
