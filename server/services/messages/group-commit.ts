@@ -3,8 +3,6 @@ import { useMetrics } from '../../infra/metrics'
 import type { StoredMessage } from './insert'
 import { insertPlainMessages, type PlainMessage } from './plain-insert'
 
-export type { PlainMessage } from './plain-insert'
-
 /**
  * Group commit for plain messages (no thread, quote, files or mentions: one row and the sender's
  * read marker). Sends that arrive while a commit is in flight wait for the next one, which writes

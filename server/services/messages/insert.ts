@@ -15,11 +15,10 @@ const { search: _search, cjk: _cjk, ...columns } = getTableColumns(messages)
 export const storedColumns = columns
 
 /**
- * The one insert of a message: takes the conversation's next seq, inserts the row and, for a
- * member's own send, moves their read marker past it, all in one statement. Alone (a plain
- * message) it holds the conversation row's lock for a single round trip instead of a whole
- * transaction, which is what bounds throughput in a busy conversation; inside a transaction it is
- * one step of it.
+ * The insert of one message: takes the conversation's next seq, inserts the row and, for a
+ * member's own send, moves their read marker past it, all in one statement. Messages with a thread,
+ * quote, files or mentions use it as one step of their transaction; system lines and the demo seed
+ * use it alone. Plain messages go through the group commit's batch statement (plain-insert.ts).
  */
 export async function insertMessage(db: DbOrTx, values: NewMessage, { markRead = false } = {}): Promise<StoredMessage> {
   const counter = db.$with('counter', { lastSeq: sql<number>`last_seq` }).as(advanceSeq(values.conversationId, { newMessage: true }))

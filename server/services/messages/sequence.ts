@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { rowsOf, type Tx } from '../../db/client'
 
-// The one place a conversation's counter moves (new messages, and every later change to one).
+// Where a conversation's counter moves (new messages, and every later change to one); the group
+// commit's batch statement (plain-insert.ts) advances it by a batch's count in the same way.
 // Each value is taken under the conversation row's lock, which orders concurrent writers, so values
 // commit without gaps and in counter order.
 
