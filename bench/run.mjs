@@ -10,10 +10,12 @@
 //
 // Usage: node bench/run.mjs [--parts 1,2,3,4,5] [--reps 3] [--users 300] [--rate 100[,150]] [--duration 10]
 //          [--concurrency 32] [--pool 10] [--persist-seconds 6] [--idle 2000[,10000]]
-//          [--messages 1000000] [--history-requests 200] [--profile] [--reuse-seed] [--dry]
+//          [--messages 1000000] [--history-requests 200] [--history-only] [--profile] [--reuse-seed] [--dry]
 //          [--idle-baseline <output dir>]
+// --profile: also a CPU profile of the server (.cpuprofile kept in bench/results) for parts 1/5, 2 and 4.
 // --idle: counts past one process's open-files limit are spread over several instances (one Redis).
 // --idle-baseline: part 3 also measures this second build of ours (e.g. the one before a change), same run.
+// --history-only: part 4 measures the history page and skips search.
 // --reuse-seed: keep the database (no reset) and part 4's messages when it already holds exactly --messages of them.
 // --dry: tiny sizes, one repetition — checks the harness end to end in about two minutes.
 // Needs: a build in .output-bench (NUXT_BUILD_DIR=.nuxt-bench NUXT_OUTPUT_DIR=.output-bench npx nuxt build),
@@ -31,7 +33,7 @@ import {
 import { fanoutSuite, runDriver, writeFixture } from './lib/fanout.mjs'
 import { oursClosedLoop, persistSuite } from './lib/persist.mjs'
 import { idleSuite } from './lib/idle.mjs'
-import { findSeed, historySuite, seedMillion } from './lib/history.mjs'
+import { findSeed, historyPass, historySuite, seedMillion } from './lib/history.mjs'
 import { summarizeProfile } from './lib/profile.mjs'
 
 const { values: a } = parseArgs({
@@ -48,6 +50,7 @@ const { values: a } = parseArgs({
     'idle-baseline': { type: 'string' },
     'messages': { type: 'string' },
     'history-requests': { type: 'string' },
+    'history-only': { type: 'boolean', default: false },
     'profile': { type: 'boolean', default: false },
     'reuse-seed': { type: 'boolean', default: false },
     'dry': { type: 'boolean', default: false },
@@ -75,6 +78,7 @@ const opt = {
   idleBaseline: a['idle-baseline'],
   messages: Number(pick(a.messages, '1000000', '20000')),
   historyRequests: Number(pick(a['history-requests'], '200', '30')),
+  historyOnly: a['history-only'],
   profile: a.profile,
   reuseSeed: a['reuse-seed']
 }
@@ -97,6 +101,30 @@ if (!opt.reuseSeed) await resetDatabase()
 let A = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) } })
 const fixtureFiles = []
 log(`our server at ${A.url} (pid ${A.pid}), migrated`)
+
+/**
+ * Runs `drive(server, spawnedAt)` against a second server of ours started with --cpu-prof, and
+ * summarises its profile from `skipMs` (which `drive` returns with the run's figures) on. With a
+ * name, the profile is kept in bench/results for a closer look in Chrome DevTools or speedscope.
+ */
+async function profiledRun(keepAs, drive) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'))
+  try {
+    const spawned = Date.now()
+    const P = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) }, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] })
+    const { skipMs, ...figures } = await drive(P, spawned)
+    await P.stop()
+    await sleep(500)
+    const file = join(dir, readdirSync(dir).find(n => n.endsWith('.cpuprofile')))
+    if (keepAs) {
+      mkdirSync(RESULTS_DIR, { recursive: true })
+      copyFileSync(file, join(RESULTS_DIR, `${keepAs}-${Date.now()}.cpuprofile`))
+    }
+    return { ...summarizeProfile(file, { skipMs }), ...figures }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
 
 try {
   // One fixture for the socket parts: users in rooms of 10–20, written straight into the database.
@@ -127,38 +155,25 @@ try {
 
   if (opt.profile && (opt.parts.has(1) || opt.parts.has(5))) {
     const rate = opt.rates[0]
-    const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'))
     log(`fan-out profile: a second server with --cpu-prof, the load driver at ${rate} msg/s for ${opt.durationS} s`)
-    const spawned = Date.now()
-    const P = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) }, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] })
-    const skipMs = Date.now() - spawned + 4000 // start-up and the driver's connect phase
-    const r = await runDriver({ instances: [P.url], fixture: fanFixture, rate, durationS: opt.durationS, serverPids: { server: P.pid } })
-    await P.stop()
-    await sleep(500)
-    const file = readdirSync(dir).find(n => n.endsWith('.cpuprofile'))
-    result.profileFanout = { ...summarizeProfile(join(dir, file), { skipMs }), messages: r.sent, perSecond: r.sentPerS, deliveries: r.received }
-    // Kept beside the results, for a closer look in Chrome DevTools or speedscope.
-    mkdirSync(RESULTS_DIR, { recursive: true })
-    copyFileSync(join(dir, file), join(RESULTS_DIR, `fanout-${Date.now()}.cpuprofile`))
-    rmSync(dir, { recursive: true, force: true })
+    result.profileFanout = await profiledRun('fanout', async (P, spawned) => {
+      const skipMs = Date.now() - spawned + 4000 // start-up and the driver's connect phase
+      const r = await runDriver({ instances: [P.url], fixture: fanFixture, rate, durationS: opt.durationS, serverPids: { server: P.pid } })
+      return { skipMs, messages: r.sent, perSecond: r.sentPerS, deliveries: r.received }
+    })
   }
 
   if (opt.parts.has(2)) {
     log(`part 2: persisted messages/s, ${opt.concurrency} senders closed loop vs pgbench -c ${opt.pool}, ${opt.persistS} s × ${opt.reps}`)
     result.persist = await persistSuite({ server: A, fixture, concurrency: opt.concurrency, poolSize: opt.pool, seconds: opt.persistS, reps: opt.reps })
     if (opt.profile) {
-      const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'))
       log(`part 2 profile: a second server with --cpu-prof, ${opt.concurrency} senders closed loop for ${opt.persistS * 2} s`)
-      const spawned = Date.now()
-      const P = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) }, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] })
-      await oursClosedLoop({ server: P, fixture, concurrency: opt.concurrency, seconds: 2 })
-      const skipMs = Date.now() - spawned
-      const r = await oursClosedLoop({ server: P, fixture, concurrency: opt.concurrency, seconds: opt.persistS * 2 })
-      await P.stop()
-      await sleep(500)
-      const file = readdirSync(dir).find(n => n.endsWith('.cpuprofile'))
-      result.profile = { ...summarizeProfile(join(dir, file), { skipMs }), messages: r.acked, perSecond: r.perSecond }
-      rmSync(dir, { recursive: true, force: true })
+      result.profile = await profiledRun(null, async (P, spawned) => {
+        await oursClosedLoop({ server: P, fixture, concurrency: opt.concurrency, seconds: 2 })
+        const skipMs = Date.now() - spawned
+        const r = await oursClosedLoop({ server: P, fixture, concurrency: opt.concurrency, seconds: opt.persistS * 2 })
+        return { skipMs, messages: r.acked, perSecond: r.perSecond }
+      })
     }
   }
 
@@ -174,8 +189,19 @@ try {
     // A fresh server process: the history measurements should not inherit the other parts' heap.
     await A.stop()
     A = await startChatServer({ env: { DATABASE_POOL_SIZE: String(opt.pool) } })
-    const history = await historySuite({ server: A, seeded, requests: opt.historyRequests, reps: opt.reps, searchReps: opt.reps })
+    const history = await historySuite({ server: A, seeded, requests: opt.historyRequests, reps: opt.reps, searchReps: opt.historyOnly ? 0 : opt.reps })
     result.history = { seed: { ...seeded, readerToken: undefined, words: undefined, reader: undefined }, ...history }
+    if (opt.profile) {
+      log(`part 4 profile: a second server with --cpu-prof, ${opt.historyRequests} history requests after 50 to warm up`)
+      result.profileHistory = await profiledRun('history', async (P, spawned) => {
+        const page = { url: P.url, token: seeded.readerToken, bigId: seeded.bigId, bigCount: seeded.bigCount }
+        await historyPass({ ...page, requests: 50 })
+        const skipMs = Date.now() - spawned
+        const t0 = performance.now()
+        const r = await historyPass({ ...page, requests: opt.historyRequests })
+        return { skipMs, messages: r.ok, perSecond: r.ok / ((performance.now() - t0) / 1000), unit: 'request' }
+      })
+    }
   }
 } finally {
   await A.stop()
@@ -231,11 +257,12 @@ if (result.persist) {
   for (const k of Object.keys(s)) p(`| ${label[k]} | ${f(s[k].perSecond, 0)} | ${f(s[k].p50)} | ${f(s[k].p99)} | ${ratio(s[k].perSecond, s.ours.perSecond)} | ${f(s[k].postgresCpuMsPerMsg, 3)} | ${loadTxt(s[k].load)} | ${f(s[k].othersCores, 2)} |`)
   p(`\nOur server: ${f(s.ours.serverCpuMsPerMsg, 2)} ms of server CPU and ${f(s.ours.commitsPerMsg, 1)} Postgres commits (autocommit statements + transactions, pg_stat_database) per persisted message; ${s.ours.errors} errors.`)
 }
-for (const [key, title] of [['profileFanout', 'fan-out run'], ['profile', 'closed-loop persist run']]) {
+for (const [key, title] of [['profileFanout', 'fan-out run'], ['profile', 'closed-loop persist run'], ['profileHistory', 'history pages']]) {
   const pr = result[key]
   if (!pr) continue
+  const unit = pr.unit ?? 'message'
   p('')
-  p(`### Where the server's CPU goes: ${title} (node --cpu-prof, ${pr.messages} messages at ${f(pr.perSecond, 0)}/s; ${f(pr.busyMs / pr.messages, 2)} ms busy per message)`)
+  p(`### Where the server's CPU goes: ${title} (node --cpu-prof, ${pr.messages} ${unit}s at ${f(pr.perSecond, 0)}/s; ${f(pr.busyMs / pr.messages, 2)} ms busy per ${unit})`)
   p('')
   p('| area (self time) | % of busy |')
   p('|---|---:|')
@@ -265,22 +292,24 @@ if (result.history) {
   p('| | p50 ms | p95 ms | p99 ms | load before | other processes, cores |')
   p('|---|---:|---:|---:|---:|---:|')
   p(`| history page over HTTP (GET …/messages?limit=50&beforeSeq=random, ${h.seed.bigCount.toLocaleString('en')}-message conversation, ${h.requests} requests × ${h.reps}, one at a time) | ${f(h.history.p50)} | ${f(h.history.p95)} | ${f(h.history.p99)} | ${loadTxt(h.history.load)} | ${f(h.history.othersCores, 2)} |`)
-  p(`| its main query in SQL (EXPLAIN ANALYZE, planning + execution) | ${f(h.history.sqlP50, 2)} | | ${f(h.history.sqlP99, 2)} | | |`)
+  p(`| its statement in SQL (history-page.ts, EXPLAIN ANALYZE, planning + execution) | ${f(h.history.sqlP50, 2)} | | ${f(h.history.sqlP99, 2)} | | |`)
   p(`\nServer CPU per history request: ${f(h.history.serverCpuMsPerReq, 2)} ms.`)
   p('')
-  const scopeLabel = { all: 'all my conversations', inBig: `in the ${h.seed.bigCount.toLocaleString('en')}-message conversation`, inSmall: 'in a small conversation' }
-  p(`| GET /api/search over HTTP (limit=20, one at a time), ${h.terms.length} queries | p50 ms | p95 ms | max ms | load | other processes, cores |`)
-  p('|---|---:|---:|---:|---:|---:|')
-  for (const [k, v] of Object.entries(h.search)) p(`| ${scopeLabel[k] ?? k} | ${f(v.p50)} | ${f(v.p95)} | ${f(v.max)} | ${loadTxt(v.load)} | ${f(v.othersCores, 2)} |`)
-  p('')
-  p('Per query (ms, last repetition; `total` as the API answers it):')
-  p('')
-  p('| query | kind | in % of messages | all | in big | in small | total (all) |')
-  p('|---|---|---:|---:|---:|---:|---:|')
-  const last = h.searchRuns.at(-1)
-  last.all.perTerm.forEach((t, i) => {
-    p(`| \`${t.q}\` | ${t.kind} | ${f(t.fraction * 100, 2)} | ${f(t.ms)} | ${f(last.inBig.perTerm[i].ms)} | ${f(last.inSmall.perTerm[i].ms)} | ${t.total}${t.totalCapped ? '+' : ''} |`)
-  })
+  if (h.searchRuns.length) {
+    const scopeLabel = { all: 'all my conversations', inBig: `in the ${h.seed.bigCount.toLocaleString('en')}-message conversation`, inSmall: 'in a small conversation' }
+    p(`| GET /api/search over HTTP (limit=20, one at a time), ${h.terms.length} queries | p50 ms | p95 ms | max ms | load | other processes, cores |`)
+    p('|---|---:|---:|---:|---:|---:|')
+    for (const [k, v] of Object.entries(h.search)) p(`| ${scopeLabel[k] ?? k} | ${f(v.p50)} | ${f(v.p95)} | ${f(v.max)} | ${loadTxt(v.load)} | ${f(v.othersCores, 2)} |`)
+    p('')
+    p('Per query (ms, last repetition; `total` as the API answers it):')
+    p('')
+    p('| query | kind | in % of messages | all | in big | in small | total (all) |')
+    p('|---|---|---:|---:|---:|---:|---:|')
+    const last = h.searchRuns.at(-1)
+    last.all.perTerm.forEach((t, i) => {
+      p(`| \`${t.q}\` | ${t.kind} | ${f(t.fraction * 100, 2)} | ${f(t.ms)} | ${f(last.inBig.perTerm[i].ms)} | ${f(last.inSmall.perTerm[i].ms)} | ${t.total}${t.totalCapped ? '+' : ''} |`)
+    })
+  }
 }
 const markdown = md.join('\n')
 console.log(markdown)

@@ -6,7 +6,10 @@
 //            rare words, pairs, phrases, no match), partial words and CJK, across the reader's
 //            conversations, inside the big conversation and inside a small one
 import { randomUUID } from 'node:crypto'
-import { cpuMeter, insertSessions, load, log, median, pct, signToken, sql } from './common.mjs'
+import { join } from 'node:path'
+import { drizzle } from 'drizzle-orm/postgres-js'
+import { createJiti } from 'jiti'
+import { ROOT, cpuMeter, insertSessions, load, log, median, pct, signToken, sql } from './common.mjs'
 
 // A vocabulary of pseudo-words (no English stopwords) with a Zipf-like frequency, so search terms
 // range from "in most messages" to "in a handful".
@@ -157,7 +160,7 @@ export async function findSeed({ total }) {
 }
 
 /** Sequential history requests at random cursors; one latency sample per request. */
-async function historyPass({ url, token, bigId, bigCount, requests }) {
+export async function historyPass({ url, token, bigId, bigCount, requests }) {
   const lat = []
   let failures = 0
   for (let i = 0; i < requests; i++) {
@@ -172,14 +175,31 @@ async function historyPass({ url, token, bigId, bigCount, requests }) {
   return { p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), max: pct(lat, 100), ok: lat.length, failures }
 }
 
-/** The main query of listHistory (server/services/messages/messages.ts → loadMessages), in SQL with EXPLAIN ANALYZE. */
-async function historySqlPass(db, { bigId, bigCount, samples }) {
+/**
+ * The statement the page runs (server/services/messages/history-page.ts, gated, as on the primary):
+ * its text and parameters as drizzle sends them, caught from drizzle's query log, with the index
+ * of the cursor among the parameters.
+ */
+async function historyStatement(db, { bigId, readerId }) {
+  const jiti = createJiti(import.meta.url, { alias: { '#shared': join(ROOT, 'shared') } })
+  const { readHistoryPage } = await jiti.import(join(ROOT, 'server/services/messages/history-page.ts'))
+  let caught = null
+  const logged = drizzle(db, { logger: { logQuery: (text, params) => { caught = { text, params } } } })
+  // A cursor no other parameter can equal, to find its place.
+  const marker = 987654321
+  await readHistoryPage(logged, { actorId: readerId, conversationId: bigId, direction: 'before', cursor: marker, limit: 50, gated: true })
+  const cursorAt = caught?.params.indexOf(marker) ?? -1
+  if (cursorAt < 0) throw new Error('the history statement was not caught from the query log')
+  return { text: caught.text, params: caught.params, cursorAt }
+}
+
+/** The page's statement in SQL with EXPLAIN ANALYZE, at random cursors. */
+async function historySqlPass(db, statement, { bigCount, samples }) {
   const times = []
   for (let i = 0; i < samples; i++) {
     const beforeSeq = 51 + Math.floor(Math.random() * (bigCount - 50))
-    const [row] = await db.unsafe(`explain (analyze, format json)
-      select m.*, p.id, p.display_name, p.avatar_url from messages m join profiles p on p.id = m.sender_id
-      where m.conversation_id = $1 and m.seq < $2 order by m.seq desc limit 51`, [bigId, beforeSeq])
+    const params = statement.params.with(statement.cursorAt, beforeSeq)
+    const [row] = await db.unsafe(`explain (analyze, format json) ${statement.text}`, params)
     const plan = row['QUERY PLAN'][0]
     times.push(plan['Planning Time'] + plan['Execution Time'])
   }
@@ -239,6 +259,7 @@ export async function historySuite({ server, seeded, requests, reps, searchReps 
   const token = seeded.readerToken
   // Warm-up: JIT, pool, and the pages of the indexes.
   await historyPass({ url: server.url, token, bigId: seeded.bigId, bigCount: seeded.bigCount, requests: 50 })
+  const statement = await historyStatement(db, { bigId: seeded.bigId, readerId: seeded.reader.id })
   const runs = []
   for (let rep = 0; rep < reps; rep++) {
     const loadBefore = load()
@@ -247,17 +268,18 @@ export async function historySuite({ server, seeded, requests, reps, searchReps 
     const cpu = meter()
     http.othersCores = cpu.othersCores
     http.serverCpuMsPerReq = cpu.server / requests
-    const sqlTimes = await historySqlPass(db, { bigId: seeded.bigId, bigCount: seeded.bigCount, samples: Math.min(100, requests) })
+    const sqlTimes = await historySqlPass(db, statement, { bigCount: seeded.bigCount, samples: Math.min(100, requests) })
     runs.push({ rep, loadBefore, http, sql: sqlTimes })
-    log(`  rep ${rep + 1} history HTTP p50/p95/p99 ${http.p50.toFixed(1)}/${http.p95.toFixed(1)}/${http.p99.toFixed(1)} ms (${http.failures} failed, other processes ${http.othersCores.toFixed(2)} cores), main query SQL p50/p99 ${sqlTimes.p50.toFixed(2)}/${sqlTimes.p99.toFixed(2)} ms, load ${loadBefore[0]}`)
+    log(`  rep ${rep + 1} history HTTP p50/p95/p99 ${http.p50.toFixed(1)}/${http.p95.toFixed(1)}/${http.p99.toFixed(1)} ms (${http.failures} failed, other processes ${http.othersCores.toFixed(2)} cores), its statement in SQL p50/p99 ${sqlTimes.p50.toFixed(2)}/${sqlTimes.p99.toFixed(2)} ms, load ${loadBefore[0]}`)
   }
-  const wordTerms = await pickTerms(db)
-  const terms = [...wordTerms, ...partialAndCjkTerms(wordTerms)]
+  // No search repetitions (--history-only): no search queries at all, warm-up included.
+  const wordTerms = searchReps ? await pickTerms(db) : []
+  const terms = searchReps ? [...wordTerms, ...partialAndCjkTerms(wordTerms)] : []
   const [small] = await db`select c.id from conversations c join conversation_participants p on p.conversation_id = c.id
     where p.user_id = ${seeded.reader.id} and c.id <> ${seeded.bigId} order by c.title limit 1`
   const scopes = { all: {}, inBig: { conversationId: seeded.bigId }, inSmall: { conversationId: small.id } }
   const searchRuns = []
-  await searchHttpPass({ url: server.url, token, terms, scopes }) // warm-up
+  if (searchReps) await searchHttpPass({ url: server.url, token, terms, scopes }) // warm-up
   for (let rep = 0; rep < searchReps; rep++) {
     const loadBefore = load()
     const meter = cpuMeter({ server: server.pid })

@@ -74,6 +74,9 @@ function clients(url, fixturePath, from, to, processes, concurrency) {
   }
 }
 
+/** Seconds of RSS samples after settling (BENCH_IDLE_WINDOW_S): longer than the 20 s presence renewal. */
+const RSS_WINDOW_S = Number(process.env.BENCH_IDLE_WINDOW_S ?? 30)
+
 /** Waits until RSS stops growing (two samples 1 s apart within 1 %) or `maxMs`. */
 async function settledRss(pid, maxMs = 8000) {
   let last = rssBytes(pid)
@@ -129,18 +132,29 @@ async function probe({ kind, fixturePath, count, processes, concurrency, baselin
     await sleep(2000)
     const memAfter = await Promise.all(servers.map(inspectorMemory))
     const after = await Promise.all(servers.map(s => settledRss(s.pid)))
-    await Promise.all(cs.map(c => c.stop()))
     const sum = xs => xs.reduce((n, x) => n + x, 0)
+    // One sample lands anywhere on the saw the collector draws (young generation regrown, old-space
+    // garbage until the next full GC, a presence renewal every 20 s): RSS every second over a window
+    // longer than the renewal period, its median and its peak, are the steadier figures.
+    const window = []
+    for (let t = 0; t < RSS_WINDOW_S; t++) {
+      await sleep(1000)
+      window.push(sum(servers.map(s => rssBytes(s.pid))))
+    }
+    await Promise.all(cs.map(c => c.stop()))
     const heapOf = m => m ? m.heapUsed + m.external + m.arrayBuffers : NaN
     const bytesPerSocket = (sum(after) - sum(before)) / held
     const heapPerSocket = (sum(memAfter.map(heapOf)) - sum(memBefore.map(heapOf))) / held
+    const windowPerSocket = window.length ? { median: (median(window) - sum(before)) / held, max: (Math.max(...window) - sum(before)) / held } : { median: NaN, max: NaN }
     const rssAfterEach = after.map(b => `${(b / 2 ** 20).toFixed(0)}`).join('+')
     log(`  ${kind.padEnd(4)} ${held}/${count} sockets on ${instances} instance(s) (${failed} failed${note ? ' ' + note : ''}) in ${connectS.toFixed(1)} s,`,
       `RSS ${(sum(before) / 2 ** 20).toFixed(0)} → ${rssAfterEach} MiB, ${(bytesPerSocket / 1024).toFixed(1)} KiB/socket RSS,`,
-      `${(heapPerSocket / 1024).toFixed(1)} KiB/socket heap+external after GC, load ${load()[0]}`)
+      `${(heapPerSocket / 1024).toFixed(1)} KiB/socket heap+external after GC,`,
+      `over ${window.length} s: median ${(windowPerSocket.median / 1024).toFixed(1)}, peak ${(windowPerSocket.max / 1024).toFixed(1)} KiB/socket RSS, load ${load()[0]}`)
     return {
       kind, count, instances, held, failed, connectS, connectPerS: held / connectS,
-      rssBefore: sum(before), rssAfter: sum(after), rssAfterEach: after, bytesPerSocket, heapPerSocket, memBefore, memAfter
+      rssBefore: sum(before), rssAfter: sum(after), rssAfterEach: after, bytesPerSocket, heapPerSocket, memBefore, memAfter,
+      rssWindow: window, windowMedianPerSocket: windowPerSocket.median, windowPeakPerSocket: windowPerSocket.max
     }
   } finally {
     await Promise.all(servers.map(s => s.stop()))
@@ -175,6 +189,8 @@ export async function idleSuite({ fixturePath, counts, reps, processes = 2, conc
         rssBeforeMiB: median(rs.map(r => r.rssBefore)) / 2 ** 20,
         rssAfterMiB: median(rs.map(r => r.rssAfter)) / 2 ** 20,
         bytesPerSocket: median(rs.map(r => r.bytesPerSocket)),
+        windowMedianPerSocket: median(rs.map(r => r.windowMedianPerSocket)),
+        windowPeakPerSocket: median(rs.map(r => r.windowPeakPerSocket)),
         heapPerSocket: median(rs.map(r => r.heapPerSocket)),
         // RSS read inside the server right after the forced full GC: without the young generation
         // that periodic work (pings, presence heartbeats) grows again within seconds.

@@ -6,7 +6,7 @@ import { logger } from '../infra/logger'
 // closes the breaker as soon as the database answers again. Checking it is one boolean read.
 
 /** How often the probe asks while the database is unreachable. */
-export const PROBE_INTERVAL_MS = 200
+export const PROBE_INTERVAL_MS = 100
 /** A probe that takes longer than this counts as failed (postgres.js's connect_timeout bounds it too). */
 const PROBE_TIMEOUT_MS = 2000
 /** What UNAVAILABLE tells clients to wait before retrying. */

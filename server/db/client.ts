@@ -11,9 +11,13 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 export type DbOrTx = Db | Tx
 
+/** Subscribes to NOTIFY on a channel: `onListen` runs each time the subscription is (re)established. */
+export type Listen = (channel: string, onNotify: (payload: string) => void, onListen: () => void) => Promise<() => Promise<void>>
+
 interface DbHandle {
   db: Db
   kind: 'pglite' | 'postgres'
+  listen: Listen
 }
 
 /** A postgres.js pool as every instance opens one, for the primary and for the read replica alike. */
@@ -45,7 +49,12 @@ async function open(): Promise<DbHandle> {
   if (config.databaseUrl) {
     const { client, db, size } = await connectPostgres(config.databaseUrl)
     watchDatabase(() => probePool(client, size), databasePort(config.databaseUrl))
-    return { db, kind: 'postgres' }
+    // postgres.js listens on a connection of its own and listens again after a reconnect.
+    const listen: Listen = async (channel, onNotify, onListen) => {
+      const { unlisten } = await client.listen(channel, onNotify, onListen)
+      return unlisten
+    }
+    return { db, kind: 'postgres', listen }
   }
   const { PGlite } = await import('@electric-sql/pglite')
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
@@ -53,7 +62,12 @@ async function open(): Promise<DbHandle> {
   mkdirSync(config.dataDir, { recursive: true })
   // Message search indexes the text with pg_trgm (partial words, CJK): the migrations create it.
   const client = await PGlite.create(join(config.dataDir, 'pglite'), { extensions: { pg_trgm } })
-  return { db: drizzle(client, { schema }) as unknown as Db, kind: 'pglite' }
+  const listen: Listen = async (channel, onNotify, onListen) => {
+    const unlisten = await client.listen(channel, onNotify)
+    onListen()
+    return () => unlisten()
+  }
+  return { db: drizzle(client, { schema }) as unknown as Db, kind: 'pglite', listen }
 }
 
 /** The process-wide database handle: PGlite under DATA_DIR, or Postgres when DATABASE_URL is set. */
@@ -86,10 +100,10 @@ export const getReplicaHandle = lazy('db-replica', async (): Promise<ReplicaHand
 })
 
 /**
- * The breaker's probe: the database answers, and so does every connection of the pool. postgres.js
- * 3.4 fails the first query on a connection that was mid-query when the server went away with that
- * old error (57P01 / 57P03, kept across its reconnect); a round over every connection takes those
- * here, so the requests let through when the breaker closes do not meet them.
+ * The breaker's probe: the database answers, and so does every connection of the pool. A round
+ * over every connection meets here whatever a restart left on one (postgres.js 3.4.9 kept the
+ * server's last error, 57P01, for the next query, until patches/postgres+3.4.9.patch), so the
+ * requests let through when the breaker closes do not.
  */
 async function probePool(client: Sql, size: number): Promise<void> {
   await client`select 1`

@@ -63,7 +63,7 @@ export const silencingAnywhere = (userId: string): SQL => and(
  * Mutes and bans in force that stop the user writing in a scope: account-wide ones, the
  * project's, and (with a conversation) that conversation's read-only mute.
  */
-export function silencingSanctions(userId: string | SQLWrapper, scope: { projectId?: string | AnyColumn | null, conversationId?: string | AnyColumn | SQLWrapper | null }): SQL {
+export function silencingSanctions(userId: string | SQLWrapper, scope: { projectId?: string | AnyColumn | SQLWrapper | null, conversationId?: string | AnyColumn | SQLWrapper | null }): SQL {
   return and(
     eq(userSanctions.userId, userId),
     or(eq(userSanctions.kind, 'mute'), eq(userSanctions.kind, 'ban')),

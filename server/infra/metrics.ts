@@ -30,6 +30,7 @@ function create() {
     }),
     // With DATABASE_READ_URL: how much of the read load the replica takes, and how often it falls back.
     replicaReads: new Counter({ name: 'chat_routed_reads_total', help: 'History, thread, search and sync reads by where they ran: the replica, or the primary and why (own-write, replica-behind, replica-down)', labelNames: ['target'], registers: [registry] }),
+    sendGates: new Counter({ name: 'chat_send_gates_total', help: 'Send checks by where they were answered: memory (kept while the database access feed is live) or database', labelNames: ['source'], registers: [registry] }),
     errors: new Counter({ name: 'chat_errors_total', help: 'Errors returned to clients by code', labelNames: ['code'], registers: [registry] })
   }
 }

@@ -32,9 +32,17 @@ export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string,
   }
 }
 
+/** The per-minute message budget: sends take from it, a send found to be a retry gives back. */
+const messageLimiter = () => sharedLimiter({ keyPrefix: 'rl:msg', points: getConfig().rateLimitPerMinute, duration: 60 })
+
 /** Takes one message from the user's per-minute budget, or fails with RATE_LIMITED. */
 export function consumeMessageBudget(userId: string): Promise<void> {
-  return consumeOrRefuse(sharedLimiter({ keyPrefix: 'rl:msg', points: getConfig().rateLimitPerMinute, duration: 60 }), userId, 1, 'too many messages, slow down')
+  return consumeOrRefuse(messageLimiter(), userId, 1, 'too many messages, slow down')
+}
+
+/** Gives back one message of the user's per-minute budget: a send that turned out to be a retry of a stored one. */
+export async function refundMessageBudget(userId: string): Promise<void> {
+  await messageLimiter().reward(userId, 1)
 }
 
 /** Takes one upload from the user's per-minute budget, or fails with RATE_LIMITED. */

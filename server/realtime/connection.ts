@@ -70,8 +70,13 @@ export async function onConnection(socket: ChatSocket) {
   socket.join(initialRooms.get(socket) ?? [userRoom(socket.data.userId), ...handshakeSessionRooms(socket)])
   initialRooms.delete(socket)
   // The token was verified and its session noted; a reconnect sends a fresh one. Socket.IO would
-  // otherwise keep it in the handshake for the socket's lifetime.
-  delete (socket.handshake.auth as { token?: unknown }).token
+  // otherwise keep it in the handshake for the socket's lifetime. A copy without it, not `delete`,
+  // which would turn the object into a slower, larger dictionary.
+  const { token: _token, ...auth } = socket.handshake.auth as { token?: unknown }
+  socket.handshake.auth = auth
+  // Nothing reads the upgrade request's headers after the handshake; a browser's (cookies, the
+  // refresh cookie among them, user agent, languages) would otherwise stay with every socket.
+  socket.handshake.headers = {}
   useMetrics().socketsConnected.inc()
   socket.on('disconnecting', onDisconnecting)
   socket.on('disconnect', onDisconnect)

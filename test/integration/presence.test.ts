@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { PresenceChangePayload } from '#shared/events'
 import type { PresenceEntry } from '#shared/presence-schemas'
 import type { User } from '#shared/types'
@@ -44,6 +44,11 @@ describe('presence', () => {
     await setupConversation(alice, [bob, never])
     await connect(mallory)
     await connect(bob)
+    // A socket's heartbeat is written just after its connect (a DND lookup, then Redis): online shows once it lands.
+    await vi.waitFor(async () => {
+      expect(await statusOf(alice, bob.user.id)).toBe('online')
+      expect(await statusOf(mallory, mallory.user.id)).toBe('online')
+    }, { timeout: 3000, interval: 50 })
     const entries = await presenceOf(alice, [alice.user.id, bob.user.id, mallory.user.id, never.user.id])
     expect(entries.map(e => e.userId)).toEqual([alice.user.id, bob.user.id, never.user.id])
     expect(entries.find(e => e.userId === bob.user.id)?.status).toBe('online')

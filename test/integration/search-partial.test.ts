@@ -40,6 +40,10 @@ describe('search by part of a word and in CJK text', () => {
     // Every term must be there, excluded ones must not.
     expect(await contents(alice, 'deploy noon')).toEqual(['the redeployment finished at noon'])
     expect(await contents(alice, 'deploy -noon')).toEqual(['we deploy on Fridays'])
+    // Several long parts at once, and a quoted phrase that starts and ends inside words.
+    expect(await contents(alice, 'ploym finis')).toEqual(['the redeployment finished at noon'])
+    expect(await contents(alice, 'ploym fridays')).toEqual([])
+    expect(await contents(alice, '"ployment finis"')).toEqual(['the redeployment finished at noon'])
     // Two letters are too few to search inside words.
     expect(await contents(alice, 'de')).toEqual([])
     // `%` and `_` are letters here, not wildcards.

@@ -109,6 +109,9 @@ async function routed(target: string): Promise<number> {
   return Number(new RegExp(`^chat_routed_reads_total\\{target="${target}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0)
 }
 
+type HealthCheck = { status: string, kind?: string, behindBytes?: number }
+const health = () => api<{ status: string, db: HealthCheck, replica: HealthCheck }>(server.url, 'GET', '/api/health')
+
 describe('reads from a streaming replica', () => {
   it('others read the replica; the writer reads their own writes at once; a stopped replica leaves reads to the primary', { timeout: 120_000 }, async () => {
     const ann = await signUp('Ann Reader', server.url)
@@ -131,6 +134,11 @@ describe('reads from a streaming replica', () => {
     expect(await searchFor(ann, 'zebrafish', conversation.id)).toEqual([])
     expect(await routed('replica')).toBeGreaterThanOrEqual(3)
     expect(await routed('primary-own-write')).toBe(0)
+    // Health shows the replica answering and how far behind it is, and stays healthy.
+    const behind = await health()
+    expect(behind.status).toBe(200)
+    expect(behind.body.replica).toMatchObject({ status: 'ok', kind: 'replica' })
+    expect(behind.body.replica.behindBytes).toBeGreaterThan(0)
 
     // (2) Ben sees what he just sent and edited, in history and in search, with the replica still paused.
     expect(contents(await historyOf(ben, conversation.id))).toEqual(['first words, edited while paused', 'a zebrafish swims past'])
@@ -166,6 +174,10 @@ describe('reads from a streaming replica', () => {
     expect(thread.status).toBe(200)
     expect(thread.body.root.content).toBe('first words, edited while paused')
     expect(await routed('primary-replica-down')).toBeGreaterThanOrEqual(3)
+    // A stopped replica shows in health, but does not take the instance out of a load balancer: reads go to the primary.
+    const down = await health()
+    expect(down.status).toBe(200)
+    expect(down.body).toMatchObject({ status: 'ok', db: { status: 'ok' }, replica: { status: 'error', kind: 'replica' } })
 
     // Back again: once the probe finds it, others' reads return to the replica (paused again to tell).
     startCluster(replicaDir)

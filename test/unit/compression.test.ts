@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { compress, compressibleType, pickCoding } from '~~/server/infra/compression'
+import { compress, compressibleType, INLINE_MAX_BYTES, pickCoding } from '~~/server/infra/compression'
 
 describe('pickCoding', () => {
   it('prefers brotli, falls back to gzip, and answers plain without an accepted coding', () => {
@@ -43,5 +43,13 @@ describe('compress', () => {
     expect(brotliDecompressSync(br).equals(body)).toBe(true)
     expect(gunzipSync(gz).equals(body)).toBe(true)
     expect(br.length).toBeLessThan(body.length / 4)
+  })
+
+  it('round-trips a body too large to compress inline (an export, a big sync)', async () => {
+    const rows = Array.from({ length: 4000 }, (_, i) => ({ id: `m-${i}`, content: `line ${i} of a long conversation, ${'é🙂'.repeat(i % 7)}` }))
+    const body = Buffer.from(JSON.stringify(rows))
+    expect(body.length).toBeGreaterThan(INLINE_MAX_BYTES)
+    expect(brotliDecompressSync(await compress(body, 'br')).equals(body)).toBe(true)
+    expect(gunzipSync(await compress(body, 'gzip')).equals(body)).toBe(true)
   })
 })

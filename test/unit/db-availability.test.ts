@@ -142,7 +142,7 @@ describe('circuit breaker', () => {
     vi.useFakeTimers()
     const db = { fake: true } as unknown as Db
     const previous = getDbHandle.peek()
-    getDbHandle.set(Promise.resolve({ db, kind: 'postgres' as const }))
+    getDbHandle.set(Promise.resolve({ db, kind: 'postgres' as const, listen: async () => async () => {} }))
     try {
       let up = false
       watchDatabase(async () => {

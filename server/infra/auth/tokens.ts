@@ -20,9 +20,22 @@ const AUDIENCE = 'authenticated'
 // createRemoteJWKSet caches keys and refetches when it meets an unknown kid.
 const supabaseJwks = lazy('supabase-jwks', () => createRemoteJWKSet(new URL(`${getConfig().supabase!.url}/auth/v1/.well-known/jwks.json`)))
 
+// Imported once per secret: given raw bytes, jose imports a key on every sign and verify, which
+// cost each authenticated request more than checking its signature.
+const hmacKeys = new Map<string, Promise<CryptoKey>>()
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    hmacKeys.set(secret, key)
+    key.catch(() => hmacKeys.delete(secret))
+  }
+  return key
+}
+
 /** The local signing secret lives in the database (storedSecret keeps it) so every instance sharing it accepts the same tokens. */
-async function getLocalSecret(): Promise<Uint8Array> {
-  return new TextEncoder().encode(process.env.LOCAL_JWT_SECRET || await storedSecret('local_jwt_secret'))
+async function getLocalSecret(): Promise<CryptoKey> {
+  return hmacKey(process.env.LOCAL_JWT_SECRET || await storedSecret('local_jwt_secret'))
 }
 
 /** Signs a local-mode access token for one session, with the claim shape of a Supabase access token. */
@@ -62,7 +75,7 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
     const alg = decodeAlg(token)
     if (alg === 'HS256') {
       if (!supabase.jwtSecret) throw new Error('HS256 token but no SUPABASE_JWT_SECRET configured')
-      ;({ payload } = await jwtVerify(token, new TextEncoder().encode(supabase.jwtSecret), { ...options, algorithms: ['HS256'] }))
+      ;({ payload } = await jwtVerify(token, await hmacKey(supabase.jwtSecret), { ...options, algorithms: ['HS256'] }))
     } else {
       ;({ payload } = await jwtVerify(token, supabaseJwks(), { ...options, algorithms: ['ES256', 'RS256'] }))
     }

@@ -84,8 +84,17 @@ async function commit(batch: Waiting[]): Promise<void> {
   }
 }
 
-/** A conversation deleted between the send's checks and its commit takes no row. */
-const noRow = () => new Error('group commit stored no row for this message: its conversation is gone')
+/**
+ * The statement left the message out: between the send's checks and its commit the sender left
+ * the conversation, was banned or muted, or the conversation was deleted.
+ */
+export class MessageNotStoredError extends Error {
+  constructor() {
+    super('group commit stored no row for this message: the sender may no longer post there')
+  }
+}
+
+const noRow = () => new MessageNotStoredError()
 
 async function commitOneByOne(db: Db, batch: Waiting[]): Promise<void> {
   const byConversation = new Map<string, Waiting[]>()

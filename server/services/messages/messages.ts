@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm'
-import type { Message } from '#shared/types'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import type { Mention, Message } from '#shared/types'
 import type { MessageDeletedPayload, SendMessageReply, SyncResult } from '#shared/events'
 import type { DeleteMessageInput, EditMessageInput, HistoryQuery, SendMessageInput, SyncRequest } from '#shared/schemas'
 import { SYNC_PAGE_MAX } from '#shared/limits'
@@ -7,22 +7,24 @@ import { useDb, type Db, type DbOrTx, type Tx } from '../../db/client'
 import { readFor, ReplicaBehindError } from '../../db/read-routing'
 import { noteWrite } from '../../db/write-markers'
 import { conversations, messageEdits, messages, profiles } from '../../db/schema'
-import { consumeSyncBudget } from '../../infra/rate-limit'
+import { consumeSyncBudget, refundMessageBudget } from '../../infra/rate-limit'
 import { publishToConversation } from '../../infra/realtime'
 import { useMetrics } from '../../infra/metrics'
 import { getConfig } from '../../utils/config'
 import { AppError } from '../../utils/errors'
-import { canModerate, requireMessageAccess, requireParticipant } from '../access'
+import { canModerate, notParticipant, requireMessageAccess, requireParticipant, silencedError } from '../access'
 import { prepareCodeLanguages, renderMessage, renderPlainText } from './markdown/render'
 import { assertMayBroadcast, mentionablesFor, storeMentions } from './mentions'
 import { notifyAbout } from '../notifications/notifications'
 import { loadMessage, loadMessages, toMessage, toQuoted } from './view'
+import { NEWEST, readHistoryPage, type HistoryPageJson } from './history-page'
 import { insertMessage, type StoredMessage } from './insert'
-import { commitPlainMessage } from './group-commit'
+import { commitPlainMessage, MessageNotStoredError } from './group-commit'
 import { clientIdReused, readSendGate } from './send-gate'
+import { forgetGate } from './send-gate-cache'
 import { isUniqueViolation, takeNextSeq } from './sequence'
 import { getPolicyLimits } from '../moderation/policy-limits'
-import { enforcePostingPolicy } from '../moderation/posting-policy'
+import { enforcePostingPolicy, type PostingVerdict } from '../moderation/posting-policy'
 import { automodCheckFileNames } from '../moderation/automod/engine'
 import { recordContentFlags } from '../moderation/automod/flags'
 import { claimAttachments, pendingFileNames } from '../uploads/claim'
@@ -56,19 +58,31 @@ export async function sendMessage(actor: Actor, data: SendMessageInput, options:
   const started = performance.now()
   const db = await useDb()
   // Membership first: someone removed since must not read a message back through a replayed clientId.
-  const { membership, existingId, silenced } = await readSendGate(db, actor, data.conversationId, data.clientId)
+  const gate = await readSendGate(db, actor, data.conversationId, data.clientId)
+  const { membership, existingId, silenced } = gate
   if (existingId) {
     const existing = await loadMessage(db, existingId)
     if (existing) return { message: existing, duplicate: true }
   }
 
-  // Content rules read what members will: the text, and the names of the files it brings.
-  const nameFlags = data.attachmentIds?.length ? await automodCheckFileNames(actor, membership, await pendingFileNames(db, actor, data.conversationId, data.attachmentIds)) : []
-  const verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, silenced, content: data.content || undefined, inThread: !!data.threadRootId && data.alsoToConversation !== true, prepaid: options.prepaid })
-  verdict.flags.push(...nameFlags)
-  await prepareCodeLanguages(data.content)
-  const { html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content))
-  await assertMayBroadcast(db, actor, membership, found)
+  let verdict: PostingVerdict
+  let contentHtml: string
+  let found: Mention[]
+  try {
+    // Content rules read what members will: the text, and the names of the files it brings.
+    const nameFlags = data.attachmentIds?.length ? await automodCheckFileNames(actor, membership, await pendingFileNames(db, actor, data.conversationId, data.attachmentIds)) : []
+    verdict = await enforcePostingPolicy(db, actor, { action: 'send', membership, silenced, content: data.content || undefined, inThread: !!data.threadRootId && data.alsoToConversation !== true, prepaid: options.prepaid })
+    verdict.flags.push(...nameFlags)
+    await prepareCodeLanguages(data.content)
+    ;({ html: contentHtml, mentions: found } = renderMessage(data.content, await mentionablesFor(db, data.conversationId, data.content)))
+    await assertMayBroadcast(db, actor, membership, found)
+  } catch (error) {
+    // A gate from memory did not look for a retry: one whose ack was lost gets its message back,
+    // whatever would refuse a new message now (a lock, the rate limit).
+    const original = gate.fromMemory && error instanceof AppError ? await findByClientId(db, actor, data.clientId, data.conversationId) : undefined
+    if (original) return { message: original, duplicate: true }
+    throw error
+  }
 
   let row: StoredMessage
   let attached: Message['attachments'] = []
@@ -117,8 +131,13 @@ export async function sendMessage(actor: Actor, data: SendMessageInput, options:
   } catch (error) {
     if (isUniqueViolation(error)) {
       const original = await findByClientId(db, actor, data.clientId, data.conversationId)
-      if (original) return { message: original, duplicate: true }
+      if (original) {
+        // A retry the gate from memory let through drew on the budget, which a retry never does.
+        if (gate.fromMemory && !options.prepaid) await refundMessageBudget(actor.id)
+        return { message: original, duplicate: true }
+      }
     }
+    if (error instanceof MessageNotStoredError) await refuseAsTheGateNowDoes(db, actor, data)
     throw error
   }
   // Before the ack: the sender's next history or search read must see this message.
@@ -142,6 +161,16 @@ export async function sendMessage(actor: Actor, data: SendMessageInput, options:
   // Off the ack path: the sender does not wait for who else gets told.
   if (found.length > 0 || message.threadRootId || membership.conversation.type === 'direct') void notifyAbout(message)
   return { message, duplicate: false }
+}
+
+/**
+ * The insert left a send out (membership, ban or mute changed after its checks were answered):
+ * the refusal a fresh gate gives now, FORBIDDEN or MUTED.
+ */
+async function refuseAsTheGateNowDoes(db: Db, actor: Actor, data: SendMessageInput): Promise<void> {
+  forgetGate(actor.id, data.conversationId)
+  const fresh = await readSendGate(db, actor, data.conversationId, data.clientId, { fresh: true })
+  if (fresh.silenced) throw silencedError(fresh.silenced)
 }
 
 /** Changes the text of one's own message; the previous text is kept in the edit history. */
@@ -204,18 +233,20 @@ export async function softDeleteInTx(tx: Tx, actorId: string, messageId: string)
 /**
  * A page of the conversation's timeline, ascending by seq: the newest page, the one before
  * `beforeSeq`, or after `afterSeq`. Thread replies live in their thread, unless also sent here.
+ * The page comes as its JSON text (history-page.ts).
  */
-export async function listHistory(actor: Actor, conversationId: string, { limit, beforeSeq, afterSeq }: HistoryQuery): Promise<{ messages: Message[], hasMore: boolean }> {
-  await requireParticipant(await useDb(), actor, conversationId)
-  const inConversation = and(eq(messages.conversationId, conversationId), or(isNull(messages.threadRootId), eq(messages.alsoInConversation, true)))
-  return readFor(actor.id, async (db) => {
-    if (afterSeq !== undefined) {
-      const page = await loadMessages(db, and(inConversation, gt(messages.seq, afterSeq)), [asc(messages.seq)], limit + 1)
-      return { messages: page.slice(0, limit), hasMore: page.length > limit }
-    }
-    const where = beforeSeq !== undefined ? and(inConversation, lt(messages.seq, beforeSeq)) : inConversation
-    const page = await loadMessages(db, where, [desc(messages.seq)], limit + 1)
-    return { messages: page.slice(0, limit).reverse(), hasMore: page.length > limit }
+export async function listHistory(actor: Actor, conversationId: string, { limit, beforeSeq, afterSeq }: HistoryQuery): Promise<HistoryPageJson> {
+  const direction = afterSeq !== undefined ? 'after' : 'before'
+  const cursor = afterSeq ?? beforeSeq ?? NEWEST
+  const primary = await useDb()
+  return readFor(actor.id, async (db, onReplica) => {
+    // Authorization stays on the primary: there the gate is part of the page's own statement.
+    if (onReplica) await requireParticipant(primary, actor, conversationId)
+    const page = await readHistoryPage(db, { actorId: actor.id, conversationId, direction, cursor, limit, gated: !onReplica })
+    if (page) return page
+    // A replica without the conversation yet is behind the primary, which just let the caller in.
+    if (onReplica) throw new ReplicaBehindError()
+    throw notParticipant()
   })
 }
 

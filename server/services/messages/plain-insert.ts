@@ -1,6 +1,7 @@
 import { getTableColumns, is, sql, SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { messages } from '../../db/schema'
+import { silencingSanctions } from '../../db/sanctions'
 import { storedColumns, type StoredMessage } from './insert'
 
 /** What a plain message is made of; its seq and updatedSeq come from the counter. */
@@ -59,8 +60,15 @@ function selectList(): SQL {
  * text never changes with the batch, so Postgres parses and plans it once per connection.
  */
 function prepare(db: Db) {
+  // The sender's checks may have been answered from memory (send-gate-cache.ts): what must hold at
+  // commit, whatever changed since, is checked here again. A row left out takes no seq and its
+  // sender gets MessageNotStoredError.
+  const mayPost = sql`exists (select 1 from conversation_participants p join conversations c on c.id = p.conversation_id
+      where p.conversation_id = b.conversation_id and p.user_id = b.sender_id
+      and not exists (select 1 from user_sanctions where ${silencingSanctions(sql`b.sender_id`, { projectId: sql`c.project_id`, conversationId: sql`b.conversation_id` })}))`
   const batch = db.$with('batch', {}).as(sql`select * from unnest(${conversationIds}::uuid[], ${senderIds}::uuid[], ${clientIds}::uuid[],
-    ${contents}::text[], ${contentHtmls}::text[]) with ordinality as b(conversation_id, sender_id, client_id, content, content_html, ord)`)
+    ${contents}::text[], ${contentHtmls}::text[]) with ordinality as b(conversation_id, sender_id, client_id, content, content_html, ord)
+    where ${mayPost}`)
   const counter = db.$with('counter', {}).as(sql`update conversations c
     set last_seq = c.last_seq + t.n, last_message_at = now()
     from (select conversation_id, count(*)::int as n from ${batch} group by conversation_id) t

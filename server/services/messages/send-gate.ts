@@ -5,6 +5,8 @@ import { silencingSanctions } from '../../db/sanctions'
 import { AppError } from '../../utils/errors'
 import { notParticipant, notProjectBanned, type Membership, type Silencing } from '../access'
 import type { Actor } from '../../domain/actor'
+import { useMetrics } from '../../infra/metrics'
+import { cachedGate, gateGeneration, storeGate } from './send-gate-cache'
 
 /** What a send learns before it reads its content. */
 export interface SendGate {
@@ -13,6 +15,11 @@ export interface SendGate {
   existingId: string | null
   /** The mute or ban in force that silences the sender here, if any. */
   silenced: Silencing | null
+  /**
+   * Answered from memory: `existingId` was not looked up, so a refusal or a duplicate key later
+   * must first look for an earlier message with this clientId (a retry whose ack was lost).
+   */
+  fromMemory: boolean
 }
 
 /** A clientId the sender already used in another conversation: a misused one, not a retry. */
@@ -51,7 +58,14 @@ const prepared = new WeakMap<Db, ReturnType<typeof prepare>>()
  * The checks every send starts with. A missing conversation and one the caller is not in answer
  * alike (FORBIDDEN); a clientId used before in another conversation is a misused one (CONFLICT).
  */
-export async function readSendGate(db: Db, actor: Actor, conversation: string, client: string): Promise<SendGate> {
+export async function readSendGate(db: Db, actor: Actor, conversation: string, client: string, options: { fresh?: boolean } = {}): Promise<SendGate> {
+  const remembered = options.fresh ? undefined : cachedGate(actor.id, conversation)
+  if (remembered) {
+    useMetrics().sendGates.inc({ source: 'memory' })
+    return { ...remembered, existingId: null, fromMemory: true }
+  }
+  useMetrics().sendGates.inc({ source: 'database' })
+  const readAt = gateGeneration()
   let query = prepared.get(db)
   if (!query) prepared.set(db, query = prepare(db))
   const [row] = await query.execute({ actorId: actor.id, conversationId: conversation, clientId: client })
@@ -60,9 +74,10 @@ export async function readSendGate(db: Db, actor: Actor, conversation: string, c
     throw clientIdReused()
   }
   const s = row.silenced
-  return {
+  const gate = {
     membership: { conversation: row.conversation, participant: row.participant },
-    existingId: row.existing?.id ?? null,
     silenced: s ? { kind: s.kind, until: s.until ? new Date(s.until) : null, reason: s.reason, conversationId: s.conversationId } : null
   }
+  storeGate(readAt, actor.id, conversation, gate)
+  return { ...gate, existingId: row.existing?.id ?? null, fromMemory: false }
 }

@@ -7,6 +7,7 @@ import { AVATAR_MAX_BYTES, type UpdateProfileInput } from '#shared/profile-schem
 import type { User } from '#shared/types'
 import { useDb } from '../../db/client'
 import { conversationParticipants, profiles } from '../../db/schema'
+import { forgetCachedProfile } from '../../infra/auth/identity'
 import { logger } from '../../infra/logger'
 import { publishToConversation } from '../../infra/realtime'
 import { consumeProfileChangeBudget } from '../../infra/rate-limit'
@@ -29,6 +30,7 @@ type ProfileRow = typeof profiles.$inferSelect
 
 /** Everyone who shares a conversation with the user sees the new name or picture at once. */
 async function announce(row: ProfileRow) {
+  forgetCachedProfile(row.id)
   const db = await useDb()
   const rooms = await db.select({ id: conversationParticipants.conversationId }).from(conversationParticipants).where(eq(conversationParticipants.userId, row.id))
   for (const { id } of rooms) publishToConversation(id, 'user:updated', { user: toUserSummary(row) })

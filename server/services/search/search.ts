@@ -73,9 +73,12 @@ function textQuery(q: SearchQuery): SQL | null {
   return sql`(${sql.join(parts, sql` && `)})`
 }
 
-/** The pairs of adjacent words of a message, and of its CJK characters, as the pairs indexes hold them. */
-const wordPairs = sql`message_word_pairs(to_tsvector('english', coalesce(${messages.content}, '')))`
-const cjkPairs = sql`message_word_pairs(${messages.cjk})`
+/** A pairs index: what it holds for a message, how a text is split into its lexemes, and which messages it covers. */
+interface PairsIndex { pairs: SQL, config: 'english' | 'simple', covers: SQL | null }
+/** Adjacent words, over the stored english tsvector (the index expression, so the planner takes the index). */
+const wordPairs: PairsIndex = { pairs: sql`message_word_pairs(${messages.search})`, config: 'english', covers: null }
+/** Adjacent CJK characters. The index holds only messages with CJK text, so the query says that too. */
+const cjkPairs: PairsIndex = { pairs: sql`message_word_pairs(${messages.cjk})`, config: 'simple', covers: sql`${messages.cjk} <> ''::tsvector` }
 
 /** A lexeme as tsquery input: quoted, so spaces and operators in it are part of it. */
 const quoteLexeme = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, '\'\'')}'`
@@ -87,13 +90,15 @@ const quoteLexeme = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replac
  * which the phrase query then checks. One pair, not all: the planner estimates one lexeme well
  * (several, as if independent, far too low) and then also narrows by time.
  */
-async function narrowByPair(db: Db, pairs: SQL, config: 'english' | 'simple', texts: string[]): Promise<SQL | null> {
+async function narrowByPair(db: Db, { pairs, config, covers }: PairsIndex, texts: string[]): Promise<SQL | null> {
   if (!texts.length) return null
   const [row] = rowsOf<{ pair: string | null }>(await db.execute(sql`
     select pair from unnest(array[${sql.join(texts.map(t => sql`${t}`), sql`, `)}]::text[]) with ordinality as t(text, n),
       unnest(tsvector_to_array(message_word_pairs(to_tsvector(${config}::regconfig, t.text)))) pair
     order by t.n, char_length(pair) desc, pair limit 1`))
-  return row?.pair ? sql`${pairs} @@ ${quoteLexeme(row.pair)}::tsquery` : null
+  if (!row?.pair) return null
+  const hasPair = sql`${pairs} @@ ${quoteLexeme(row.pair)}::tsquery`
+  return covers ? sql`${covers} and ${hasPair}` : hasPair
 }
 
 /** CJK text as the `cjk` column holds it: one token per character. */
@@ -165,6 +170,8 @@ const PARTIAL_WALK_ROWS = 30_000
 const WINDOW_MARGIN = 1.5
 /** After this many sized windows, the rest of the scope at once. */
 const SIZED_WINDOWS = 2
+/** Parts of words this long or longer, several at once, are taken as rare (see searchReadable). */
+const SPARSE_TERM_CHARS = 5
 
 interface Candidate { id: string, rank: string, createdAt: string, micros: number }
 
@@ -219,6 +226,8 @@ interface CollectPlan {
   wanted: number
   /** Walk on rather than take the index while the rest is expected within this many rows. */
   walkRows: number
+  /** Expected to be rare: the text index takes the whole scope at once, with no walk and no time windows. */
+  sparse?: boolean
 }
 
 /**
@@ -228,7 +237,7 @@ interface CollectPlan {
  * stops as soon as there are enough (a common word); otherwise the text index finds the
  * window's matches, so only the rows that match are fetched (a rare word, a phrase).
  */
-async function collect(db: Db, { match, narrow, where, rank, readable, timeline, wanted, walkRows }: CollectPlan): Promise<Candidate[]> {
+async function collect(db: Db, { match, narrow, where, rank, readable, timeline, wanted, walkRows, sparse }: CollectPlan): Promise<Candidate[]> {
   const found: Candidate[] = []
   const inReadable = (column: SQL | typeof messages.conversationId) => sql`${column} in ${readable}`
   const add = (rows: { id: string, rank: string, created_at: string }[]) => {
@@ -266,6 +275,10 @@ async function collect(db: Db, { match, narrow, where, rank, readable, timeline,
     from newest join ${messages} on ${messages.id} = newest.id
     order by newest.created_at desc, newest.id desc`)))
 
+  if (sparse) {
+    await indexed(null, null)
+    return found
+  }
   await walk(timeline.first, null)
   let newer = timeline.first
   // Time covered so far, in first-window spans.
@@ -323,15 +336,23 @@ interface SearchPlan extends Pick<SearchRequest, 'q' | 'limit' | 'cursor' | 'con
 async function searchReadable(db: Db, { q, limit, cursor, conversationId, tsquery, partial, rank, where, readable }: SearchPlan): Promise<SearchResponse> {
   const fullText = tsquery ? sql`${messages.search} @@ ${tsquery}` : null
   const [timeline, narrow] = readable.length
-    ? await Promise.all([searchTimeline(db, conversationId), fullText ? narrowByPair(db, wordPairs, 'english', q.phrases) : null])
+    ? await Promise.all([searchTimeline(db, conversationId), fullText ? narrowByPair(db, wordPairs, q.phrases) : null])
     : [null, null]
   const candidates = timeline ? await collect(db, { match: fullText, narrow, where, rank, readable, timeline, wanted: CANDIDATES, walkRows: WALK_ROWS }) : []
   // Parts of words and CJK only while whole words leave room: they would rank after them anyway.
   const more = fullText && timeline && candidates.length < CANDIDATES ? partialMatch(q) : null
   if (fullText && timeline && more) {
-    const cjkTerms = partialTerms(q)?.include.filter(isCjkTerm).map(cjkSpaced) ?? []
-    const cjkNarrow = await narrowByPair(db, cjkPairs, 'simple', cjkTerms)
-    candidates.push(...await collect(db, { match: sql`not (${fullText}) and ${more}`, narrow: cjkNarrow, where, rank: sql`0::real`, readable, timeline, wanted: CANDIDATES - candidates.length, walkRows: PARTIAL_WALK_ROWS }))
+    const include = partialTerms(q)?.include ?? []
+    const cjkTerms = include.filter(isCjkTerm).map(cjkSpaced)
+    const cjkNarrow = await narrowByPair(db, cjkPairs, cjkTerms)
+    // Several long terms inside words at once (two of them, or a phrase) are rare together, and the
+    // trigram index costs about the same for any window: one index scan over the whole scope, not a
+    // walk through the newest rows first and then one scan per window. Short terms stay on the
+    // walk: their trigrams are in a large share of all messages, so together they can still be common.
+    const latin = include.filter(t => !isCjkTerm(t))
+    const sparse = latin.length === include.length && latin.every(t => [...t].length >= SPARSE_TERM_CHARS)
+      && (latin.length > 1 || latin.some(t => /\s/.test(t.trim())))
+    candidates.push(...await collect(db, { match: sql`not (${fullText}) and ${more}`, narrow: cjkNarrow, where, rank: sql`0::real`, readable, timeline, wanted: CANDIDATES - candidates.length, walkRows: PARTIAL_WALK_ROWS, sparse }))
   }
 
   const ranked = candidates.map(c => ({ ...c, rankValue: Number(c.rank) }))

@@ -11,6 +11,7 @@ import { LANGUAGE_LOADERS, fenceLanguage, fenceLanguages } from './code-language
 import type { Mention } from '#shared/types'
 import { useEmojiIndex } from '../emoji'
 import { mentionsPlugin, type MentionEnv } from './mentions'
+import { isPlainLine, plainLineHtml } from './plain-line'
 import type { Mentionable } from '#shared/mentions'
 
 const getHighlighter = lazy('highlighter', (): HighlighterCore => createHighlighterCoreSync({
@@ -80,6 +81,12 @@ export interface RenderedMessage {
  * `<span class="mention" data-mention="user|here|channel" data-user-id>` the client styles.
  */
 export function renderMessage(content: string, members: readonly Mentionable[] = []): RenderedMessage {
+  if (isPlainLine(content, md.linkify)) return { html: plainLineHtml(content), mentions: [] }
+  return renderThroughMarkdown(content, members)
+}
+
+/** {@link renderMessage} without the shortcut for plain lines: every text through the parser and the sanitiser. */
+export function renderThroughMarkdown(content: string, members: readonly Mentionable[] = []): RenderedMessage {
   const env: MentionEnv = { members, mentions: [] }
   const html = sanitizeHtml(md.render(content, env), SANITIZE).trim()
   const unique = new Map(env.mentions.map(m => [`${m.kind}:${m.userId ?? ''}`, m]))
@@ -107,6 +114,7 @@ export function renderPlainText(text: string): string {
  * sanitizing: this runs on the send path.
  */
 export function plainTextOf(content: string): string {
+  if (isPlainLine(content, md.linkify)) return content
   const out: string[] = []
   const targets: string[] = []
   for (const block of md.parse(content, {})) {
