@@ -2,9 +2,11 @@ import { cp } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { resolve } from 'node:path'
 import type { Duplex } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import type { Nitro, NitroConfig } from 'nitropack'
 import { useLogger } from 'nuxt/kit'
 import type { Nuxt, NuxtConfig } from 'nuxt/schema'
+import type { Rolldown } from 'vite'
 import { EARLY_REQUESTS_SCRIPT } from './utils/boot/early-requests'
 
 const nitro: NitroConfig = {
@@ -28,16 +30,59 @@ function isVendor(id: string): boolean {
   return /[\\/]node_modules[\\/]/.test(id) && !ON_DEMAND_LIBRARIES.test(id)
 }
 
-/** The member's chat screen: its layout, page, components and logic, all needed for the first paint. */
-const CHAT_SCREEN = /[\\/](?:components[\\/](?:chat|notifications)|composables|stores|utils|layouts)[\\/]|[\\/]pages[\\/](?:c[\\/]|index\.vue)/
+/** The sign-in screen: its layout and pages. */
+const SIGN_IN_SCREENS = ['layouts/auth.vue', 'pages/login.vue', 'pages/signup.vue', 'pages/forgot.vue', 'pages/reset.vue']
+/** The member's chat screen: its layouts and the pages a visit opens on. */
+const CHAT_SCREENS = ['layouts/chat.vue', 'layouts/default.vue', 'pages/index.vue', 'pages/c/[id]/index.vue']
+
 /** Loaded when opened (defineAsyncComponent or a `Lazy` prefix): never part of the first paint. */
 const ON_DEMAND_COMPONENTS = /(?:Modal|EmojiPicker|ThreadPanel|MessageEditor|ScheduledList|FirstRun|FilesGallery)\.vue/
 
-/** The chunks (codeSplitting groups below) that every first screen loads: the shell preloads them. */
-const FIRST_SCREEN_CHUNKS = ['vendor', 'chat']
+/**
+ * The chunks (codeSplitting groups below) a first screen loads, which the shell preloads: `signin`
+ * on every page; `vendor` and `chat` except on the sign-in pages (server/plugins/09.first-screen-preloads.ts).
+ * Their files are named after them so the server can tell them apart.
+ */
+const FIRST_SCREEN_CHUNKS = ['signin', 'vendor', 'chat']
 
-function isChatScreen(id: string): boolean {
-  return !id.includes('node_modules') && !id.includes('layers') && CHAT_SCREEN.test(id) && !ON_DEMAND_COMPONENTS.test(id)
+/**
+ * What a screen imports without waiting (static imports, followed from its pages and layouts): only
+ * this goes into its preloaded chunks. A library or module that only a lazily loaded part uses (the
+ * admin area, a modal, the automod rule tester's regex engine) stays with that part.
+ */
+function reachableFrom(screens: string[], graph: Rolldown.ChunkingContext): Set<string> {
+  const roots = screens.map(path => fileURLToPath(new URL(path, import.meta.url)))
+  const reached = new Set<string>()
+  const queue = roots.filter(id => graph.getModuleInfo(id))
+  // Nuxt's server build of the SPA shell holds no page; a client build missing one means a renamed file.
+  if (queue.length && queue.length < roots.length) {
+    throw new Error(`nuxt.config: first screens missing from the client build: ${roots.filter(id => !queue.includes(id)).join(', ')}`)
+  }
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    if (reached.has(id)) continue
+    reached.add(id)
+    queue.push(...graph.getModuleInfo(id)?.importedIds ?? [])
+  }
+  return reached
+}
+
+/** A chunk group holding the modules of `screens` that `belongs` admits (one graph walk per build). */
+function firstScreenGroup(name: string, screens: string[], belongs: (id: string) => boolean, priority: number) {
+  const walked = new WeakMap<Rolldown.ChunkingContext, Set<string>>()
+  return {
+    priority,
+    debugName: name,
+    test: belongs,
+    name(id: string, graph: Rolldown.ChunkingContext) {
+      let reached = walked.get(graph)
+      if (!reached) walked.set(graph, reached = reachableFrom(screens, graph))
+      return reached.has(id) ? name : null
+    }
+  }
+}
+
+function isAppSource(id: string): boolean {
+  return !id.includes('node_modules') && !id.includes('layers') && !ON_DEMAND_COMPONENTS.test(id)
 }
 
 /** Socket error codes that mean the other end went away: routine for browsers, no server fault. */
@@ -92,7 +137,7 @@ export default defineNuxtConfig({
   },
   css: ['~/assets/css/main.css'],
   // No network at build or run time: fonts come from the system stack, icons from installed collections.
-  ui: { fonts: false },
+  ui: { fonts: false, experimental: { componentDetection: true } },
   // Separate build folders let a test build run beside a dev server in the same checkout.
   buildDir: process.env.NUXT_BUILD_DIR || undefined,
   compatibilityDate: '2026-11-01',
@@ -105,16 +150,20 @@ export default defineNuxtConfig({
       rolldownOptions: {
         output: {
           // A chunk per component meant ~150 requests for the first screen, each a round trip and
-          // ~0.5 KB of headers. Three chunks instead: what the entry imports, the libraries, and the
-          // member's chat screen. Whatever is imported lazily (modals, pickers, the thread panel,
-          // admin, ECharts, the Supabase client, emoji data) keeps a chunk of its own.
+          // ~0.5 KB of headers. Four chunks instead: what the entry imports, the sign-in screen (the
+          // chat screen shares its libraries), the chat screen's libraries, and the chat screen.
+          // Whatever is imported lazily (modals, pickers, the thread panel, admin, ECharts, the
+          // Supabase client, emoji data) keeps a chunk of its own.
           codeSplitting: {
             groups: [
-              { name: 'entry', tags: ['$initial'], priority: 3 },
-              { name: 'vendor', test: id => isVendor(id), priority: 2 },
-              { name: 'chat', test: id => isChatScreen(id), priority: 1 }
+              { name: 'entry', tags: ['$initial'], priority: 4 },
+              // What the sign-in screen needs, libraries included; the chat screen shares it.
+              firstScreenGroup('signin', SIGN_IN_SCREENS, id => isVendor(id) || isAppSource(id), 3),
+              firstScreenGroup('vendor', CHAT_SCREENS, isVendor, 2),
+              firstScreenGroup('chat', CHAT_SCREENS, isAppSource, 1)
             ]
-          }
+          },
+          chunkFileNames: chunk => FIRST_SCREEN_CHUNKS.includes(chunk.name) ? '_nuxt/[name].[hash].js' : '_nuxt/[hash].js'
         }
       }
     },

@@ -2,6 +2,7 @@ import type { Message } from '#shared/types'
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '#shared/limits'
 import { oldestConfirmed } from '~/utils/chat/timeline'
 import { takeEarlyConversation } from '~/utils/boot/early-requests'
+import { afterNextPaint } from '~/utils/boot/after-next-paint'
 import { isNetworkError } from '~/utils/offline/network'
 
 interface HistoryPage { messages: Message[], hasMore: boolean }
@@ -34,7 +35,8 @@ export function useHistory() {
       throw error
     }
     store.applyLatestPage(conversationId, page.messages, page.hasMore)
-    offlineCache.savePage(conversationId).catch(logFailure('keeping the page on this device'))
+    // Copying the page into IndexedDB (~50 messages) waits for the conversation to paint first.
+    afterNextPaint(() => offlineCache.savePage(conversationId).catch(logFailure('keeping the page on this device')))
     // Closes the window between the REST read and the socket joining the room.
     if (socket.connected) sync.syncAll([conversationId]).catch((error: unknown) => console.warn('[chat] sync after open failed', error))
   }

@@ -43,6 +43,25 @@ export function estimateRowSize(row: RowShape): number {
   return Math.round(px)
 }
 
+type Rect = { width: number, height: number }
+
+/**
+ * The list's size, as the ResizeObserver reports it after each layout. The library reads it at once
+ * as well, mid-render: a forced layout of the whole page (~60 ms of a conversation's first paint).
+ * Until the first report, and while the list reads 0 px tall (a hidden panel, a DOM without
+ * layout), it assumes a screenful, which renders the rows the first paint needs.
+ */
+function observeListRect(instance: Parameters<typeof observeElementRect<HTMLElement>>[0], cb: (rect: Rect) => void) {
+  const report = (rect: Rect) => cb(rect.height ? rect : { ...rect, height: window.innerHeight })
+  const element = instance.scrollElement
+  const Observer = instance.targetWindow?.ResizeObserver
+  if (!element || !Observer) return observeElementRect(instance, report)
+  report({ width: 0, height: 0 })
+  const observer = new Observer(() => report({ width: element.clientWidth, height: element.clientHeight }))
+  observer.observe(element, { box: 'content-box' })
+  return () => observer.disconnect()
+}
+
 /** Rows kept rendered beyond each edge of the view: enough for a short conversation to render whole. */
 const OVERSCAN_ROWS = 12
 
@@ -67,13 +86,14 @@ export function useVirtualRows<T extends RowShape>(
       paddingEnd: options.paddingPx,
       anchorTo: 'end' as const,
       scrollEndThreshold: options.endSlackPx,
-      // Before layout (a hidden panel, or a DOM without one) the list reads 0 px tall and would
-      // render nothing: assume a screenful until it has a size.
-      observeElementRect: (instance: Parameters<typeof observeElementRect<HTMLElement>>[0], cb: (rect: { width: number, height: number }) => void) =>
-        observeElementRect(instance, rect => cb(rect.height ? rect : { ...rect, height: window.innerHeight })),
-      // A row is never 0 px tall when shown: a zero reading is a hidden list, keep the last size.
+      observeElementRect: observeListRect,
+      // A row is measured by the ResizeObserver, which reports it after the browser's own layout.
+      // Measured as it mounts (no entry), a row would read offsetHeight mid-render: one forced layout
+      // of the whole page per row, ~70 ms of a first conversation's paint. Until then it keeps its
+      // last size or its estimate. A row is never 0 px tall when shown: a zero reading is a hidden
+      // list, keep the last size too.
       measureElement: (element: Element, entry: ResizeObserverEntry | undefined, instance: Parameters<typeof measureRowElement<Element>>[2]) => {
-        const size = measureRowElement(element, entry, instance)
+        const size = entry ? measureRowElement(element, entry, instance) : 0
         if (size > 0) return size
         const index = instance.indexFromElement(element)
         return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index)

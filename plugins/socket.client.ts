@@ -3,6 +3,7 @@ import type { ChatSocket } from '~/composables/useSocket'
 import { SOCKET_PING_INTERVAL_MS } from '#shared/limits'
 import { heartbeatDeadlineMs } from '~/utils/offline/connection-state'
 import { rememberUser } from '~/utils/offline/offline-db'
+import { afterNextPaint } from '~/utils/boot/after-next-paint'
 
 const SESSION_ENDED = 'Your session has ended. Please sign in again.'
 
@@ -240,10 +241,14 @@ export default defineNuxtPlugin({
     })
 
     // Reconnect when the member changes; a renewed token for the same member is picked up by the
-    // auth callback on the next (re)connect.
+    // auth callback on the next (re)connect. A page opened signed in connects once its first screen
+    // has painted: the handshake and the catch-up after it (fetches, store updates, re-renders)
+    // otherwise ran before that paint. What is sent meanwhile waits in the outbox.
     watch(() => auth.signedIn ? auth.user?.id : null, (id, previous) => {
       if (previous) socket.disconnect()
-      if (id) socket.connect()
+      if (!id) return
+      if (previous === undefined) afterNextPaint(() => { if (auth.user?.id === id && !socket.connected) socket.connect() })
+      else socket.connect()
     }, { immediate: true })
 
     // The device keeps what the member last saw (sidebar, the open conversation's newest page) for
@@ -261,11 +266,12 @@ export default defineNuxtPlugin({
     nuxtApp.hook('app:mounted', () => {
       // A message queued in another tab of this browser shows here at once.
       effects().outbox.listenToOtherTabs()
-      watch(() => auth.signedIn ? auth.user?.id : null, (id) => {
+      // What the device kept (unsent messages, the member) is read and written once the first screen has painted.
+      afterNextPaint(() => watch(() => auth.signedIn ? auth.user?.id : null, (id) => {
         if (!id) return
         void effects().outbox.restore()
         if (auth.token && auth.user) rememberUser(auth.user).catch(logFailure('remembering the member on this device'))
-      }, { immediate: true })
+      }, { immediate: true }))
     })
 
     return { provide: { socket } }

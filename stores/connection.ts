@@ -7,14 +7,19 @@ import { connectionState } from '~/utils/offline/connection-state'
  */
 export const useConnectionStore = defineStore('connection', () => {
   const socketConnected = ref(false)
+  /** Whether the socket has connected once since the app opened: before that, waiting is "connecting", not "reconnecting". */
+  const everConnected = ref(false)
   const browserOnline = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
   /** The app opened from the device's cache without a network: read-only until it reconnects. */
   const fromCache = ref(false)
 
   const state = computed(() => connectionState({ socketConnected: socketConnected.value, browserOnline: browserOnline.value }))
+  /** The first connection of this page load is still being made. */
+  const connecting = computed(() => state.value === 'reconnecting' && !everConnected.value)
 
   function setSocketConnected(value: boolean) {
     socketConnected.value = value
+    if (value) everConnected.value = true
   }
 
   function setBrowserOnline(value: boolean) {
@@ -25,5 +30,5 @@ export const useConnectionStore = defineStore('connection', () => {
     fromCache.value = value
   }
 
-  return { socketConnected, browserOnline, fromCache, state, setSocketConnected, setBrowserOnline, setFromCache }
+  return { socketConnected, everConnected, browserOnline, fromCache, state, connecting, setSocketConnected, setBrowserOnline, setFromCache }
 })

@@ -66,4 +66,29 @@ describe('connection banner', () => {
     await nextTick()
     expect(hint.text()).toContain('Enter to send')
   })
+
+  it('says connecting, not reconnecting, while the page makes its first connection, and the composer already says how to use it', async () => {
+    vi.useFakeTimers()
+    try {
+      const connection = useConnectionStore()
+      connection.everConnected = false
+      connection.setSocketConnected(false)
+      const wrapper = await mountInApp(ChatConnectionBanner, { graceMs: 1500 })
+      const hint = await mountInApp(ChatComposerHint, { lockedReason: '', uploading: false })
+      expect(banner(wrapper).exists()).toBe(false)
+      vi.advanceTimersByTime(1600)
+      await nextTick()
+      expect(banner(wrapper).text()).toContain('Connecting…')
+      expect(hint.text()).toContain('Enter to send')
+
+      connection.setSocketConnected(true)
+      connection.setSocketConnected(false)
+      vi.advanceTimersByTime(1600)
+      await nextTick()
+      expect(banner(wrapper).text()).toContain('Reconnecting…')
+      expect(hint.text()).toContain('Reconnecting… messages will be sent once connected')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

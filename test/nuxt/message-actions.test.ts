@@ -24,7 +24,11 @@ async function mountRow(m: Message, options: { user?: User, conversation?: Parti
   inApp(() => useSession().signIn('token', options.user ?? ME))
   useConversationsStore().upsertConversation(conversation(options.conversation))
   useMessagesStore().applyLatestPage(CONVERSATION_ID, [m], false)
-  return track(mountInApp(ChatMessageItem, { message: chat(m), grouped: false, own: m.senderId === (options.user ?? ME).id }))
+  const wrapper = await track(mountInApp(ChatMessageItem, { message: chat(m), grouped: false, own: m.senderId === (options.user ?? ME).id }))
+  // The toolbar appears for the row the pointer is on (a system line has neither).
+  const row = wrapper.find('[data-testid="message-item"]')
+  if (row.exists()) await row.trigger('pointerenter')
+  return wrapper
 }
 
 const shown = (wrapper: Awaited<ReturnType<typeof mountInApp>>) =>
@@ -109,6 +113,27 @@ describe('message actions toolbar', () => {
     row.element.dispatchEvent(new PointerEvent('pointerdown', { pointerType: 'touch', bubbles: true }))
     await vi.waitFor(() => expect(toolbar()).not.toContain('hidden'), { timeout: 1500 })
     expect(toolbar()).toContain('flex')
+  })
+
+  it('builds a row\'s toolbar when the row is first pointed at or focused, not before', async () => {
+    inApp(() => useSession().signIn('token', ME))
+    useConversationsStore().upsertConversation(conversation())
+    const m = message(1)
+    useMessagesStore().applyLatestPage(CONVERSATION_ID, [m], false)
+    const mount = () => track(mountInApp(ChatMessageItem, { message: chat(m), grouped: false, own: false }))
+    const toolbar = (wrapper: Awaited<ReturnType<typeof mount>>) => wrapper.find('[data-testid="message-actions"]')
+
+    const pointed = await mount()
+    expect(toolbar(pointed).exists()).toBe(false)
+    await pointed.find('[data-testid="message-item"]').trigger('pointerenter')
+    expect(toolbar(pointed).exists()).toBe(true)
+    await pointed.find('[data-testid="message-item"]').trigger('pointerleave')
+    expect(toolbar(pointed).classes()).toContain('hidden')
+
+    // A keyboard user tabs to the row: the toolbar is there to tab into.
+    const focused = await mount()
+    await focused.find('[data-testid="message-item"]').trigger('focusin')
+    expect(toolbar(focused).find('[data-testid="message-thread"]').exists()).toBe(true)
   })
 
   it('copies an absolute link to the message', async () => {

@@ -62,6 +62,8 @@ describe('pinned messages', () => {
       opened = conversation({ settings })
       useConversationsStore().upsertConversation(opened)
       const wrapper = await mountInApp(ChatConversationPanel, { conversationId: CONVERSATION_ID }, { route: `/c/${CONVERSATION_ID}` })
+      await vi.waitFor(() => expect(wrapper.find('[data-testid="message-item"]').exists()).toBe(true))
+      await wrapper.find('[data-testid="message-item"]').trigger('pointerenter')
       await vi.waitFor(() => expect(wrapper.find('[data-testid="message-more"]').exists()).toBe(true))
       await wrapper.find('[data-testid="message-more"]').trigger('click')
       await vi.waitFor(() => expect(document.querySelector('[data-testid="message-more-menu"]')).not.toBeNull())

@@ -72,6 +72,7 @@ describe('reacting from a message row', () => {
     const row = (): ChatMessage => useMessagesStore().timelineOf(CONVERSATION_ID).messages[0]!
     const wrapper = await mountInApp(defineComponent({ setup: () => () => h(ChatMessageItem, { message: row(), grouped: false, own: false }) }))
 
+    await wrapper.find('[data-testid="message-item"]').trigger('pointerenter')
     await wrapper.find('[data-testid="quick-reaction"][data-emoji="🎉"]').trigger('click')
     expect(emitWithAck).toHaveBeenCalledWith('reaction:add', { messageId: original.id, emoji: '🎉' })
     await vi.waitFor(() => expect(wrapper.find('[data-testid="reaction-chip"][data-emoji="🎉"]').attributes('data-mine')).toBe('true'))
