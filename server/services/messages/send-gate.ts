@@ -60,7 +60,10 @@ const prepared = new WeakMap<Db, ReturnType<typeof prepare>>()
  */
 export async function readSendGate(db: Db, actor: Actor, conversation: string, client: string, options: { fresh?: boolean } = {}): Promise<SendGate> {
   const remembered = options.fresh ? undefined : cachedGate(actor.id, conversation)
-  if (remembered) {
+  // A refusal is never answered from memory: a mute lifted a moment ago by another connection (its
+  // notice still on the way) must not refuse. Allowing from memory is safe: the insert checks
+  // membership, bans and mutes again at commit.
+  if (remembered && !remembered.silenced) {
     useMetrics().sendGates.inc({ source: 'memory' })
     return { ...remembered, existingId: null, fromMemory: true }
   }
