@@ -83,7 +83,10 @@ psql_admin() { as_postgres "$PSQL" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d po
 
 for _ in $(seq 1 50); do psql_admin -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
 # CREATEDB lets the tests create throw-away databases (e.g. the concurrent-migration test).
+# Suites started side by side run this at once: the advisory lock takes them one after the other
+# (two ALTER ROLEs at once fail with "tuple concurrently updated").
 psql_admin -c "do \$\$ begin
+  perform pg_advisory_xact_lock(727301);
   if not exists (select from pg_roles where rolname = 'chat') then
     create role chat login createdb password 'chat';
   else
@@ -92,7 +95,9 @@ psql_admin -c "do \$\$ begin
 for db in chat chat_test chat_bench; do
   if [ "$(psql_admin -c "select 1 from pg_database where datname = '$db'")" != "1" ]; then
     log "creating database $db"
-    psql_admin -c "create database $db owner chat"
+    # Another suite starting beside this one may have just created it.
+    psql_admin -c "create database $db owner chat" \
+      || [ "$(psql_admin -c "select 1 from pg_database where datname = '$db'")" = "1" ]
   fi
 done
 
