@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import type { PGlite } from '@electric-sql/pglite'
 import { eq } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/pglite'
-import { migrate } from 'drizzle-orm/pglite/migrator'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Db } from '~~/server/db/client'
-import * as schema from '~~/server/db/schema'
+import { userSanctions } from '~~/server/db/schema'
 import type { Actor } from '~~/server/domain/actor'
 import { readSendGate } from '~~/server/services/messages/send-gate'
+import { openMigratedDb, seedConversation } from '../support/embedded-db'
 
 // The access feed stays live and quiet here: a change made by another connection whose notice has
 // not arrived yet, as on a busy instance in the moment after a moderator's click.
 vi.mock('~~/server/db/access-changes', () => ({ accessFeedLive: () => true, onAccessChange: () => () => {} }))
-
-const { conversationParticipants, conversations, profiles, projects, userSanctions } = schema
 
 let client: PGlite
 let db: Db
@@ -22,15 +18,10 @@ let actor: Actor
 let conversationId: string
 
 beforeAll(async () => {
-  client = await PGlite.create({ extensions: { pg_trgm } })
-  db = drizzle(client, { schema }) as unknown as Db
-  await migrate(db as never, { migrationsFolder: 'drizzle' })
-  const [m] = await db.insert(profiles).values({ email: 'm@example.com', displayName: 'M' }).returning()
-  actor = { id: m!.id, email: 'm@example.com', displayName: 'M', role: 'member', avatarUrl: null, tokenExp: Math.floor(Date.now() / 1000) + 3600 }
-  const [project] = await db.insert(projects).values({ name: 'p', createdBy: actor.id }).returning()
-  const [conversation] = await db.insert(conversations).values({ projectId: project!.id, type: 'group', title: 't', createdBy: actor.id }).returning()
-  conversationId = conversation!.id
-  await db.insert(conversationParticipants).values({ conversationId, userId: actor.id })
+  ;({ client, db } = await openMigratedDb())
+  const seeded = await seedConversation(db, 'm@example.com')
+  actor = { id: seeded.user.id, email: 'm@example.com', displayName: 'M', role: 'member', avatarUrl: null, tokenExp: Math.floor(Date.now() / 1000) + 3600 }
+  conversationId = seeded.conversationId
 }, 60_000)
 
 afterAll(() => client.close())

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import type { PGlite } from '@electric-sql/pglite'
 import { eq } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/pglite'
-import { migrate } from 'drizzle-orm/pglite/migrator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '~~/server/db/client'
 import * as schema from '~~/server/db/schema'
 import { insertMessage } from '~~/server/services/messages/insert'
 import { takeNextSeq, takeSeqRange } from '~~/server/services/messages/sequence'
+import { openMigratedDb, seedConversation } from '../support/embedded-db'
 
-const { conversationParticipants, conversations, messages, profiles, projects } = schema
+const { conversationParticipants, conversations, messages } = schema
 
 // The per-conversation counter has one home (sequence.ts) and one insert of a message on top of it;
 // both run here on the embedded database with the real migrations.
@@ -20,15 +18,10 @@ let userId: string
 let conversationId: string
 
 beforeAll(async () => {
-  client = await PGlite.create({ extensions: { pg_trgm } })
-  db = drizzle(client, { schema }) as unknown as Db
-  await migrate(db as never, { migrationsFolder: 'drizzle' })
-  const [user] = await db.insert(profiles).values({ email: 'seq@example.com', displayName: 'Seq' }).returning()
-  const [project] = await db.insert(projects).values({ name: 'p', createdBy: user!.id }).returning()
-  const [conversation] = await db.insert(conversations).values({ projectId: project!.id, type: 'group', title: 't', createdBy: user!.id }).returning()
-  userId = user!.id
-  conversationId = conversation!.id
-  await db.insert(conversationParticipants).values({ conversationId, userId })
+  ;({ client, db } = await openMigratedDb())
+  const seeded = await seedConversation(db, 'seq@example.com')
+  userId = seeded.user.id
+  conversationId = seeded.conversationId
 }, 60_000)
 
 afterAll(() => client.close())
