@@ -6,6 +6,7 @@ import { serverReady } from '../services/instance/startup'
 import { logger } from '../infra/logger'
 import { setRealtimeServer, type ChatServer } from '../infra/realtime'
 import { createRedisConnection, getRedis, isRedisCluster } from '../infra/redis'
+import { deliveringHereFirst } from '../infra/deliver-here-first'
 import { onConnection, prepareRooms, registerSocketEvents, startTokenExpirySweep } from '../realtime/connection'
 import { resolveActor } from '../infra/auth/identity'
 import { toErrorBody } from '../utils/errors'
@@ -64,7 +65,7 @@ export default defineNitroPlugin(async (nitroApp) => {
     // Streams and pub/sub measured with scripts/bench-adapters.mjs: equal on the message path (the
     // database dominates); pub/sub is lighter on Redis. The streams adapter can still deliver
     // broadcasts queued while Redis restarted (pub/sub drops them), at the price of holding local
-    // delivery until Redis answers. sync:request stays the real guarantee.
+    // delivery until Redis answers; deliveringHereFirst lifts that hold. sync:request stays the real guarantee.
     // On a Redis Cluster only sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) spreads the traffic: each
     // room's channel lives on the node owning its slot, where a stream or plain pub/sub would load
     // one node with everything (plain PUBLISH is copied to every node of the cluster).
@@ -75,7 +76,7 @@ export default defineNitroPlugin(async (nitroApp) => {
       const { createAdapter } = await import('@socket.io/redis-streams-adapter')
       // The adapter duplicates this client for its blocking XREAD loop and for pub/sub responses.
       const client = createRedisConnection()
-      io.adapter(createAdapter(client, { streamName: 'chat:sio', channelPrefix: 'chat:sio', onlyPlaintext: true }) as never)
+      io.adapter(deliveringHereFirst(createAdapter(client, { streamName: 'chat:sio', channelPrefix: 'chat:sio', onlyPlaintext: true })))
       nitroApp.hooks.hook('close', async () => {
         await Promise.allSettled([client.quit()])
       })
@@ -91,7 +92,7 @@ export default defineNitroPlugin(async (nitroApp) => {
       const { createShardedAdapter } = await import('@socket.io/redis-adapter')
       const pub = createRedisConnection()
       const sub = createRedisConnection({ shardedPubSub: true })
-      io.adapter(createShardedAdapter(pub, sub, { channelPrefix: 'chat:sio' }))
+      io.adapter(deliveringHereFirst(createShardedAdapter(pub, sub, { channelPrefix: 'chat:sio' })))
       nitroApp.hooks.hook('close', async () => {
         await Promise.allSettled([pub.quit(), sub.quit()])
       })

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { createConnection, createServer, type Server, type Socket as NetSocket } from 'node:net'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
-import { closeAllSockets, connect, send, sendOk, setupConversation, signUp } from '../support/helpers'
+import type { Message } from '#shared/types'
+import { closeAllSockets, connect, nextEvent, send, sendOk, setupConversation, signUp } from '../support/helpers'
 import { startInstance, SUITE_AUTH_LIMITS, type Instance } from '../support/instance.mjs'
 import { history, instances } from './helpers'
 
@@ -45,7 +46,7 @@ afterAll(async () => {
 })
 
 describe('an instance cut off from Redis without a reset', () => {
-  it('keeps acknowledging sends, which land once and are read on the other instance', { timeout: 120000 }, async () => {
+  it('keeps acknowledging sends and delivering them on the instance itself; they land once and are read on the other instance', { timeout: 120000 }, async () => {
     const { A } = instances()
     const services = inject('services')
     const port = await proxy.listening
@@ -56,8 +57,11 @@ describe('an instance cut off from Redis without a reset', () => {
     })
     const alice = await signUp('Alice', extra.url)
     const bob = await signUp('Bob', A)
-    const { conversation } = await setupConversation(alice, [bob], 'redis-partition', extra.url)
+    const carol = await signUp('Carol', extra.url)
+    const { conversation } = await setupConversation(alice, [bob, carol], 'redis-partition', extra.url)
     const socket = await connect(alice, { base: extra.url })
+    // Carol is on the same instance as Alice: her copy never needs Redis.
+    const carolSocket = await connect(carol, { base: extra.url })
     await sendOk(socket, conversation.id, 'before the partition')
 
     proxy.freeze(true)
@@ -66,11 +70,17 @@ describe('an instance cut off from Redis without a reset', () => {
       for (let i = 0; i < 3; i++) {
         const started = performance.now()
         const clientId = randomUUID()
+        const toCarol = nextEvent<{ message: Message }>(carolSocket, 'message:new', p => p.message.clientId === clientId, 8000)
+          .then(() => performance.now(), () => null)
         const reply = await send(socket, conversation.id, `during the partition ${i}`, clientId, 8000).catch(() => ({ ok: false as const, error: { code: 'NO_ACK_IN_8_S' } }))
         expect(reply.ok, `send ${i} answered ${JSON.stringify(reply)}`).toBe(true)
         // The command timeout plus the send itself: well under the client's 10 s ack timeout.
         expect(performance.now() - started).toBeLessThan(6000)
         if (reply.ok) acked.push(reply.message.id)
+        // Delivered live on the instance itself, however long Redis stays silent (it used to wait for Redis).
+        const arrived = await toCarol
+        expect(arrived, `send ${i} reached Carol on the same instance`).not.toBeNull()
+        expect(arrived! - started).toBeLessThan(6000)
       }
       const stored = await history(A, bob, conversation.id)
       expect(acked.every(id => stored.filter(m => m.id === id).length === 1)).toBe(true)
