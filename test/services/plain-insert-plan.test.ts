@@ -9,7 +9,7 @@ import { instances } from './helpers'
 
 // Every plain message goes through this one prepared statement. With one array per column the
 // planner sized each batch from its arrays, found that plan cheaper than the shared one and planned
-// the statement again on every execution: a third of the database's CPU for a one-message batch.
+// the statement again on every execution: a quarter of the database's CPU for a one-message batch.
 describe('the plain-message statement', () => {
   it('settles on one generic plan after its first executions, and still numbers each batch in order', async () => {
     const { A } = instances()

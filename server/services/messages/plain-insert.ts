@@ -66,7 +66,7 @@ function prepare(db: Db) {
       and not exists (select 1 from user_sanctions where ${silencingSanctions(sql`b.sender_id`, { projectId: sql`c.project_id`, conversationId: sql`b.conversation_id` })}))`
   // One JSON parameter, not an array per column: the planner sizes unnest() from the arrays it is
   // given, so each batch's own plan looked cheaper than the shared one and Postgres planned the
-  // statement again on every execution (a third of its CPU for a one-message batch). A JSON
+  // statement again on every execution (a quarter of its CPU for a one-message batch). A JSON
   // record set is sized the same whatever it holds, and the statement keeps its one generic plan.
   const batch = db.$with('batch', {}).as(sql`select * from json_to_recordset(${batchRows}::json)
     as b(conversation_id uuid, sender_id uuid, client_id uuid, content text, content_html text, ord int)
