@@ -10,9 +10,11 @@
 // Each argument is one group's vitest arguments, optionally led by NAME=value settings for that
 // group's environment (a database of its own, say); NICE=<n> runs the group at that niceness, so a
 // group that mostly waits on its servers leaves the CPU to one whose tests time the UI. Output lines
-// carry the group's name; a summary of each group's result and time closes the run.
+// carry the group's name; a summary of each group's result and time closes the run, repeating the
+// lines that name a failed test or file, since a group that failed early is far above the end of the log.
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { stripVTControlCharacters } from 'node:util'
 
 const ENV_SETTING = /^[A-Z_][A-Z0-9_]*=/
 const groups = process.argv.slice(2).map((arg) => {
@@ -36,6 +38,9 @@ const nameOf = (args) => {
   return [projects, paths.length && paths.every(p => !p.endsWith('.ts')) ? paths.join('+') : '', shard ?? ''].filter(Boolean).join(':') || args.join(' ')
 }
 
+// vitest marks a failed test or file with ×, FAIL or ❯ (colours stripped for the match).
+const FAILURE_LINE = /^\s*(×|FAIL\b|❯ .*\.test\.ts)/
+
 const children = new Set()
 // A ceiling (CI's timeout) or Ctrl-C stops every group, not just this process.
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -52,12 +57,20 @@ const results = await Promise.all(groups.map(({ env, args }) => new Promise((res
   const command = [...(nice ? ['nice', '-n', nice] : []), 'npx', 'vitest', 'run', ...args]
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...own } })
   children.add(child)
+  const failures = new Set()
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', line => console.log(`[${name}] ${line}`))
+    createInterface({ input: stream }).on('line', (line) => {
+      console.log(`[${name}] ${line}`)
+      const plain = stripVTControlCharacters(line)
+      if (FAILURE_LINE.test(plain) && failures.size < 40) failures.add(plain.trim())
+    })
   }
-  child.on('close', (code, signal) => resolve({ name, code: code ?? (signal ? 1 : 0), seconds: Math.round((Date.now() - started) / 1000) }))
+  child.on('close', (code, signal) => resolve({ name, failures, code: code ?? (signal ? 1 : 0), seconds: Math.round((Date.now() - started) / 1000) }))
 })))
 
 console.log()
-for (const r of results) console.log(`${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`}  ${r.name}  after ${r.seconds} s`)
+for (const r of results) {
+  console.log(`${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`}  ${r.name}  after ${r.seconds} s`)
+  if (r.code !== 0) for (const line of r.failures) console.log(`    ${line}`)
+}
 process.exit(results.some(r => r.code !== 0) ? 1 : 0)

@@ -2,10 +2,31 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { getConfig } from '../utils/config'
 import { AppError } from '../utils/errors'
 import { lazy } from './lazy'
+import { logger } from './logger'
 import { getRedis } from './redis'
 
 /** Options of one named limiter: `points` per `duration` seconds, optionally blocking for `blockDuration` seconds. */
 export interface LimiterOptions { keyPrefix: string, points: number, duration: number, blockDuration?: number }
+
+/** How often, at most, each limiter says that it answers from memory. */
+const INSURANCE_WARN_EVERY_MS = 60_000
+
+/**
+ * The in-memory insurance of a Redis-backed limiter. It answers only when Redis did not (down, not
+ * ready, or a command timed out), and then each instance counts alone, so the log says so.
+ */
+class InsuranceLimiter extends RateLimiterMemory {
+  private warnedAt = 0
+
+  override consume(key: string | number, points?: number, options?: Record<string, unknown>): Promise<RateLimiterRes> {
+    const now = Date.now()
+    if (now - this.warnedAt >= INSURANCE_WARN_EVERY_MS) {
+      this.warnedAt = now
+      logger.warn({ limiter: this.keyPrefix }, 'rate limit answered from this instance\'s memory: Redis did not answer')
+    }
+    return super.consume(key, points, options)
+  }
+}
 
 /**
  * One named limiter per process: Redis-backed (shared by every instance) when configured, else in
@@ -17,7 +38,7 @@ export function sharedLimiter(opts: LimiterOptions): RateLimiterAbstract {
   return lazy(`limiter:${opts.keyPrefix}`, (): RateLimiterAbstract => {
     const redis = getRedis()
     return redis
-      ? new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) })
+      ? new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new InsuranceLimiter(opts) })
       : new RateLimiterMemory(opts)
   })()
 }
