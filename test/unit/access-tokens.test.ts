@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SignJWT } from 'jose'
 import { resetConfig } from '../../server/utils/config'
 import { signLocalToken, verifyAccessToken } from '../../server/infra/auth/tokens'
@@ -12,6 +12,7 @@ beforeEach(() => {
   resetConfig()
 })
 afterEach(() => {
+  vi.useRealTimers()
   process.env = { ...saved }
   resetConfig()
 })
@@ -50,5 +51,26 @@ describe('local access tokens', () => {
     process.env.LOCAL_JWT_SECRET = 'a-rotated-local-secret-long-enough-0123456789abcdef'
     await expect(verifyAccessToken(token)).rejects.toThrow()
     expect((await verifyAccessToken((await signLocalToken(user, 's1')).token)).sub).toBe(user.id)
+  })
+
+  it('keeps refusing, after a token was verified, its expiry, a changed secret and a forged copy', async () => {
+    const { token, exp } = await signLocalToken(user, 's1', 60)
+    expect((await verifyAccessToken(token)).sub).toBe(user.id)
+    const [header, payload, signature] = token.split('.')
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>
+    const promoted = Buffer.from(JSON.stringify({ ...claims, app_metadata: { role: 'admin' } })).toString('base64url')
+    await expect(verifyAccessToken(`${header}.${promoted}.${signature}`)).rejects.toThrow()
+    expect((await verifyAccessToken(token)).sub).toBe(user.id)
+
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(exp * 1000)
+    await expect(verifyAccessToken(token)).rejects.toThrow()
+    vi.useRealTimers()
+
+    const fresh = (await signLocalToken(user, 's1')).token
+    expect((await verifyAccessToken(fresh)).sub).toBe(user.id)
+    process.env.LOCAL_JWT_SECRET = 'a-rotated-local-secret-long-enough-0123456789abcdef'
+    resetConfig()
+    await expect(verifyAccessToken(fresh)).rejects.toThrow()
   })
 })

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from 'jose'
 import { lazy } from '../lazy'
 import { storedSecret } from '../stored-secret'
 import { getConfig } from '../../utils/config'
@@ -64,27 +64,43 @@ export async function signLocalToken(
   return { token, exp }
 }
 
-/** Verifies an access token for the configured mode; throws on anything invalid or expired. */
-export async function verifyAccessToken(token: string): Promise<AccessClaims> {
+type Verifier = CryptoKey | ReturnType<typeof supabaseJwks>
+
+/** The key that must have signed the token in the configured mode, and what else it must say. */
+async function verifierFor(token: string): Promise<{ key: Verifier, options: JWTVerifyOptions }> {
   const supabase = getConfig().supabase
-  let payload: JWTPayload
-  if (!supabase) {
-    ({ payload } = await jwtVerify(token, await getLocalSecret(), { algorithms: ['HS256'], issuer: LOCAL_ISSUER, audience: AUDIENCE }))
-  } else {
-    const options = { issuer: `${supabase.url}/auth/v1`, audience: AUDIENCE }
-    const alg = decodeAlg(token)
-    if (alg === 'HS256') {
-      if (!supabase.jwtSecret) throw new Error('HS256 token but no SUPABASE_JWT_SECRET configured')
-      ;({ payload } = await jwtVerify(token, await hmacKey(supabase.jwtSecret), { ...options, algorithms: ['HS256'] }))
-    } else {
-      ;({ payload } = await jwtVerify(token, supabaseJwks(), { ...options, algorithms: ['ES256', 'RS256'] }))
-    }
-  }
+  if (!supabase) return { key: await getLocalSecret(), options: { algorithms: ['HS256'], issuer: LOCAL_ISSUER, audience: AUDIENCE } }
+  const options = { issuer: `${supabase.url}/auth/v1`, audience: AUDIENCE }
+  if (decodeAlg(token) !== 'HS256') return { key: supabaseJwks(), options: { ...options, algorithms: ['ES256', 'RS256'] } }
+  if (!supabase.jwtSecret) throw new Error('HS256 token but no SUPABASE_JWT_SECRET configured')
+  return { key: await hmacKey(supabase.jwtSecret), options: { ...options, algorithms: ['HS256'] } }
+}
+
+// A client sends the same token with every request and handshake until it renews it, and checking
+// its signature (with the JSON and base64 around it) was the largest single cost of a small REST
+// request. A token verified once by the key now in force stands until its `exp`; a changed secret
+// is another key, so its entries no longer count. Sessions and bans are checked apart, on every
+// request (identity.ts). Kept small: past it the oldest go first, and a burst of handshakes leaves
+// at most this many tokens in memory.
+const VERIFIED_MAX = 1000
+const verified = new Map<string, { claims: Readonly<AccessClaims>, key: Verifier }>()
+
+/** Verifies an access token for the configured mode; throws on anything invalid or expired. */
+export async function verifyAccessToken(token: string): Promise<Readonly<AccessClaims>> {
+  const { key, options } = await verifierFor(token)
+  const known = verified.get(token)
+  // jose's own rule: a token is expired from its `exp` second on.
+  if (known && known.key === key && known.claims.exp > Math.floor(Date.now() / 1000)) return known.claims
+  const { payload } = key instanceof CryptoKey ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options)
   if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('token lacks sub or exp')
   if (payload.role !== 'authenticated') throw new Error('token role is not authenticated')
   // Supabase anonymous sign-ins also carry role "authenticated"; a chat member must be a real account.
   if (payload.is_anonymous === true) throw new Error('anonymous sessions are not members')
-  return payload as AccessClaims
+  const claims = Object.freeze(payload as AccessClaims)
+  verified.delete(token)
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!)
+  verified.set(token, { claims, key })
+  return claims
 }
 
 /** The token's `alg`, or undefined when its header is not readable (jwtVerify then refuses it). */
