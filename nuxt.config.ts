@@ -211,6 +211,8 @@ export default defineNuxtConfig({
   // limiters and validators stay off: its XSS validator would refuse legitimate messages, its
   // size limiter answers in another shape and only reads Content-Length. HSTS is sent by
   // server/middleware/03.security-headers.ts, only behind TLS.
+  // The API answers JSON, never a page: a CSP nonce made for it would go unused.
+  routeRules: { '/api/**': { security: { nonce: false } } },
   security: {
     rateLimiter: false,
     requestSizeLimiter: false,
