@@ -91,6 +91,7 @@ export async function verifyAccessToken(token: string): Promise<Readonly<AccessC
   const known = verified.get(token)
   // jose's own rule: a token is expired from its `exp` second on.
   if (known && known.key === key && known.claims.exp > Math.floor(Date.now() / 1000)) return known.claims
+  // Two calls, one per overload of jwtVerify (a key, or a key set to pick from).
   const { payload } = key instanceof CryptoKey ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options)
   if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('token lacks sub or exp')
   if (payload.role !== 'authenticated') throw new Error('token role is not authenticated')
