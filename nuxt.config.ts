@@ -14,6 +14,8 @@ const nitro: NitroConfig = {
   // Built assets are compressed once at build time and served as .br/.gz next to the originals
   // (Content-Encoding per Accept-Encoding); per-response compression is server/plugins/08.compress-responses.ts.
   compressPublicAssets: { brotli: true, gzip: true },
+  // The API answers JSON, never a page: a CSP nonce made for it would go unused (nuxt-security's rules).
+  routeRules: { '/api/**': { security: { nonce: false } } },
   ...(process.env.NUXT_OUTPUT_DIR ? { output: { dir: process.env.NUXT_OUTPUT_DIR } } : {}),
   hooks: {
     // The built server applies migrations on start, so it must carry them.
@@ -211,8 +213,6 @@ export default defineNuxtConfig({
   // limiters and validators stay off: its XSS validator would refuse legitimate messages, its
   // size limiter answers in another shape and only reads Content-Length. HSTS is sent by
   // server/middleware/03.security-headers.ts, only behind TLS.
-  // The API answers JSON, never a page: a CSP nonce made for it would go unused.
-  routeRules: { '/api/**': { security: { nonce: false } } },
   security: {
     rateLimiter: false,
     requestSizeLimiter: false,
