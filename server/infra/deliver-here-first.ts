@@ -25,8 +25,10 @@ export function deliveringHereFirst<A extends ClusterAdapter>(create: (nsp: Name
   return function (nsp: Namespace) {
     const adapter = create(nsp)
     const shipped = adapter.broadcast.bind(adapter)
+    // The server's options are set before its adapters are made: read once, not per broadcast.
+    const recovering = recovers(nsp)
     adapter.broadcast = async (packet: Packet, opts: BroadcastOptions) => {
-      if (opts.flags?.local || recovers(nsp)) return shipped(packet, opts)
+      if (opts.flags?.local || recovering) return shipped(packet, opts)
       Adapter.prototype.broadcast.call(adapter, packet, opts)
       try {
         await (adapter as unknown as Publisher).publishAndReturnOffset({
