@@ -7,6 +7,7 @@ import type { Nitro, NitroConfig } from 'nitropack'
 import { useLogger } from 'nuxt/kit'
 import type { Nuxt, NuxtConfig } from 'nuxt/schema'
 import type { Rolldown } from 'vite'
+import { importWalker } from './build/barrel-imports'
 import { EARLY_REQUESTS_SCRIPT } from './utils/boot/early-requests'
 
 const nitro: NitroConfig = {
@@ -50,11 +51,13 @@ const FIRST_SCREEN_CHUNKS = ['signin', 'vendor', 'chat']
 /**
  * What a screen imports without waiting (static imports, followed from its pages and layouts): only
  * this goes into its preloaded chunks. A library or module that only a lazily loaded part uses (the
- * admin area, a modal, the automod rule tester's regex engine) stays with that part.
+ * admin area, a modal, the automod rule tester's regex engine) stays with that part, and so do the
+ * components of a package index the screen does not name (build/barrel-imports.ts).
  */
 function reachableFrom(screens: string[], graph: Rolldown.ChunkingContext): Set<string> {
   const roots = screens.map(path => fileURLToPath(new URL(path, import.meta.url)))
   const reached = new Set<string>()
+  const edges = importWalker(graph)
   const queue = roots.filter(id => graph.getModuleInfo(id))
   // Nuxt's server build of the SPA shell holds no page; a client build missing one means a renamed file.
   if (queue.length && queue.length < roots.length) {
@@ -63,7 +66,7 @@ function reachableFrom(screens: string[], graph: Rolldown.ChunkingContext): Set<
   for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
     if (reached.has(id)) continue
     reached.add(id)
-    queue.push(...graph.getModuleInfo(id)?.importedIds ?? [])
+    queue.push(...edges(id))
   }
   return reached
 }
