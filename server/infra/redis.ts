@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterOptions } from 'ioredis'
+import { RateLimiterRedis } from 'rate-limiter-flexible'
 import { getConfig } from '../utils/config'
 import { lazy } from './lazy'
 import { logger } from './logger'
@@ -67,8 +68,22 @@ export const getRedis = lazy('redis', (): RedisClient | null => {
   const client = target.kind === 'cluster'
     ? cluster(target, { maxRetriesPerRequest: 3, commandTimeout: REDIS_COMMAND_TIMEOUT_MS }, { enableOfflineQueue: true, enableAutoPipelining: true })
     : new Redis(target.url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, enableAutoPipelining: true })
+  defineLimiterCommand(client)
   return reportOutages(client, 'commands')
 })
+
+/**
+ * Each Redis-backed rate limit runs its Lua command (`rlflxIncr`), which rate-limiter-flexible
+ * defines on the client when a limiter is made. ioredis copies a client's commands into an
+ * auto-pipeline when the pipeline opens, so a limiter made (lazily, on its first use) while a
+ * pipeline was open ran its first command in a pipeline without it: that command failed, the limit
+ * answered from memory, and the pipeline's replies no longer matched its callbacks (an uncaught
+ * TypeError). CI saw one sync request over a shared budget of 300 get through that way. A limiter
+ * made here, before the client has ever sent anything, defines the command on every pipeline to come.
+ */
+function defineLimiterCommand(client: RedisClient): void {
+  void new RateLimiterRedis({ storeClient: client, points: 1, duration: 1 })
+}
 
 /**
  * A second connection for subscribers and blocking reads (a subscribed ioredis connection cannot

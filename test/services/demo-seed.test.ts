@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
 import { startInstance } from '../support/instance.mjs'
+import { dropDatabase } from './setup/drop-database'
 import { api } from '../support/helpers'
 
 describe('demo users on a real database', () => {
@@ -24,7 +25,7 @@ describe('demo users on a real database', () => {
       }
     } finally {
       await server.stop()
-      await admin.unsafe(`drop database if exists "${name}" with (force)`)
+      await dropDatabase(admin, name)
       await admin.end({ timeout: 5 })
     }
   })

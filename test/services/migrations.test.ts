@@ -6,6 +6,7 @@ import { describe, expect, inject, it } from 'vitest'
 import postgres from 'postgres'
 import { startInstance, type Instance } from '../support/instance.mjs'
 import { logIn } from '../support/helpers'
+import { dropDatabase } from './setup/drop-database'
 
 const root = join(import.meta.dirname, '..', '..')
 const journal = JSON.parse(readFileSync(join(root, 'drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
@@ -55,7 +56,7 @@ describe('migrations on a shared Postgres', () => {
       await logIn('bob@example.com', 'password', servers[0]!.url)
     } finally {
       await Promise.all(servers.map(s => s.stop()))
-      await admin.unsafe(`drop database if exists "${name}" with (force)`)
+      await dropDatabase(admin, name)
       await admin.end({ timeout: 5 })
     }
   })

@@ -7,8 +7,9 @@ import { afterAll, describe, expect, inject, it } from 'vitest'
 // limits then answer from memory (server/infra/redis.ts, rate-limit.ts): an instance cut off from
 // Redis keeps working. After an event loop busy for longer than that timeout, timers run before the
 // poll phase reads the reply that came in meanwhile, so a command Redis had carried out was failed
-// too, and its limit answered again from memory: one sync request over the budget got through in
-// CI (policy-security.test.ts, 301 of 300). patches/ioredis+5.11.1.patch looks again after the poll.
+// too, and its limit answered again from memory: a request over a shared budget could get through.
+// patches/ioredis+5.11.1.patch looks again after the poll. (The 301 of 300 sync requests CI saw in
+// policy-security.test.ts came the other way a limit answers from memory: redis-limiter-first-use.test.ts.)
 
 const TIMEOUT_MS = 300
 

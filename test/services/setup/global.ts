@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node'
 import postgres from 'postgres'
 import { Redis } from 'ioredis'
 import { ensureBuilt, servicesUp, startInstance, SUITE_AUTH_LIMITS, type Instance } from '../../support/instance.mjs'
+import { dropDatabase } from './drop-database'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 
@@ -39,7 +40,7 @@ async function resetDatabase() {
   const admin = postgres(SERVICES.adminDatabaseUrl, { max: 1, onnotice: () => {} })
   try {
     const stale = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'chat_mig_%'`
-    for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}" with (force)`)
+    for (const { datname } of stale) await dropDatabase(admin, datname)
   } finally {
     await admin.end({ timeout: 5 })
   }
