@@ -52,23 +52,36 @@ function reexports(info: Rolldown.ModuleInfo): { names: Map<string, string>, sta
     }
   }
   const stars = [...code.matchAll(EXPORT_STAR)].map(([, specifier]) => resolve(specifier!))
-  if (stars.some(id => !id)) return null
+  // Imports alone (a file that only loads others) re-export nothing: it is no barrel.
+  if (stars.some(id => !id) || (!names.size && !stars.length)) return null
   return { names, stars: stars as string[] }
 }
 
-/** The bare package a module id belongs to and is the main entry of (`…/node_modules/reka-ui/dist/index.js` → reka-ui). */
+/** The package a module id belongs to (`…/node_modules/reka-ui/dist/index.js` → reka-ui), or null. */
 function packageOf(id: string): string | null {
   const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)
   return match ? match[1]! : null
 }
 
+type Barrel = NonNullable<ReturnType<typeof reexports>>
+
+/** The modules of the names `code` imports from package `pkg`'s barrel; null when that cannot be told from the code. */
+function namedSources(code: string, pkg: string, barrel: Barrel): string[] | null {
+  if ([...code.matchAll(OTHER_IMPORT)].some(([, specifier]) => specifier === pkg)) return null
+  const named = [...code.matchAll(NAMED_IMPORT)].filter(([, , specifier]) => specifier === pkg)
+  const sources = named.flatMap(([, list]) => bindings(list!).map(([name]) => barrel.names.get(name)))
+  if (!named.length || sources.some(source => !source)) return null
+  return [...new Set(sources as string[]), ...barrel.stars]
+}
+
 /**
- * The edges of a walk of what a screen imports: a module's static imports, except that importing a
- * barrel reaches the barrel and the modules of the names imported from it, and the barrel itself
- * adds nothing more (reached only through a namespace import, it adds everything it re-exports).
+ * The edges of a walk of what a screen imports: a module's static imports. A module of another
+ * package importing a barrel by the package's name reaches the barrel and the modules of the names
+ * it imports, and one importing it otherwise all it re-exports; a module of the same package
+ * reaches the barrel alone. The barrel adds nothing itself.
  */
 export function importWalker(graph: Graph): (id: string) => string[] {
-  const barrels = new Map<string, ReturnType<typeof reexports>>()
+  const barrels = new Map<string, Barrel | null>()
   const barrelOf = (id: string) => {
     let barrel = barrels.get(id)
     if (barrel === undefined) {
@@ -80,18 +93,18 @@ export function importWalker(graph: Graph): (id: string) => string[] {
   return (id) => {
     const info = graph.getModuleInfo(id)
     if (!info || barrelOf(id)) return []
-    const code = info.code ?? ''
     const needed: string[] = []
     for (const imported of info.importedIds) {
-      const pkg = packageOf(imported)
-      const barrel = pkg && packageOf(id) !== pkg ? barrelOf(imported) : null
       needed.push(imported)
+      const barrel = barrelOf(imported)
       if (!barrel) continue
-      const named = [...code.matchAll(NAMED_IMPORT)].filter(([, , specifier]) => specifier === pkg)
-      const other = [...code.matchAll(OTHER_IMPORT)].some(([, specifier]) => specifier === pkg)
-      const sources = named.flatMap(([, list]) => bindings(list!).map(([name]) => barrel.names.get(name)))
-      if (other || !named.length || sources.some(source => !source)) needed.push(...graph.getModuleInfo(imported)!.importedIds)
-      else needed.push(...new Set(sources as string[]), ...barrel.stars)
+      const pkg = packageOf(imported)
+      // The package's own modules that import its index (reka-ui's namespaced groups import every
+      // component, then the bundle keeps the groups used) would claim all of it: what a screen uses
+      // of the package is reached through the names its modules import, from the index or a group.
+      if (pkg && packageOf(id) === pkg) continue
+      const sources = pkg ? namedSources(info.code ?? '', pkg, barrel) : null
+      needed.push(...sources ?? graph.getModuleInfo(imported)!.importedIds)
     }
     return needed
   }

@@ -76,6 +76,16 @@ describe('what a screen reaches through a package index', () => {
     expect(reached).toContain(`${PKG}/Select/Select.js`)
   })
 
+  it('does not follow a module of the same package into its index, as reka-ui groups its components', () => {
+    const groups = `${PKG}/namespaced/index.js`
+    const reached = walkFrom({
+      ...library,
+      [groups]: { code: 'import { Select, Tooltip } from "../index.js";\nconst Groups = { Select, Tooltip };\nexport { Groups };', imports: [BARREL] },
+      '/app/a.js': { code: 'import { Groups } from "ui-kit/namespaced";\nimport { Dialog } from "ui-kit";', imports: [groups, BARREL] }
+    }, '/app/a.js')
+    expect(reached).toEqual(['/app/a.js', BARREL, `${PKG}/Dialog/Dialog.js`, groups].sort())
+  })
+
   it('treats an index with code of its own as a module like any other', () => {
     const withCode = { ...library, [BARREL]: { ...library[BARREL], code: `${library[BARREL].code}\nconsole.log('side effect')` } }
     const reached = walkFrom({ ...withCode, '/app/a.js': { code: 'import { Tooltip } from "ui-kit"', imports: [BARREL] } }, '/app/a.js')
