@@ -12,8 +12,8 @@ const SETTLE_EXPRESSION = `new Promise((resolve) => {
 
 /**
  * Resolves once every hidden page of the browser's own interface has loaded and reached an idle
- * period (none, as in headless-shell builds: at once). Gives up after `timeoutMs`: the timing that
- * follows then includes the rest of the window's start-up, as it did before.
+ * period (none, as in headless-shell builds: at once). Gives up after `timeoutMs`, and skips a page
+ * it cannot reach: the timing that follows then includes the rest of the window's start-up, as it did before.
  */
 export async function browserWindowSettled(browser, { timeoutMs = 10_000 } = {}) {
   const session = await browser.newBrowserCDPSession()
@@ -22,7 +22,8 @@ export async function browserWindowSettled(browser, { timeoutMs = 10_000 } = {})
     const hidden = targetInfos.filter(target => target.type === 'browser_ui')
     let timer
     const deadline = new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs) })
-    await Promise.race([Promise.all(hidden.map(target => settledTarget(session, target.targetId))), deadline])
+    // A page that cannot be reached (closed meanwhile, not attachable) is not waited for.
+    await Promise.race([Promise.all(hidden.map(target => settledTarget(session, target.targetId).catch(() => {}))), deadline])
     clearTimeout(timer)
   } finally {
     await session.detach().catch(() => {})
