@@ -12,7 +12,7 @@
 // workers are blocked here: a worker would fetch the shell again from the HTTP cache (on the wire,
 // nothing) and hide the page's own requests from this count. Each load starts once the new window's
 // own hidden pages have loaded (lib/browser-window.mjs): started at once, it shared the two cores
-// with them and measured ~0.4–0.5 s more LCP than the page itself costs.
+// with them and measured ~0.5–0.6 s more LCP than the page itself costs (BENCHMARKS.md).
 import { browserWindowSettled } from '../lib/browser-window.mjs'
 import { assert, cspViolationLog, PASSWORD, poll, sleep, USERS } from '../lib/helpers.mjs'
 
