@@ -2,6 +2,7 @@ import { logger } from '../infra/logger'
 import { serverReady } from '../services/instance/startup'
 import { getPresenceTiming } from '../services/people/presence-timing'
 import { renewOwnHeartbeats, sweepExpiredHeartbeats } from '../services/people/presence-sweep'
+import { liveSockets } from '../services/people/presence-sockets'
 
 /**
  * Presence without ghosts: every instance renews the heartbeats of its own sockets and sweeps the
@@ -10,6 +11,9 @@ import { renewOwnHeartbeats, sweepExpiredHeartbeats } from '../services/people/p
  */
 export default defineNitroPlugin((nitroApp) => {
   const { refreshMs, sweepMs } = getPresenceTiming()
+  // Defines the heartbeat scripts on the shared Redis client before any socket connects: a command
+  // defined while an auto-pipeline is open is missing from that pipeline (server/infra/redis.ts).
+  liveSockets()
   /** Runs `task` unless its previous run is still going (a slow Redis must not pile runs up). */
   const single = (what: string, task: () => Promise<unknown>) => {
     let running: Promise<unknown> | null = null

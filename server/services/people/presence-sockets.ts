@@ -52,14 +52,21 @@ const member = ({ userId, socketId }: SocketBeat, ttlMs: number) => `${userId}:$
 
 // Each script is atomic, so two instances sweeping the same heartbeat announce "offline" once.
 const SCRIPTS = {
-  // KEYS: global, live; ARGV: member, socketId, expiresAt, now → 1 when the user had no live socket.
+  // KEYS: global, then each heartbeat's live key; ARGV: expiresAt, now, then each heartbeat's member
+  // and socketId → per heartbeat, 1 when its user had no live socket before it (a user's second
+  // socket in the same call sees the first). One call renews a whole batch: a command per socket
+  // cost Node a command object, a promise and an encoded buffer each, all alive until the batch's
+  // last reply, and Redis a script run each.
   presenceBeat: {
-    numberOfKeys: 2,
-    lua: `local before = redis.call('ZCOUNT', KEYS[2], ARGV[4], '+inf')
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-if before == 0 then return 1 end
-return 0`
+    numberOfKeys: 'dynamic',
+    lua: `local firsts = {}
+for i = 2, #KEYS do
+  local before = redis.call('ZCOUNT', KEYS[i], ARGV[2], '+inf')
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2 * i - 1])
+  redis.call('ZADD', KEYS[i], ARGV[1], ARGV[2 * i])
+  firsts[i - 1] = before == 0 and 1 or 0
+end
+return firsts`
   },
   // KEYS: global, live, idle; ARGV: member, socketId, now → 1 when it was the user's last live socket.
   presenceDrop: {
@@ -86,7 +93,7 @@ return { #ids, active }`
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    presenceBeat(global: string, live: string, member: string, socketId: string, expiresAt: number, now: number): Result<number, Context>
+    presenceBeat(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number[], Context>
     presenceDrop(global: string, live: string, idle: string, member: string, socketId: string, now: number): Result<number, Context>
     presenceCount(live: string, idle: string, now: number): Result<[number, number], Context>
   }
@@ -95,7 +102,9 @@ declare module 'ioredis' {
 const scripted = new WeakSet<RedisClient>()
 function withScripts(redis: RedisClient): RedisClient {
   if (scripted.has(redis)) return redis
-  for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script)
+  for (const [name, { numberOfKeys, lua }] of Object.entries(SCRIPTS)) {
+    redis.defineCommand(name, numberOfKeys === 'dynamic' ? { lua } : { numberOfKeys, lua })
+  }
   scripted.add(redis)
   return redis
 }
@@ -109,15 +118,17 @@ async function replies<T>(pipeline: { exec: () => Promise<[Error | null, unknown
   })
 }
 
-function redisSockets(client: RedisClient, cluster: boolean): LiveSockets {
+/** The heartbeats in Redis (exported for the tests that run them on a real server). */
+export function redisSockets(client: RedisClient, cluster: boolean): LiveSockets {
   const redis = withScripts(client)
   const { global: GLOBAL, live: liveKey, idle: idleKey } = heartbeatKeys(cluster)
   return {
     async beat(beats, ttlMs, now) {
       if (beats.length === 0) return []
-      const pipeline = redis.pipeline()
-      for (const b of beats) pipeline.presenceBeat(GLOBAL, liveKey(b.userId), member(b, ttlMs), b.socketId, now + ttlMs, now)
-      const first = await replies<number>(pipeline)
+      const keys = [GLOBAL, ...beats.map(b => liveKey(b.userId))]
+      const args: (string | number)[] = [now + ttlMs, now]
+      for (const b of beats) args.push(member(b, ttlMs), b.socketId)
+      const first = await redis.presenceBeat(keys.length, ...keys, ...args)
       return [...new Set(beats.filter((_, i) => first[i] === 1).map(b => b.userId))]
     },
     async drop(beat, ttlMs, now) {
