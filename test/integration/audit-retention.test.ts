@@ -10,7 +10,7 @@ import type { AuditLogEntry, AuditVerifyResult } from '#admin-shared/audit-schem
 import type { AdminProjectRetention, RetentionDeletedMessage, RetentionPolicy } from '#admin-shared/retention-schemas'
 import type { Conversation } from '#shared/types'
 import { startInstance, type Instance } from '../support/instance.mjs'
-import { api, closeAllSockets, connect, logIn, must, sendOk, setupConversation, signUp, type Session } from '../support/helpers'
+import { api, closeAllSockets, connect, instanceOnce, logIn, must, sendOk, setupConversation, signUp, type Session } from '../support/helpers'
 
 afterEach(() => closeAllSockets())
 
@@ -222,18 +222,23 @@ describe('audit log', () => {
   })
 })
 
+// The last describe's server and its data dir, booting while the tests before it run.
+let dataDir = ''
+const restoreListServer = instanceOnce(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'chat-retention-title-'))
+  return startInstance({ pgliteTemplate: true, env: { DATA_DIR: dataDir } })
+}, { early: true })
+
 describe('the restore list names conversations as the other admin screens do', () => {
   // A server of its own: no route makes a message old enough for retention, so the test marks one
   // retention-deleted in the embedded database while that server is stopped.
   let server: Instance
-  let dataDir: string
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'chat-retention-title-'))
-    server = await startInstance({ env: { DATA_DIR: dataDir } })
+    server = await restoreListServer()
   })
   afterAll(async () => {
     await server?.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    if (dataDir) await rm(dataDir, { recursive: true, force: true })
   })
 
   it('labels a direct message after its participants, not by its stored title', async () => {

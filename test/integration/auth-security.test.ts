@@ -1,9 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { startInstance, type Instance } from '../support/instance.mjs'
-import { api, authPost, baseUrl, logIn, servers, signUp } from '../support/helpers'
+import { api, authPost, baseUrl, instanceOnce, logIn, servers, signUp } from '../support/helpers'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/**
+ * A server of its own with small per-IP limits, started once for the two describes that need one:
+ * the per-IP limits, and a strong LOCAL_JWT_SECRET, which it starts with.
+ */
+const limitedServer = instanceOnce(() => startInstance({
+  pgliteTemplate: true,
+  env: { AUTH_SIGNUPS_PER_IP: '3', AUTH_LOGIN_FAILS_PER_IP: '6', LOCAL_JWT_SECRET: randomBytes(48).toString('base64url') }
+}))
 
 async function timedLogin(base: string, email: string, password: string): Promise<{ ms: number, status: number }> {
   const started = performance.now()
@@ -19,7 +28,8 @@ describe('a production server refuses a weak LOCAL_JWT_SECRET', () => {
     ['low entropy', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
     ['repeated pattern', 'abab1212abab1212abab1212abab1212']
   ] as const) {
-    it(`exits with a clear message for a ${label} secret`, async () => {
+    // Each start fails within a second or two, at once.
+    it.concurrent(`exits with a clear message for a ${label} secret`, async () => {
       let server: Instance | undefined
       try {
         const started = startInstance({ env: { LOCAL_JWT_SECRET: secret } }).then((s) => { server = s })
@@ -30,13 +40,9 @@ describe('a production server refuses a weak LOCAL_JWT_SECRET', () => {
     })
   }
 
-  it('starts with a strong secret, and without one (generated and stored in the database)', async () => {
-    const strong = await startInstance({ env: { LOCAL_JWT_SECRET: randomBytes(48).toString('base64url') } })
-    try {
-      expect((await api(strong.url, 'GET', '/api/health')).status).toBe(200)
-    } finally {
-      await strong.stop()
-    }
+  it.concurrent('starts with a strong secret, and without one (generated and stored in the database)', async () => {
+    const strong = await limitedServer()
+    expect((await api(strong.url, 'GET', '/api/health')).status).toBe(200)
     // The suite's own server runs without LOCAL_JWT_SECRET in production mode.
     expect((await api(baseUrl(), 'GET', '/api/health')).status).toBe(200)
   })
@@ -99,10 +105,7 @@ describe('sign-in brute force is throttled per account and IP', () => {
 describe('per-IP limits (a server with small limits)', () => {
   let server: Instance
   beforeAll(async () => {
-    server = await startInstance({ env: { AUTH_SIGNUPS_PER_IP: '3', AUTH_LOGIN_FAILS_PER_IP: '6' } })
-  })
-  afterAll(async () => {
-    await server?.stop()
+    server = await limitedServer()
   })
 
   it('limits sign-ups per IP, before any password is hashed', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, startInstance, SUITE_AUTH_LIMITS, type Instance } from '../support/instance.mjs'
-import { authPost, closeAllSockets, connect, disconnected, logIn, meStatus, signUp, sleep, until, TEST_PASSWORD } from '../support/helpers'
+import { authPost, closeAllSockets, connect, disconnected, instanceOnce, logIn, meStatus, signUp, sleep, until, TEST_PASSWORD } from '../support/helpers'
 import { linksOf, parseMail, startSmtpSink, type ParsedMail, type SmtpSink } from './email-helpers'
 
 const NEW_PASSWORD = 'a-brand-new-password'
@@ -16,6 +16,14 @@ function resetTokenOf(mail: ParsedMail, origin: string): string {
   return new URL(link).searchParams.get('token')!
 }
 
+// The second describe's server (no SMTP_URL) and its data dir: it boots while the first describe's tests run.
+let outboxDir = ''
+const outboxServer = instanceOnce(async () => {
+  outboxDir = mkdtempSync(join(tmpdir(), 'chat-email-outbox-'))
+  // A short link lifetime to see one expire, and a small per-IP budget to see it refuse.
+  return startInstance({ name: 'email-outbox', pgliteTemplate: true, env: { ...SUITE_AUTH_LIMITS, DATA_DIR: outboxDir, AUTH_RESET_TTL_SECONDS: '1', AUTH_RESET_REQUESTS_PER_IP: '3' } })
+})
+
 describe('password reset by email (SMTP)', () => {
   let smtp: SmtpSink
   let server: Instance
@@ -25,7 +33,8 @@ describe('password reset by email (SMTP)', () => {
     smtp = await startSmtpSink()
     const port = await freePort()
     origin = `http://127.0.0.1:${port}`
-    server = await startInstance({ name: 'email-reset', port, env: { ...SUITE_AUTH_LIMITS, SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Chat <chat@example.test>', PUBLIC_URL: origin } })
+    server = await startInstance({ name: 'email-reset', port, pgliteTemplate: true, env: { ...SUITE_AUTH_LIMITS, SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Chat <chat@example.test>', PUBLIC_URL: origin } })
+    outboxServer().catch(() => {})
   })
   afterAll(async () => {
     await server?.stop()
@@ -111,13 +120,12 @@ describe('password reset without SMTP_URL (embedded outbox)', () => {
   let dataDir: string
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'chat-email-outbox-'))
-    // A short link lifetime to see one expire, and a small per-IP budget to see it refuse.
-    server = await startInstance({ name: 'email-outbox', env: { ...SUITE_AUTH_LIMITS, DATA_DIR: dataDir, AUTH_RESET_TTL_SECONDS: '1', AUTH_RESET_REQUESTS_PER_IP: '3' } })
+    server = await outboxServer()
+    dataDir = outboxDir
   })
   afterAll(async () => {
     await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
+    if (outboxDir) rmSync(outboxDir, { recursive: true, force: true })
   })
 
   it('writes the email as an .eml file under DATA_DIR/mail; its link expires', async () => {

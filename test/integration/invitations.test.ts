@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Invitation, AddedMember } from '#shared/invitation-schemas'
 import type { PresenceChangePayload } from '#shared/events'
 import type { Conversation, Message, Participant, Project, ProjectMember } from '#shared/types'
 import { startInstance, type Instance } from '../support/instance.mjs'
-import { ack, api, baseUrl, closeAllSockets, collect, connect, logIn, must, nextEvent, sendOk, setupConversation, signUp, sleep, type Session } from '../support/helpers'
+import { ack, api, baseUrl, closeAllSockets, collect, connect, instanceOnce, logIn, must, nextEvent, sendOk, setupConversation, signUp, sleep, type Session } from '../support/helpers'
 
 // Ban evasion through project membership: someone who shares no project with you (projects open
 // to both) can only invite you, and you decide. Until you accept: no rooms, messages, DMs or
@@ -144,13 +144,13 @@ describe('ban evasion through a new project', () => {
   })
 })
 
+// Booting while the tests before it run.
+const budgetServer = instanceOnce(() => startInstance({ name: 'invitations', pgliteTemplate: true, env: { AUTH_SIGNUPS_PER_IP: '100000' } }), { early: true })
+
 describe('the hourly invitation budget (a server of its own with the default limit)', () => {
   let server: Instance
   beforeAll(async () => {
-    server = await startInstance({ name: 'invitations', env: { AUTH_SIGNUPS_PER_IP: '100000' } })
-  })
-  afterAll(async () => {
-    await server?.stop()
+    server = await budgetServer()
   })
 
   it('one inviter sends at most 20 invitations an hour; the refused one leaves no trace', async () => {

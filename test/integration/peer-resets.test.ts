@@ -8,7 +8,7 @@ describe('peers that reset their connection mid-request', () => {
   let server: Instance
 
   beforeAll(async () => {
-    server = await startInstance({ name: 'peer-resets' })
+    server = await startInstance({ name: 'peer-resets', pgliteTemplate: true })
   })
   afterAll(async () => {
     await server?.stop()

@@ -30,7 +30,7 @@ let env: Record<string, string>
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chat-policy-'))
   env = { ...LIMITS, DATA_DIR: dataDir }
-  server = await startInstance({ env })
+  server = await startInstance({ env, pgliteTemplate: true })
 })
 afterAll(async () => {
   await server?.stop()

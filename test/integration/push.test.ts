@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { PushMessage, PushSubscriptionView } from '#shared/push-schemas'
 import type { Conversation } from '#shared/types'
 import { startInstance, SUITE_AUTH_LIMITS, type Instance } from '../support/instance.mjs'
-import { api, closeAllSockets, connect, must, sendOk, setupConversation, signUp, sleep, until, type Session } from '../support/helpers'
+import { ack, api, closeAllSockets, connect, must, sendOk, setupConversation, signUp, sleep, until, type Session } from '../support/helpers'
 
 // Web Push without a vendor relay, against a push service started here: the server encrypts each
 // push for the subscription's keys (aes128gcm) and signs a VAPID token; this test decrypts and
@@ -56,7 +56,7 @@ beforeAll(async () => {
   service = pushService()
   await new Promise<void>(resolve => service.server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(service.server.address() as AddressInfo).port}`
-  instance = await startInstance({ name: 'push', env: { ...SUITE_AUTH_LIMITS, PUSH_ALLOWED_ORIGINS: origin, PUBLIC_URL, PUSH_SUBSCRIPTIONS_PER_HOUR: '25' } })
+  instance = await startInstance({ name: 'push', pgliteTemplate: true, env: { ...SUITE_AUTH_LIMITS, PUSH_ALLOWED_ORIGINS: origin, PUBLIC_URL, PUSH_SUBSCRIPTIONS_PER_HOUR: '25' } })
   base = instance.url
 })
 
@@ -148,15 +148,13 @@ describe('web push', () => {
     const device = browserKeys(origin, `/push/${bob.user.id}/visible`)
     must(await subscribe(bob, device.body), 'subscribe')
     const b = await connect(bob)
-    b.emit('client:state', { visible: true, conversationId: null })
-    await sleep(300)
+    expect(await ack(b, 'client:state', { visible: true, conversationId: null })).toEqual({ ok: true })
     await sendOk(a, dm.id, 'you are looking at the app')
     await sleep(1000)
     expect(pushesTo(device.path)).toEqual([])
 
     must(await api(base, 'PATCH', '/api/me', { token: bob.token, body: { notificationPreview: false } }), 'previews off')
-    b.emit('client:state', { visible: false, conversationId: null })
-    await sleep(300)
+    expect(await ack(b, 'client:state', { visible: false, conversationId: null })).toEqual({ ok: true })
     const secret = await sendOk(a, dm.id, 'the secret plan')
     await until(() => pushesTo(device.path).length === 1, 10_000, 'the push once hidden')
     const push = pushesTo(device.path)[0]!

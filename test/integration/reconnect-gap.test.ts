@@ -6,7 +6,7 @@ import { ack, api, closeAllSockets, connect, must, sendOk, setupConversation, si
 // A server of its own: a thousand messages from two people is far past the default send budget.
 let server: Instance
 beforeAll(async () => {
-  server = await startInstance({ env: { ...SUITE_AUTH_LIMITS, CHAT_RATE_LIMIT_PER_MINUTE: '100000', SYNC_RATE_LIMIT_PER_MINUTE: '100000' } })
+  server = await startInstance({ pgliteTemplate: true, env: { ...SUITE_AUTH_LIMITS, CHAT_RATE_LIMIT_PER_MINUTE: '100000', SYNC_RATE_LIMIT_PER_MINUTE: '100000' } })
 })
 afterAll(async () => {
   closeAllSockets()

@@ -18,7 +18,7 @@ describe('search far back in a long conversation', () => {
 
   it('finds phrases and CJK terms only in messages older than the newest few thousand, exactly as near ones', async () => {
     // A server of its own: thousands of messages are far past the default send budget.
-    server = await startInstance({ env: { ...SUITE_AUTH_LIMITS, CHAT_RATE_LIMIT_PER_MINUTE: '100000' } })
+    server = await startInstance({ pgliteTemplate: true, env: { ...SUITE_AUTH_LIMITS, CHAT_RATE_LIMIT_PER_MINUTE: '100000' } })
     const alice = await signUp('Alice Deep', server.url)
     const { conversation } = await setupConversation(alice, [])
     const socket = await connect(alice)

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Message } from '#shared/types'
 import type { SearchResponse } from '#shared/search-schemas'
-import { SUITE_AUTH_LIMITS, startInstance, type Instance } from '../support/instance.mjs'
-import { api, closeAllSockets, connect, must, sendOk, setupConversation, signUp, type Session } from '../support/helpers'
+import { SUITE_AUTH_LIMITS, startInstance } from '../support/instance.mjs'
+import { api, closeAllSockets, connect, instanceOnce, must, sendOk, setupConversation, signUp, type Session } from '../support/helpers'
 
 async function post(session: Session, conversationId: string, content: string): Promise<Message> {
   return must(await api<{ message: Message }>(session.base, 'POST', `/api/conversations/${conversationId}/messages`, {
@@ -94,16 +94,14 @@ describe('search by part of a word and in CJK text', () => {
   })
 })
 
+// A server of its own: 1,003 messages are far past the default send budget. Booting while the tests before it run.
+const manyServer = instanceOnce(() => startInstance({ pgliteTemplate: true, env: { ...SUITE_AUTH_LIMITS, CHAT_RATE_LIMIT_PER_MINUTE: '100000' } }), { early: true })
+
 describe('search with more matches than it counts', () => {
-  let server: Instance | undefined
-  afterAll(async () => {
-    closeAllSockets()
-    await server?.stop()
-  })
+  afterAll(() => closeAllSockets())
 
   it('stops counting at 1,000 and says so, pages through the newest matches, and searches one conversation on its own', async () => {
-    // A server of its own: 1,003 messages are far past the default send budget.
-    server = await startInstance({ env: { ...SUITE_AUTH_LIMITS, CHAT_RATE_LIMIT_PER_MINUTE: '100000' } })
+    const server = await manyServer()
     const alice = await signUp('Alice Many', server.url)
     const { conversation, projectId } = await setupConversation(alice, [])
     const other = must(await api<{ conversation: { id: string } }>(alice.base, 'POST', `/api/projects/${projectId}/conversations`, {

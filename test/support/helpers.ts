@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
 import type { ClientEventAck } from '#shared/events'
 import type { Conversation, Message } from '#shared/types'
 import { authPost, logInAccount, request, signUpAccount, TEST_PASSWORD, type AccountSession, type ErrorBody, type RequestOptions, type Response } from './client.mjs'
+import type { Instance } from './instance.mjs'
 
 // The one helper set of the vitest suites against running servers: REST, sign-in, sockets, waiting.
 
@@ -17,6 +18,25 @@ export const baseUrl = (i = 0) => servers()[i % servers().length]!
 export type Session = AccountSession
 
 export type ApiResult<T> = Pick<Response<T>, 'status' | 'body'>
+
+/**
+ * A server of the file's own, started by the first call (every later call gets the same one) and
+ * stopped once the file is done. `early`: started as the file begins, so it boots while the tests
+ * before those that need it run. A failed start fails whoever awaits it.
+ */
+export function instanceOnce(start: () => Promise<Instance>, { early = false } = {}): () => Promise<Instance> {
+  let started: Promise<Instance> | undefined
+  const get = () => started ??= start()
+  if (early) {
+    beforeAll(() => {
+      get().catch(() => {})
+    })
+  }
+  afterAll(async () => {
+    await (await started?.catch(() => undefined))?.stop()
+  })
+  return get
+}
 
 /** Plain fetch against the contract; returns status and parsed JSON (never throws on HTTP errors). */
 export async function api<T = Record<string, unknown>>(base: string, method: string, path: string, opts: RequestOptions = {}): Promise<ApiResult<T>> {

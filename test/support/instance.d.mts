@@ -40,6 +40,12 @@ export interface StartOptions {
   logLimit?: number
   /** false: no DATA_DIR of its own when env has none. */
   dataDir?: boolean
+  /**
+   * Start the embedded database (when its data dir has none yet) as a copy of one this build
+   * already migrated and seeded, made once per build in the temp folder: skips initdb, the
+   * migrations and the seed. For instances started for their settings, not to test a first start.
+   */
+  pgliteTemplate?: boolean
 }
 
 export interface Instance {

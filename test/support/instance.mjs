@@ -2,10 +2,11 @@
 // the benchmark and the load runs all start `<output>/server/index.mjs` through here. Plain ESM so
 // node scripts import it without a TypeScript loader; instance.d.mts types it for vitest.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 
 export const ROOT = resolve(import.meta.dirname, '..', '..')
 
@@ -135,9 +136,62 @@ export function killAll() {
   ownDataDirs.clear()
 }
 
+const shortHash = text => createHash('sha256').update(text).digest('hex').slice(0, 12)
+
+/** This process's template builds, by folder: instances started together wait for one build. */
+const templateBuilds = new Map()
+
+/**
+ * The embedded database (`<DATA_DIR>/pglite`) of an instance of this build that started on an
+ * empty data dir and stopped again: initdb run, migrated, demo seeded, nothing else. Kept in the
+ * temp folder per build (the entry's mtime and the shipped migrations name it), made once, then
+ * reused by every later run of the same build; a newer build replaces it. It holds no secrets:
+ * those are made on first use, so each copy makes its own.
+ * @param {string} script
+ * @returns {Promise<string>} the folder holding `pglite/`
+ */
+function pgliteTemplate(script) {
+  const journal = join(dirname(script), 'migrations', 'meta', '_journal.json')
+  const family = `chat-pglite-template-${shortHash(script)}`
+  const dir = join(tmpdir(), `${family}-${shortHash(`${statSync(script).mtimeMs}\n${existsSync(journal) ? readFileSync(journal, 'utf8') : ''}`)}`)
+  // Renamed into place complete, so a folder that exists is ready (another process may have made it).
+  if (existsSync(dir)) return Promise.resolve(dir)
+  let build = templateBuilds.get(dir)
+  if (!build) {
+    build = (async () => {
+      const work = mkdtempSync(join(tmpdir(), `${family}-build-`))
+      try {
+        // The embedded defaults whatever this process's environment says (no Postgres, Redis or Supabase).
+        const maker = await startInstance({ name: 'pglite-template', script, env: { DATA_DIR: work, DATABASE_URL: '', REDIS_URL: '', SUPABASE_URL: '', SEED_DEMO: '' } })
+        await maker.stop()
+        rmSync(join(work, 'uploads'), { recursive: true, force: true })
+        try {
+          renameSync(work, dir)
+        } catch (error) {
+          if (!existsSync(dir)) throw error // else another process finished first: use theirs
+        }
+        // Templates of this output folder's older builds.
+        for (const name of readdirSync(tmpdir())) {
+          const path = join(tmpdir(), name)
+          if (name.startsWith(`${family}-`) && !name.startsWith(`${family}-build-`) && path !== dir) rmSync(path, { recursive: true, force: true })
+        }
+        return dir
+      } finally {
+        rmSync(work, { recursive: true, force: true })
+        templateBuilds.delete(dir)
+      }
+    })()
+    templateBuilds.set(dir, build)
+  }
+  return build
+}
+
 /**
  * Starts a built instance and waits until it answers `healthPath` (for the app: migrations done,
  * demo seeded). Without DATA_DIR in `env` it gets a fresh data dir of its own, removed once it exits.
+ * With `pgliteTemplate`, an embedded database not made yet in its data dir starts as a copy of
+ * pgliteTemplate()'s: migrated and seeded the same way, seconds sooner. (Ignored on Postgres or
+ * Supabase, or when SEED_DEMO=false.)
  * @param {import('./instance.d.mts').StartOptions} [options]
  * @returns {Promise<import('./instance.d.mts').Instance>}
  */
@@ -150,12 +204,25 @@ export async function startInstance(options = {}) {
   const host = options.host ?? '127.0.0.1'
   const [launcher = process.execPath, ...launcherArgs] = options.command ? [...options.command, process.execPath] : []
   if (!existsSync(script)) throw new Error(`no build at ${script}`)
-  const port = options.port ?? await freePort()
   let ownDir
   if (dataDir && !env.DATA_DIR) {
     ownDir = mkdtempSync(join(tmpdir(), `chat-${name}-`))
     ownDataDirs.add(ownDir)
   }
+  const merged = { ...process.env, ...env }
+  const target = env.DATA_DIR ? resolve(cwd, env.DATA_DIR) : ownDir
+  if (options.pgliteTemplate && target && !merged.DATABASE_URL && !merged.SUPABASE_URL && merged.SEED_DEMO !== 'false' && !existsSync(join(target, 'pglite'))) {
+    try {
+      cpSync(join(await pgliteTemplate(script), 'pglite'), join(target, 'pglite'), { recursive: true })
+    } catch (error) {
+      if (ownDir) {
+        rmSync(ownDir, { recursive: true, force: true })
+        ownDataDirs.delete(ownDir)
+      }
+      throw error
+    }
+  }
+  const port = options.port ?? await freePort()
   let log = ''
   const child = spawn(launcher, [...launcherArgs, ...nodeArgs, script], {
     cwd,
